@@ -1,0 +1,16 @@
+using Amazon.Runtime;
+
+namespace KvReplicator.Credentials;
+
+/// <summary>
+/// Supplies short-lived AWS credentials for Secrets Manager calls. Implementations cache and refresh
+/// ahead of expiry; a failure throws <see cref="KvReplicator.Replication.SecretStoreException"/> marked
+/// transient, so the event is retried rather than skipped.
+/// </summary>
+public interface ICredentialSource
+{
+    /// <summary>A short name for logs, e.g. <c>roles-anywhere-native</c>.</summary>
+    string Name { get; }
+
+    ValueTask<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,20 @@
+using KvReplicator.Events;
+
+namespace KvReplicator.Ledger;
+
+/// <summary>
+/// Remembers which versions were replicated, so that duplicate deliveries cost nothing. A claim is only
+/// "done" once committed after the target write; a released or expired claim lets the next delivery
+/// replicate the version again, so a failure half-way never loses it.
+/// </summary>
+public interface IReplicationLedger
+{
+    /// <summary>Claims a version for this handler, or says it is done or in flight elsewhere.</summary>
+    Task<LedgerClaimResult> TryClaimAsync(SecretVersionRef version, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a claimed version as replicated. Returns false when the claim was lost (expired and taken over).</summary>
+    Task<bool> CommitAsync(LedgerClaim claim, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a claim up so the next delivery can retry at once. Best effort: an expired claim is taken over anyway.</summary>
+    Task ReleaseAsync(LedgerClaim claim, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,18 @@
+namespace KvReplicator.Replication;
+
+/// <summary>Where secrets are born (Key Vault). Read-only.</summary>
+public interface ISecretSource
+{
+    /// <summary>The name of the vault this source reads; events from other vaults are not ours.</summary>
+    string VaultName { get; }
+
+    /// <summary>Reads one exact version. "Not found" and "disabled" are results, not exceptions.</summary>
+    /// <exception cref="SecretStoreException">The store failed; <see cref="SecretStoreException.IsTransient"/> says whether to retry.</exception>
+    Task<SourceReadResult> ReadVersionAsync(string secretName, string version, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The version id of the newest enabled version of a secret, or null when it has none (deleted, or
+    /// every version disabled). The pipeline uses it to decide whether a version may become AWSCURRENT.
+    /// </summary>
+    Task<string?> GetLatestEnabledVersionAsync(string secretName, CancellationToken cancellationToken = default);
+}

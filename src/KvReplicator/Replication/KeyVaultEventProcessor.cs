@@ -1,0 +1,69 @@
+using Azure.Messaging;
+using Azure.Messaging.EventGrid;
+using KvReplicator.Events;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.Replication;
+
+/// <summary>
+/// The entry point every host calls: a delivery in (raw body or an SDK-bound event), a
+/// <see cref="DeliveryResult"/> out. Hosts only map <see cref="DeliveryResult.Disposition"/> to their signal.
+/// </summary>
+public sealed partial class KeyVaultEventProcessor
+{
+    private readonly SecretReplicator _replicator;
+    private readonly int _parallelism;
+    private readonly ILogger<KeyVaultEventProcessor> _logger;
+
+    public KeyVaultEventProcessor(SecretReplicator replicator, IOptions<ReplicationOptions> options, ILogger<KeyVaultEventProcessor> logger)
+    {
+        _replicator = replicator ?? throw new ArgumentNullException(nameof(replicator));
+        _parallelism = options?.Value.MaxParallelEventsPerDelivery ?? throw new ArgumentNullException(nameof(options));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>Handles a raw delivery body (Event Grid schema or CloudEvents, single or batch).</summary>
+    public Task<DeliveryResult> ProcessAsync(BinaryData body, CancellationToken cancellationToken = default) =>
+        ProcessAsync(KeyVaultEventParser.Parse(body), cancellationToken);
+
+    /// <summary>Handles an event a host bound in the Event Grid schema.</summary>
+    public Task<DeliveryResult> ProcessAsync(EventGridEvent gridEvent, CancellationToken cancellationToken = default) =>
+        ProcessAsync([KeyVaultEventParser.Parse(gridEvent)], cancellationToken);
+
+    /// <summary>Handles an event a host bound as a CloudEvent.</summary>
+    public Task<DeliveryResult> ProcessAsync(CloudEvent cloudEvent, CancellationToken cancellationToken = default) =>
+        ProcessAsync([KeyVaultEventParser.Parse(cloudEvent)], cancellationToken);
+
+    /// <summary>Handles events already parsed.</summary>
+    public async Task<DeliveryResult> ProcessAsync(IReadOnlyList<KeyVaultEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var results = new EventResult[events.Count];
+        await Parallel.ForAsync(0, events.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = new EventResult(events[i], await HandleAsync(events[i], ct).ConfigureAwait(false))).ConfigureAwait(false);
+        return new DeliveryResult(results);
+    }
+
+    private async Task<ReplicationOutcome> HandleAsync(KeyVaultEvent keyVaultEvent, CancellationToken cancellationToken)
+    {
+        switch (keyVaultEvent.Kind)
+        {
+            case KeyVaultEventKind.NewSecretVersion:
+                return await _replicator.ReplicateAsync(keyVaultEvent.Version!, cancellationToken).ConfigureAwait(false);
+            case KeyVaultEventKind.Ignored:
+                LogIgnored(keyVaultEvent.EventId, keyVaultEvent.EventType, keyVaultEvent.Reason);
+                return ReplicationOutcome.Skipped(null, keyVaultEvent.Reason!);
+            default:
+                LogMalformed(keyVaultEvent.EventId, keyVaultEvent.EventType, keyVaultEvent.Reason);
+                return ReplicationOutcome.Rejected(null, keyVaultEvent.Reason!);
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Ignored event {EventId} of type {EventType}: {Reason}")]
+    private partial void LogIgnored(string? eventId, string? eventType, string? reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Rejected malformed event {EventId} of type {EventType}: {Reason}")]
+    private partial void LogMalformed(string? eventId, string? eventType, string? reason);
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KvReplicator.Replication;
+
+/// <summary>What to replicate and under which names. Bound from <c>KvReplicator:Replication</c>.</summary>
+public sealed class ReplicationOptions
+{
+    public const string SectionName = "KvReplicator:Replication";
+
+    /// <summary>
+    /// Prepended to every Key Vault name to form the Secrets Manager name, e.g. <c>kv/prod/</c>. Empty by
+    /// default. Only the characters Secrets Manager allows in names.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9/_+=.@-]*$", ErrorMessage = "TargetPrefix may only contain letters, digits and / _ + = . @ -")]
+    [StringLength(384)]
+    public string TargetPrefix { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Secrets never replicated, compared case-insensitively as Key Vault does. By default the secrets that
+    /// hold the replicator's own Roles Anywhere certificate, key and chain: copying them to AWS would hand
+    /// out the key that grants access to AWS.
+    /// </summary>
+    public IList<string> ExcludedSecretNames { get; set; } = new List<string>(DefaultExcludedSecretNames);
+
+    public static IReadOnlyList<string> DefaultExcludedSecretNames { get; } =
+        ["kvrep-roles-anywhere-certificate", "kvrep-roles-anywhere-private-key", "kvrep-roles-anywhere-chain"];
+
+    /// <summary>
+    /// How long a claim on a version holds before another delivery may take it over. It must outlast one
+    /// handler run (Key Vault read plus Secrets Manager write with retries). Default 2 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "ClaimTimeout must be between 5 seconds and 1 hour")]
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many events of one delivery batch are handled at once. Default 4.</summary>
+    [Range(1, 64)]
+    public int MaxParallelEventsPerDelivery { get; set; } = 4;
+}

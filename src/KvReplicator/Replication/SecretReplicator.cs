@@ -1,0 +1,233 @@
+using KvReplicator.Events;
+using KvReplicator.Ledger;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.Replication;
+
+/// <summary>
+/// The whole life of one secret version: claim it in the ledger, read it from the source, write it to
+/// the target, commit the claim. Every path ends in a <see cref="ReplicationOutcome"/>; nothing escapes
+/// as an exception except cancellation.
+/// </summary>
+public sealed partial class SecretReplicator
+{
+    private readonly ISecretSource _source;
+    private readonly ISecretTarget _target;
+    private readonly IReplicationLedger _ledger;
+    private readonly SecretNameMapper _names;
+    private readonly HashSet<string> _excluded;
+    private readonly ILogger<SecretReplicator> _logger;
+
+    public SecretReplicator(
+        ISecretSource source,
+        ISecretTarget target,
+        IReplicationLedger ledger,
+        IOptions<ReplicationOptions> options,
+        ILogger<SecretReplicator> logger)
+    {
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _target = target ?? throw new ArgumentNullException(nameof(target));
+        _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        ReplicationOptions value = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        _names = new SecretNameMapper(value.TargetPrefix);
+        _excluded = new HashSet<string>(value.ExcludedSecretNames, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Replicates one version and says how it went.</summary>
+    public async Task<ReplicationOutcome> ReplicateAsync(SecretVersionRef version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ReplicationOutcome outcome = await ReplicateCoreAsync(version, cancellationToken).ConfigureAwait(false);
+        LogOutcome(outcome.Kind, version.VaultName, version.SecretName, version.Version, outcome.TargetName, outcome.Reason);
+        return outcome;
+    }
+
+    private async Task<ReplicationOutcome> ReplicateCoreAsync(SecretVersionRef version, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(version.VaultName, _source.VaultName, StringComparison.OrdinalIgnoreCase))
+        {
+            // A subscription pointed at the wrong replicator: dead-letter it so an operator sees it.
+            return ReplicationOutcome.Rejected(version, $"event is from vault '{version.VaultName}', this replicator reads '{_source.VaultName}'");
+        }
+
+        if (_excluded.Contains(version.SecretName))
+        {
+            return ReplicationOutcome.Skipped(version, "secret is excluded from replication");
+        }
+
+        string? targetName = _names.TryMap(version.SecretName, out string? rejection);
+        if (targetName is null)
+        {
+            return ReplicationOutcome.Rejected(version, rejection!);
+        }
+
+        LedgerClaimResult claimResult;
+        try
+        {
+            claimResult = await _ledger.TryClaimAsync(version, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return FromException(version, targetName, "ledger claim", ex);
+        }
+
+        switch (claimResult.Status)
+        {
+            case LedgerClaimStatus.AlreadyDone:
+                return ReplicationOutcome.AlreadyDone(version, targetName);
+            case LedgerClaimStatus.InFlight:
+                return ReplicationOutcome.RetryLater(version, "another delivery of this version is in flight", targetName);
+        }
+
+        LedgerClaim claim = claimResult.Claim!;
+        ReplicationOutcome outcome;
+        try
+        {
+            outcome = await CopyVersionAsync(version, targetName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            outcome = FromException(version, targetName, "replication", ex);
+        }
+        catch (OperationCanceledException)
+        {
+            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
+            throw;
+        }
+
+        if (outcome.Kind != ReplicationOutcomeKind.Replicated)
+        {
+            // Skips are released too: a disabled version that is enabled later must not look done.
+            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
+            return outcome;
+        }
+
+        try
+        {
+            if (!await _ledger.CommitAsync(claim, cancellationToken).ConfigureAwait(false))
+            {
+                // Our claim expired and another delivery took it over; it writes the same version with the
+                // same idempotency token and commits it, so the version is safe either way.
+                LogClaimLost(version.SecretName, version.Version);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The write is done but unrecorded. Asking for a retry lets a later delivery take the expired
+            // claim over, rewrite (a no-op in the target) and commit, so no marker stays in flight forever.
+            return FromException(version, targetName, "ledger commit after a successful write", ex);
+        }
+
+        return outcome;
+    }
+
+    private async Task<ReplicationOutcome> CopyVersionAsync(SecretVersionRef version, string targetName, CancellationToken cancellationToken)
+    {
+        SourceReadResult read = await _source.ReadVersionAsync(version.SecretName, version.Version, cancellationToken).ConfigureAwait(false);
+        switch (read.Status)
+        {
+            case SourceReadStatus.NotFound:
+                return ReplicationOutcome.Skipped(version, "version no longer exists in Key Vault", targetName);
+            case SourceReadStatus.Disabled:
+                return ReplicationOutcome.Skipped(version, "version is disabled in Key Vault", targetName);
+        }
+
+        SourceSecretVersion secret = read.Secret!;
+
+        // Key Vault's own name is canonical: the event may spell a case-insensitive name differently.
+        if (!string.Equals(secret.Name, version.SecretName, StringComparison.Ordinal))
+        {
+            targetName = _names.TryMap(secret.Name, out string? rejection) ?? throw new SecretStoreException(rejection!, isTransient: false);
+        }
+
+        // Delivery order is not guaranteed: only the newest enabled version may become current, an older
+        // one is stored beside it so that no version is lost.
+        string? latest = await _source.GetLatestEnabledVersionAsync(secret.Name, cancellationToken).ConfigureAwait(false);
+        bool makeCurrent = latest is null || string.Equals(latest, secret.Version, StringComparison.OrdinalIgnoreCase);
+
+        TargetWriteResult written = await _target.WriteAsync(
+            new TargetSecretWrite { TargetName = targetName, VersionId = secret.Version, Value = secret.Value, MakeCurrent = makeCurrent, Source = secret },
+            cancellationToken).ConfigureAwait(false);
+
+        if (makeCurrent)
+        {
+            await RepairRaceWithNewerVersionAsync(secret, targetName, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ReplicationOutcome
+        {
+            Kind = ReplicationOutcomeKind.Replicated,
+            Version = version,
+            TargetName = targetName,
+            CreatedTarget = written.CreatedSecret,
+            RestoredTarget = written.RestoredSecret,
+            Superseded = !makeCurrent,
+        };
+    }
+
+    /// <summary>
+    /// A newer version may have been created and written between our "is it the latest?" check and our
+    /// write, in which case our write just demoted it. Check once more and hand AWSCURRENT back to the newer
+    /// version; the compare-and-swap in <see cref="ISecretTarget.PromoteAsync"/> leaves it alone if anything
+    /// else moved meanwhile, and if the newer version is not written yet its own handler makes it current.
+    /// </summary>
+    private async Task RepairRaceWithNewerVersionAsync(SourceSecretVersion secret, string targetName, CancellationToken cancellationToken)
+    {
+        string? latest = await _source.GetLatestEnabledVersionAsync(secret.Name, cancellationToken).ConfigureAwait(false);
+        if (latest is not null && !string.Equals(latest, secret.Version, StringComparison.OrdinalIgnoreCase))
+        {
+            bool promoted = await _target.PromoteAsync(targetName, latest, secret.Version, cancellationToken).ConfigureAwait(false);
+            LogRaceRepaired(secret.Name, secret.Version, latest, promoted);
+        }
+    }
+
+    private async Task ReleaseQuietlyAsync(LedgerClaim claim)
+    {
+        try
+        {
+            // Not the caller's token: a cancelled handler must still give its claim back.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _ledger.ReleaseAsync(claim, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The claim expires on its own; the next delivery after that replicates the version.
+            LogReleaseFailed(claim.Version.SecretName, claim.Version.Version, ex.GetType().Name);
+        }
+    }
+
+    private ReplicationOutcome FromException(SecretVersionRef version, string targetName, string step, Exception ex)
+    {
+        // Only store exceptions carry messages built to be safe; anything else is reduced to its type.
+        (bool transient, string detail) = ex switch
+        {
+            SecretStoreException store => (store.IsTransient, store.Message),
+            OperationCanceledException => (true, "timed out"),
+            HttpRequestException http => (true, $"network error ({http.HttpRequestError})"),
+            _ => (true, $"unexpected {ex.GetType().Name}"),
+        };
+
+        string reason = $"{step} failed: {detail}";
+        return transient
+            ? ReplicationOutcome.RetryLater(version, reason, targetName)
+            : ReplicationOutcome.Rejected(version, reason, targetName);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Replication {Outcome} for {VaultName}/{SecretName} version {SecretVersion} → {TargetName}: {Reason}")]
+    private partial void LogOutcome(ReplicationOutcomeKind outcome, string vaultName, string secretName, string secretVersion, string? targetName, string? reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        Message = "Claim on {SecretName} version {SecretVersion} expired before commit; the delivery that took it over commits it")]
+    private partial void LogClaimLost(string secretName, string secretVersion);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+        Message = "Could not release the claim on {SecretName} version {SecretVersion} ({ErrorType}); it expires on its own")]
+    private partial void LogReleaseFailed(string secretName, string secretVersion, string errorType);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information,
+        Message = "{SecretName} version {SecretVersion} was overtaken by {LatestVersion} during its write; handed AWSCURRENT back: {Promoted}")]
+    private partial void LogRaceRepaired(string secretName, string secretVersion, string latestVersion, bool promoted);
+}

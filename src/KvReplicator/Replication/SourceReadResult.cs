@@ -1,0 +1,11 @@
+namespace KvReplicator.Replication;
+
+/// <summary>The answer of <see cref="ISecretSource.ReadVersionAsync"/>.</summary>
+public sealed record SourceReadResult(SourceReadStatus Status, SourceSecretVersion? Secret)
+{
+    public static SourceReadResult Disabled { get; } = new(SourceReadStatus.Disabled, null);
+
+    public static SourceReadResult NotFound { get; } = new(SourceReadStatus.NotFound, null);
+
+    public static SourceReadResult Found(SourceSecretVersion secret) => new(SourceReadStatus.Found, secret ?? throw new ArgumentNullException(nameof(secret)));
+}

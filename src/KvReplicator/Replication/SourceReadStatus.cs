@@ -1,0 +1,8 @@
+namespace KvReplicator.Replication;
+
+public enum SourceReadStatus
+{
+    Found,
+    Disabled,
+    NotFound,
+}

@@ -1,0 +1,19 @@
+namespace KvReplicator.Replication;
+
+/// <summary>One version to write to the target.</summary>
+public sealed record TargetSecretWrite
+{
+    /// <summary>The target secret's name (prefix + source name).</summary>
+    public required string TargetName { get; init; }
+
+    /// <summary>The source version id, used as the target's version id and idempotency token.</summary>
+    public required string VersionId { get; init; }
+
+    public required SecretValue Value { get; init; }
+
+    /// <summary>False when a newer source version exists: the version is stored without becoming current.</summary>
+    public required bool MakeCurrent { get; init; }
+
+    /// <summary>The source secret, recorded on the target as tags when it is created.</summary>
+    public required SourceSecretVersion Source { get; init; }
+}
