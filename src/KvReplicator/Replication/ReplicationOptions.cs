@@ -25,13 +25,6 @@ public sealed class ReplicationOptions
     public static IReadOnlyList<string> DefaultExcludedSecretNames { get; } =
         ["kvrep-roles-anywhere-certificate", "kvrep-roles-anywhere-private-key", "kvrep-roles-anywhere-chain"];
 
-    /// <summary>
-    /// How long a claim on a version holds before another delivery may take it over. It must outlast one
-    /// handler run (Key Vault read plus Secrets Manager write with retries). Default 2 minutes.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "ClaimTimeout must be between 5 seconds and 1 hour")]
-    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
     /// <summary>How many events of one delivery batch are handled at once. Default 4.</summary>
     [Range(1, 64)]
     public int MaxParallelEventsPerDelivery { get; set; } = 4;
