@@ -58,14 +58,14 @@ public static partial class KeyVaultEventParser
     public static KeyVaultEvent Parse(EventGridEvent gridEvent)
     {
         ArgumentNullException.ThrowIfNull(gridEvent);
-        return FromSdkEvent(gridEvent.Id, gridEvent.EventType, gridEvent.Subject, () => gridEvent.TryGetSystemEventData(out object? data) ? data : null);
+        return FromSdkEvent(gridEvent.Id, gridEvent.EventType, gridEvent.Subject, gridEvent.Data, () => gridEvent.TryGetSystemEventData(out object? data) ? data : null);
     }
 
     /// <summary>Parses an event that a host has already bound as a CloudEvent.</summary>
     public static KeyVaultEvent Parse(CloudEvent cloudEvent)
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);
-        return FromSdkEvent(cloudEvent.Id, cloudEvent.Type, cloudEvent.Subject, () => cloudEvent.TryGetSystemEventData(out object? data) ? data : null);
+        return FromSdkEvent(cloudEvent.Id, cloudEvent.Type, cloudEvent.Subject, cloudEvent.Data, () => cloudEvent.TryGetSystemEventData(out object? data) ? data : null);
     }
 
     private static KeyVaultEvent ParseElement(JsonElement element)
@@ -98,7 +98,7 @@ public static partial class KeyVaultEventParser
         return KeyVaultEvent.Malform(id, null, "event has neither 'eventType' (Event Grid schema) nor 'specversion' (CloudEvents 1.0)");
     }
 
-    private static KeyVaultEvent FromSdkEvent(string? id, string? eventType, string? subject, Func<object?> readSystemData)
+    private static KeyVaultEvent FromSdkEvent(string? id, string? eventType, string? subject, BinaryData? rawData, Func<object?> readSystemData)
     {
         if (string.IsNullOrWhiteSpace(eventType))
         {
@@ -120,15 +120,63 @@ public static partial class KeyVaultEventParser
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException or NullReferenceException)
         {
-            return KeyVaultEvent.Malform(id, eventType, $"event data does not match the Key Vault schema ({ex.GetType().Name}: {FirstLine(ex.Message)})");
+            data = null;
         }
 
+        // The SDK's model types NBF/EXP as numbers and gives up on anything else (Microsoft's own sample
+        // payload quotes them). Those fields do not matter here, so read the ones that do directly.
         if (data is not KeyVaultSecretNewVersionCreatedEventData secretData)
         {
-            return KeyVaultEvent.Malform(id, eventType, "event has no data");
+            secretData = TryReadSecretFields(rawData)!;
+            if (secretData is null)
+            {
+                return KeyVaultEvent.Malform(id, eventType, "event data does not match the Key Vault schema (an object of string fields)");
+            }
         }
 
         return FromSecretData(id, eventType, subject, secretData);
+    }
+
+    private static KeyVaultSecretNewVersionCreatedEventData? TryReadSecretFields(BinaryData? rawData)
+    {
+        if (rawData is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(rawData.ToMemory(), s_documentOptions);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            string? Field(string name)
+            {
+                foreach (JsonProperty property in document.RootElement.EnumerateObject())
+                {
+                    if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return property.Value.ValueKind switch
+                        {
+                            JsonValueKind.String => property.Value.GetString(),
+                            JsonValueKind.Null => null,
+                            _ => throw new FormatException($"'{name}' is not a string"),
+                        };
+                    }
+                }
+
+                return null;
+            }
+
+            return EventGridModelFactory.KeyVaultSecretNewVersionCreatedEventData(
+                id: Field("Id"), vaultName: Field("VaultName"), objectType: Field("ObjectType"), objectName: Field("ObjectName"), version: Field("Version"));
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return null;
+        }
     }
 
     private static KeyVaultEvent FromSecretData(string? id, string eventType, string? subject, KeyVaultSecretNewVersionCreatedEventData data)

@@ -115,8 +115,10 @@ public sealed partial class SecretReplicator
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The write is done but unrecorded. Asking for a retry lets a later delivery take the expired
-            // claim over, rewrite (a no-op in the target) and commit, so no marker stays in flight forever.
+            // The write is done but unrecorded. Asking for a retry lets a later delivery claim the version
+            // again (at once if the release works, after expiry if not), rewrite it (a no-op in the target)
+            // and commit, so no marker stays in flight forever.
+            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
             return FromException(version, targetName, "ledger commit after a successful write", ex);
         }
 

@@ -1,0 +1,155 @@
+using Azure.Messaging;
+using Azure.Messaging.EventGrid;
+using KvReplicator.Events;
+using KvReplicator.Tests.TestData;
+
+namespace KvReplicator.Tests.Events;
+
+public sealed class KeyVaultEventParserTests
+{
+    private const string Version = "ee059b2bb5bc48398a53b168c6cdcb10";
+
+    [Theory]
+    [InlineData("Events/eventgrid-secret-new-version.json")]
+    [InlineData("Events/cloudevent-secret-new-version.json")]
+    public void Parses_new_secret_version_in_both_schemas(string file)
+    {
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(TestDataFile.Read(file)));
+
+        Assert.Equal(KeyVaultEventKind.NewSecretVersion, parsed.Kind);
+        Assert.Equal(new SecretVersionRef("sample-kv", "db-password", Version), parsed.Version);
+        Assert.Equal(KeyVaultEventParser.SecretNewVersionCreated, parsed.EventType);
+        Assert.NotNull(parsed.EventId);
+    }
+
+    [Fact]
+    public void Accepts_quoted_timestamps_of_the_documentation_sample()
+    {
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(TestDataFile.Read("Events/eventgrid-docs-sample-quoted-timestamps.json")));
+
+        Assert.Equal(KeyVaultEventKind.NewSecretVersion, parsed.Kind);
+        Assert.Equal("newsecret", parsed.Version!.SecretName);
+    }
+
+    [Theory]
+    [InlineData("Events/eventgrid-secret-near-expiry.json", "does not announce a new secret version")]
+    [InlineData("Events/eventgrid-key-new-version.json", "does not announce a new secret version")]
+    public void Ignores_other_key_vault_events_with_a_reason(string file, string reason)
+    {
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(TestDataFile.Read(file)));
+
+        Assert.Equal(KeyVaultEventKind.Ignored, parsed.Kind);
+        Assert.Contains(reason, parsed.Reason);
+        Assert.Null(parsed.Version);
+    }
+
+    [Fact]
+    public void Parses_each_event_of_a_batch()
+    {
+        IReadOnlyList<KeyVaultEvent> parsed = KeyVaultEventParser.Parse(TestDataFile.Read("Events/cloudevent-batch-mixed.json"));
+
+        Assert.Collection(parsed,
+            e => Assert.Equal(("batch-1", KeyVaultEventKind.NewSecretVersion), (e.EventId, e.Kind)),
+            e => Assert.Equal(("batch-2", KeyVaultEventKind.Ignored), (e.EventId, e.Kind)));
+    }
+
+    [Fact]
+    public void Ignores_events_from_other_sources()
+    {
+        string body = """[{"id":"1","topic":"/x","subject":"s","eventType":"Microsoft.Storage.BlobCreated","eventTime":"2026-01-01T00:00:00Z","data":{},"dataVersion":"1"}]""";
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.Ignored, parsed.Kind);
+        Assert.Contains("not a Key Vault event", parsed.Reason);
+    }
+
+    [Fact]
+    public void Takes_name_and_version_from_the_id_when_the_flat_fields_are_missing()
+    {
+        string body = GridEvent("""{"Id":"https://sample-kv.vault.azure.net/secrets/from-id/0123456789ABCDEF0123456789abcdef"}""");
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(new SecretVersionRef("sample-kv", "from-id", "0123456789abcdef0123456789abcdef"), parsed.Version);
+    }
+
+    [Theory]
+    [InlineData("{", "not valid JSON")]
+    [InlineData("", "not valid JSON")]
+    [InlineData("42", "not an event")]
+    [InlineData("[]", "empty array")]
+    [InlineData("[42]", "not an object")]
+    [InlineData("""{"hello":"world"}""", "neither 'eventType'")]
+    public void Rejects_bodies_that_are_not_deliveries(string body, string reason)
+    {
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.Malformed, parsed.Kind);
+        Assert.Contains(reason, parsed.Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"VaultName":"sample-kv","ObjectType":"Secret","ObjectName":"db"}""", "db", "names no version")]
+    [InlineData("""{"VaultName":"sample-kv","ObjectType":"Secret","ObjectName":"db","Version":"not-hex"}""", "db", "not a Key Vault version id")]
+    [InlineData("""{"VaultName":"sample-kv","ObjectType":"Secret","ObjectName":"bad name!","Version":"ee059b2bb5bc48398a53b168c6cdcb10"}""", "x", "not a valid Key Vault secret name")]
+    [InlineData("""{"VaultName":"sample-kv","ObjectType":"Secret","ObjectName":42,"Version":"ee059b2bb5bc48398a53b168c6cdcb10"}""", "x", "does not match the Key Vault schema")]
+    [InlineData("""{"ObjectType":"Secret","ObjectName":"db","Version":"ee059b2bb5bc48398a53b168c6cdcb10"}""", "db", "names no valid vault")]
+    [InlineData("""{"Id":"https://sample-kv.vault.azure.net/secrets/other/ee059b2bb5bc48398a53b168c6cdcb10","VaultName":"sample-kv","ObjectName":"db","Version":"ee059b2bb5bc48398a53b168c6cdcb10"}""", "db", "disagree")]
+    [InlineData("""{"Id":"not a uri","VaultName":"sample-kv","ObjectName":"db","Version":"ee059b2bb5bc48398a53b168c6cdcb10"}""", "db", "not a Key Vault secret version URI")]
+    [InlineData("\"just a string\"", "db", "does not match the Key Vault schema")]
+    public void Rejects_secret_events_with_missing_or_wrong_fields(string data, string? subject, string reason)
+    {
+        string body = GridEvent(data, subject);
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.Malformed, parsed.Kind);
+        Assert.Contains(reason, parsed.Reason);
+    }
+
+    [Fact]
+    public void Rejects_a_cloud_event_that_names_no_secret()
+    {
+        string body = """{"specversion":"1.0","id":"c1","source":"/t","type":"Microsoft.KeyVault.SecretNewVersionCreated","data":{"VaultName":"sample-kv","Version":"ee059b2bb5bc48398a53b168c6cdcb10"}}""";
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.Malformed, parsed.Kind);
+        Assert.Contains("names no secret", parsed.Reason);
+    }
+
+    [Fact]
+    public void Rejects_a_cloud_event_without_required_attributes()
+    {
+        string body = """{"specversion":"1.0","type":"Microsoft.KeyVault.SecretNewVersionCreated","data":{}}""";
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.Malformed, parsed.Kind);
+        Assert.Contains("does not follow its schema", parsed.Reason);
+    }
+
+    [Fact]
+    public void Rejects_deeply_nested_and_oversized_bodies_without_throwing()
+    {
+        string deep = new string('[', 10_000) + new string(']', 10_000);
+        byte[] huge = new byte[KeyVaultEventParser.MaxBodyBytes + 1];
+
+        Assert.Equal(KeyVaultEventKind.Malformed, Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(deep))).Kind);
+        Assert.Contains("larger than", Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromBytes(huge))).Reason);
+    }
+
+    [Fact]
+    public void Parses_events_already_bound_by_a_host()
+    {
+        EventGridEvent gridEvent = EventGridEvent.Parse(TestDataFile.Read("Events/eventgrid-secret-new-version.json"));
+        CloudEvent cloudEvent = CloudEvent.Parse(TestDataFile.Read("Events/cloudevent-secret-new-version.json"))!;
+
+        Assert.Equal(Version, KeyVaultEventParser.Parse(gridEvent).Version!.Version);
+        Assert.Equal(Version, KeyVaultEventParser.Parse(cloudEvent).Version!.Version);
+    }
+
+    private static string GridEvent(string data, string? subject = "db") =>
+        $$"""[{"id":"e1","topic":"/t","subject":{{(subject is null ? "null" : $"\"{subject}\"")}},"eventType":"Microsoft.KeyVault.SecretNewVersionCreated","eventTime":"2026-01-01T00:00:00Z","data":{{data}},"dataVersion":"1","metadataVersion":"1"}]""";
+}
