@@ -73,21 +73,15 @@ public sealed partial class BlobReplicationLedger : IReplicationLedger
     public string InstanceId => _instanceId;
 
     /// <summary>The marker blob's name for a version: Key Vault names are case-insensitive, so lower case.</summary>
-    public static string MarkerName(SecretVersionRef version)
-    {
-        ArgumentNullException.ThrowIfNull(version);
-        if (!SecretNamePattern().IsMatch(version.SecretName) || !VersionPattern().IsMatch(version.Version))
-        {
-            // Anything else could escape the <secret>/<version> layout of the container.
-            throw new ArgumentException($"'{version}' is not a Key Vault secret name and version id.", nameof(version));
-        }
-
-        return $"{version.SecretName.ToLowerInvariant()}/{version.Version.ToLowerInvariant()}";
-    }
+    /// <exception cref="ArgumentException">The name or version is not Key Vault's, and could escape the <c>&lt;secret&gt;/&lt;version&gt;</c> layout.</exception>
+    public static string MarkerName(SecretVersionRef version) =>
+        TryGetMarkerName(version) ?? throw new ArgumentException($"'{version}' is not a Key Vault secret name and version id.", nameof(version));
 
     public async Task<LedgerClaimResult> TryClaimAsync(SecretVersionRef version, CancellationToken cancellationToken = default)
     {
-        string markerName = MarkerName(version);
+        // Retrying a version that can have no marker would never succeed: reject it for good.
+        string markerName = TryGetMarkerName(version)
+            ?? throw new SecretStoreException($"Ledger claim refused: '{version}' is not a Key Vault secret name and version id", isTransient: false, "InvalidMarkerName");
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
         BlobClient marker = _container.GetBlobClient(markerName);
 
@@ -305,6 +299,14 @@ public sealed partial class BlobReplicationLedger : IReplicationLedger
         {
             throw Fail("read", ex);
         }
+    }
+
+    private static string? TryGetMarkerName(SecretVersionRef version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return SecretNamePattern().IsMatch(version.SecretName) && VersionPattern().IsMatch(version.Version)
+            ? $"{version.SecretName.ToLowerInvariant()}/{version.Version.ToLowerInvariant()}"
+            : null;
     }
 
     private DateTimeOffset ClaimExpiry(LedgerEntry entry) =>

@@ -7,7 +7,8 @@ namespace KvReplicator.Ledger;
 /// <summary>
 /// Turns what the Blob client throws into a classified <see cref="SecretStoreException"/>. Messages carry
 /// the operation, HTTP status and error code only: <see cref="RequestFailedException.Message"/> embeds the
-/// response body and headers, which are kept out of anything that may be logged.
+/// response body and headers, which are kept out of anything that may be logged. The original exception
+/// stays as the inner one for diagnostics: the ledger never sends a secret value, so no body can echo one.
 /// </summary>
 internal static class LedgerFailure
 {
@@ -45,13 +46,20 @@ internal static class LedgerFailure
 
     private static bool IsTransient(RequestFailedException failed) => failed.Status switch
     {
-        // The ledger creates its container again on the next call.
+        // No response at all: a network failure.
+        0 => true,
+
+        // Role assignments and firewall rules take minutes to apply; a later retry may pass.
+        401 or 403 => true,
+
+        // The ledger looks for (and creates) its container again on the next call.
         404 when failed.ErrorCode == "ContainerNotFound" => true,
-        0 => true,      // no response at all: network failure
-        401 or 403 => true, // role assignments and firewall rules take minutes to apply; a retry later may pass
-        408 or 429 => true,
-        409 => true,    // e.g. ContainerBeingDeleted: the state of the account changes, not the request
+
+        // E.g. ContainerBeingDeleted: the account's state changes, not the request.
+        408 or 409 or 429 => true,
         >= 500 => true,
-        _ => false,     // 400, 404 and the rest: the request or its configuration is wrong
+
+        // 400, other 404s and the rest: the request or its configuration is wrong.
+        _ => false,
     };
 }

@@ -31,6 +31,19 @@ public sealed class BlobReplicationLedgerTests
     }
 
     [Fact]
+    public async Task Claim_of_a_version_that_can_have_no_marker_is_refused_for_good()
+    {
+        var container = new BlobContainerClient(new Uri("http://127.0.0.1:1/devstoreaccount1/ledger"));
+        var ledger = new BlobReplicationLedger(container, Options.Create(new LedgerOptions()), new FakeTimeProvider());
+
+        SecretStoreException error = await Assert.ThrowsAsync<SecretStoreException>(
+            () => ledger.TryClaimAsync(new SecretVersionRef("vault", "../escape", Version)));
+
+        Assert.False(error.IsTransient);
+        Assert.Equal("InvalidMarkerName", error.ErrorCode);
+    }
+
+    [Fact]
     public async Task Unreachable_storage_is_a_transient_store_failure()
     {
         // A port nothing listens on: the connection is refused at once.
