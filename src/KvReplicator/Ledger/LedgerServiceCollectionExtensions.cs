@@ -1,0 +1,55 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.Ledger;
+
+internal static class LedgerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="BlobReplicationLedger"/> as the <see cref="IReplicationLedger"/>, configured from
+    /// <c>KvReplicator:Ledger</c> (validated at start-up). With a ServiceUri it signs in with the
+    /// <see cref="TokenCredential"/> already registered, else with DefaultAzureCredential.
+    /// </summary>
+    internal static IServiceCollection AddBlobLedger(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<LedgerOptions>()
+            .Bind(configuration.GetSection(LedgerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new BlobReplicationLedger(
+            CreateContainerClient(provider),
+            provider.GetRequiredService<IOptions<LedgerOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILogger<BlobReplicationLedger>>()));
+        services.AddSingleton<IReplicationLedger>(provider => provider.GetRequiredService<BlobReplicationLedger>());
+        return services;
+    }
+
+    private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
+    {
+        LedgerOptions options = provider.GetRequiredService<IOptions<LedgerOptions>>().Value;
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return new BlobContainerClient(options.ConnectionString, options.ContainerName);
+        }
+
+        TokenCredential credential = provider.GetService<TokenCredential>()
+            ?? new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
+            });
+        var containerUri = new BlobUriBuilder(options.ServiceUri!) { BlobContainerName = options.ContainerName }.ToUri();
+        return new BlobContainerClient(containerUri, credential);
+    }
+}
