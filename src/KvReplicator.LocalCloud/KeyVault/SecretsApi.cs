@@ -63,7 +63,7 @@ internal sealed class SecretsApi
         }
         catch (KeyVaultServiceError error) when (!context.Response.HasStarted)
         {
-            await WriteAsync(context, error.Status, WireFormat.Error(error.Code, error.Message)).ConfigureAwait(false);
+            await WriteAsync(context, error.Status, WireFormat.Error(error.Code, error.Message, error.InnerCode)).ConfigureAwait(false);
         }
     }
 

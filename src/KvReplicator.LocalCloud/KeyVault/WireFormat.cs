@@ -59,8 +59,16 @@ internal sealed class WireFormat
     public static JsonObject Page(IEnumerable<JsonObject> items, string? nextLink) =>
         new() { ["value"] = new JsonArray([.. items]), ["nextLink"] = nextLink };
 
-    public static JsonObject Error(string code, string message) =>
-        new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
+    public static JsonObject Error(string code, string message, string? innerCode = null)
+    {
+        var error = new JsonObject { ["code"] = code, ["message"] = message };
+        if (innerCode is not null)
+        {
+            error["innerError"] = new JsonObject { ["code"] = innerCode };
+        }
+
+        return new JsonObject { ["error"] = error };
+    }
 
     public string Url(string relative) => new Uri(_vaultUri(), relative).AbsoluteUri;
 
