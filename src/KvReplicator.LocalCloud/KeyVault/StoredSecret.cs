@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KvReplicator.LocalCloud.KeyVault;
 
 /// <summary>A secret with every version it ever had, oldest first, and its soft-delete state.</summary>
@@ -12,8 +14,10 @@ internal sealed record StoredSecret
 
     public DateTimeOffset? ScheduledPurgeOn { get; init; }
 
+    [JsonIgnore]
     public bool IsDeleted => DeletedOn is not null;
 
     /// <summary>Key Vault's "latest" is the most recently created version, enabled or not.</summary>
+    [JsonIgnore]
     public StoredSecretVersion Latest => Versions[^1];
 }

@@ -78,7 +78,8 @@ internal static class KeyVaultFailures
         Response? response = exception.GetRawResponse();
         if (response?.Content is not { } content)
         {
-            return (exception.ErrorCode, null, null);
+            // Without a response (built by hand, or by code that dropped it) the message is Key Vault's message.
+            return (exception.ErrorCode, exception.Message, null);
         }
 
         try
