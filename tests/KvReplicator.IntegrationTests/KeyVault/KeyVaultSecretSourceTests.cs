@@ -124,6 +124,21 @@ public sealed class KeyVaultSecretSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_vault_that_does_not_answer_is_a_transient_failure()
+    {
+        LocalKeyVault stopped = await LocalKeyVault.StartAsync();
+        SecretClientOptions options = stopped.CreateClientOptions();
+        options.Retry.MaxRetries = 0;
+        var source = new KeyVaultSecretSource(new SecretClient(stopped.VaultUri, new LocalKeyVaultCredential(), options), stopped.VaultName);
+        await stopped.DisposeAsync();
+
+        SecretStoreException error = await Assert.ThrowsAsync<SecretStoreException>(() => source.GetLatestEnabledVersionAsync("any"));
+
+        Assert.True(error.IsTransient);
+        Assert.Contains("no response", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_request_is_a_permanent_failure()
     {
         SecretStoreException error = await Assert.ThrowsAsync<SecretStoreException>(() => _source.ReadVersionAsync("not_a_valid_name", new string('a', 32)));

@@ -17,7 +17,9 @@ public sealed class LocalKeyVaultChallengeTests
         var recorder = new RequestRecorder();
         SecretClientOptions options = vault.CreateClientOptions();
         options.AddPolicy(recorder, HttpPipelinePosition.BeforeTransport);
-        var client = new SecretClient(vault.VaultUri, new LocalKeyVaultCredential(), options);
+        // The SDK caches challenges per host and port for the whole process; no other test uses the name
+        // localhost, so a port reused from an earlier vault cannot make this client skip the challenge.
+        var client = new SecretClient(new UriBuilder(vault.VaultUri) { Host = "localhost" }.Uri, new LocalKeyVaultCredential(), options);
 
         KeyVaultSecret secret = await client.SetSecretAsync("challenged", "value");
         await client.GetSecretAsync("challenged");
