@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.KeyVault;
+
+/// <summary>Checks <see cref="KeyVaultOptions"/> at start, naming the configuration key that is wrong.</summary>
+internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>
+{
+    private const string Section = KeyVaultOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, KeyVaultOptions options)
+    {
+        var failures = new List<string>();
+        if (!Uri.TryCreate(options.VaultUri, UriKind.Absolute, out Uri? vaultUri) || vaultUri.Scheme != Uri.UriSchemeHttps)
+        {
+            failures.Add($"{Section}:VaultUri must be an absolute https URI of the vault, e.g. https://contoso.vault.azure.net/.");
+        }
+        else if (string.IsNullOrWhiteSpace(options.VaultName) && vaultUri.HostNameType is not UriHostNameType.Dns)
+        {
+            failures.Add($"{Section}:VaultName is required when VaultUri's host is not a DNS name (it is '{vaultUri.Host}').");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.VaultName) && !VaultNamePattern().IsMatch(options.VaultName))
+        {
+            failures.Add($"{Section}:VaultName must be 1-127 letters, digits or dashes.");
+        }
+
+        if (options.TrustedServerCertificateThumbprint is { } thumbprint && !Sha256HexPattern().IsMatch(thumbprint))
+        {
+            failures.Add($"{Section}:TrustedServerCertificateThumbprint must be the certificate's SHA-256 as 64 hex digits.");
+        }
+
+        if (options.ManagedIdentityClientId is { } clientId && !Guid.TryParse(clientId, CultureInfo.InvariantCulture, out _))
+        {
+            failures.Add($"{Section}:ManagedIdentityClientId must be the identity's client id (a GUID).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex VaultNamePattern();
+
+    [GeneratedRegex("^[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Sha256HexPattern();
+}

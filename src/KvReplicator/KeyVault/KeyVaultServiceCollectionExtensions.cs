@@ -1,0 +1,49 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using KvReplicator.Replication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.KeyVault;
+
+internal static class KeyVaultServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="KeyVaultSecretSource"/> as the <see cref="ISecretSource"/>, configured from
+    /// <c>KvReplicator:KeyVault</c> (validated at start). It authenticates with a <see cref="TokenCredential"/>
+    /// registered in the container if there is one (local runs register the stand-in's credential), else
+    /// with <see cref="DefaultAzureCredential"/>.
+    /// </summary>
+    internal static IServiceCollection AddKeyVaultSource(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<KeyVaultOptions>().Bind(configuration.GetSection(KeyVaultOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>());
+        services.TryAddSingleton(provider =>
+        {
+            KeyVaultOptions options = provider.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
+            SecretClient client = CreateSecretClient(options, provider.GetService<TokenCredential>());
+            return new KeyVaultSecretSource(client, options.EffectiveVaultName);
+        });
+        services.TryAddSingleton<ISecretSource>(provider => provider.GetRequiredService<KeyVaultSecretSource>());
+        return services;
+    }
+
+    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential)
+    {
+        var clientOptions = new SecretClientOptions { DisableChallengeResourceVerification = options.DisableChallengeResourceVerification };
+        if (!string.IsNullOrWhiteSpace(options.TrustedServerCertificateThumbprint))
+        {
+            clientOptions.Transport = new HttpClientTransport(new PinnedServerCertificate(options.TrustedServerCertificateThumbprint).CreateHandler());
+        }
+
+        credential ??= new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
+        return new SecretClient(new Uri(options.VaultUri!, UriKind.Absolute), credential, clientOptions);
+    }
+}
