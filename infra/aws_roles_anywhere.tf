@@ -9,7 +9,7 @@ resource "aws_rolesanywhere_trust_anchor" "replicator" {
   source {
     source_type = "CERTIFICATE_BUNDLE"
     source_data {
-      x509_certificate_data = var.ca_certificate_pem
+      x509_certificate_data = local.ca_certificate_pem
     }
   }
 }

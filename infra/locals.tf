@@ -9,7 +9,9 @@ locals {
   function_name = var.event_delivery_schema == "CloudEventSchemaV1_0" ? "ReplicateSecretCloudEvent" : "ReplicateSecret"
 
   roles_anywhere = var.credential_path == "roles_anywhere"
-  web_identity   = var.credential_path == "web_identity"
+  # CI passes an unset variable as "", so empty and null both mean "no CA".
+  ca_certificate_pem = trimspace(var.ca_certificate_pem == null ? "" : var.ca_certificate_pem)
+  web_identity       = var.credential_path == "web_identity"
 
   # KvReplicator:Credentials:Source for each path; the options section of the Roles Anywhere settings
   # follows the source name.
@@ -45,7 +47,7 @@ resource "terraform_data" "input_checks" {
       error_message = "Set create_kms_key or kms_key_arn, not both."
     }
     precondition {
-      condition     = !local.roles_anywhere || var.ca_certificate_pem != null
+      condition     = !local.roles_anywhere || local.ca_certificate_pem != ""
       error_message = "credential_path = roles_anywhere needs ca_certificate_pem (run scripts/bootstrap-roles-anywhere.sh)."
     }
   }

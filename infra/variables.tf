@@ -258,8 +258,8 @@ variable "ca_certificate_pem" {
   default     = null
 
   validation {
-    condition     = var.ca_certificate_pem == null || can(regex("-----BEGIN CERTIFICATE-----", var.ca_certificate_pem))
-    error_message = "ca_certificate_pem must be a PEM certificate."
+    condition     = var.ca_certificate_pem == null || trimspace(coalesce(var.ca_certificate_pem, " ")) == "" || can(regex("-----BEGIN CERTIFICATE-----", var.ca_certificate_pem))
+    error_message = "ca_certificate_pem must be a PEM certificate (or empty with credential_path = web_identity)."
   }
 }
 
