@@ -3,7 +3,8 @@
 # stores certificate and key in Key Vault. Run it again to roll the certificate: the CA is reused, a new key and
 # certificate become new secret versions, and the replicator picks them up at its next credential refresh.
 #
-#   scripts/bootstrap-roles-anywhere.sh --vault <key-vault-name> [options]
+#   scripts/bootstrap-roles-anywhere.sh --ca-only                      # before the first `tofu apply`
+#   scripts/bootstrap-roles-anywhere.sh --vault <key-vault-name> [options]   # after it, and to roll
 #
 # Where things go:
 #   CA key and database   --ca-dir (default ~/.kvreplicator/ca), 0700/0600, refused inside the repository.
@@ -23,11 +24,15 @@ cert_secret="kvrep-roles-anywhere-certificate"
 key_secret="kvrep-roles-anywhere-private-key"
 chain_secret="kvrep-roles-anywhere-chain"
 chain_file=""
+ca_only=false
 
 usage() {
   cat >&2 <<USAGE
-usage: $0 --vault NAME [--cn NAME] [--ca-dir DIR] [--days N] [--ca-days N] [--key-type ec|rsa]
+usage: $0 --ca-only [--ca-dir DIR] [--ca-days N]
+       $0 --vault NAME [--cn NAME] [--ca-dir DIR] [--days N] [--ca-days N] [--key-type ec|rsa]
           [--certificate-secret NAME] [--private-key-secret NAME] [--chain-secret NAME] [--chain FILE]
+  --ca-only             only create the CA (if missing) and print its certificate path; OpenTofu needs it
+                        before the vault exists
   --vault               Key Vault that receives certificate and key (Key Vault Secrets Officer needed)
   --cn                  certificate subject CN; must equal roles_anywhere_certificate_cn (default: $common_name)
   --ca-dir              where the CA key and database live, outside the repository (default: $ca_dir)
@@ -42,6 +47,7 @@ USAGE
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --ca-only) ca_only=true; shift ;;
     --vault) vault="$2"; shift 2 ;;
     --cn) common_name="$2"; shift 2 ;;
     --ca-dir) ca_dir="$2"; shift 2 ;;
@@ -57,12 +63,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-[ -n "$vault" ] || usage
+[ "$ca_only" = true ] || [ -n "$vault" ] || usage
 [[ "$common_name" =~ ^[A-Za-z0-9._-]{1,64}$ ]] || { echo "--cn must be 1-64 letters, digits, . _ -" >&2; exit 2; }
 [[ "$cert_days" =~ ^[0-9]+$ && "$ca_days" =~ ^[0-9]+$ ]] || { echo "--days and --ca-days must be numbers" >&2; exit 2; }
 case "$key_type" in ec|rsa) ;; *) echo "--key-type must be ec or rsa" >&2; exit 2 ;; esac
 [ -z "$chain_file" ] || [ -r "$chain_file" ] || { echo "cannot read --chain $chain_file" >&2; exit 2; }
-for tool in openssl az; do
+required_tools="openssl"
+[ "$ca_only" = true ] || required_tools="openssl az"
+for tool in $required_tools; do
   command -v "$tool" >/dev/null 2>&1 || { echo "$tool is required" >&2; exit 1; }
 done
 
@@ -128,6 +136,12 @@ CNF
   chmod 600 "$ca_dir/ca.key"
   openssl req -new -x509 -sha384 -key "$ca_dir/ca.key" -subj "/CN=KvReplicator Roles Anywhere CA" \
     -days "$ca_days" -config "$ca_dir/openssl.cnf" -extensions ca_ext -out "$ca_dir/ca.pem"
+fi
+
+if [ "$ca_only" = true ]; then
+  echo "CA certificate for OpenTofu (ca_certificate_pem):" >&2
+  echo "$ca_dir/ca.pem"
+  exit 0
 fi
 
 # The client key exists only here until Key Vault has it; prefer memory-backed storage.
