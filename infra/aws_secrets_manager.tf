@@ -43,7 +43,6 @@ locals {
     aws_iam_policy.secrets_manager_replication[*].arn,
     aws_iam_policy.kms[*].arn,
   )
-  replicator_role_name = local.roles_anywhere ? local.roles_anywhere_role_name : local.web_identity_role_name
 }
 
 resource "aws_iam_role_policy_attachment" "replicator" {
