@@ -1,0 +1,69 @@
+using Azure.Messaging;
+using Azure.Messaging.EventGrid;
+using KvReplicator.Replication;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace KvReplicator.Functions;
+
+/// <summary>
+/// Event Grid triggers for Key Vault's <c>Microsoft.KeyVault.SecretNewVersionCreated</c>. The worker binds the
+/// event in the schema the event subscription delivers, and a schema mismatch fails every binding, so the
+/// subscription must target the function of its schema: <see cref="EventGridSchemaFunction"/> for
+/// <c>EventGridSchema</c> (the default of infra/), <see cref="CloudEventSchemaFunction"/> for
+/// <c>CloudEventSchemaV1_0</c>. Mapping, deduplication and the retry decision all live in the core.
+/// </summary>
+public sealed partial class ReplicateSecret
+{
+    public const string EventGridSchemaFunction = nameof(ReplicateSecret);
+    public const string CloudEventSchemaFunction = nameof(ReplicateSecret) + "CloudEvent";
+
+    private readonly KeyVaultEventProcessor _processor;
+    private readonly ILogger<ReplicateSecret> _logger;
+
+    public ReplicateSecret(KeyVaultEventProcessor processor, ILogger<ReplicateSecret> logger)
+    {
+        _processor = processor;
+        _logger = logger;
+    }
+
+    [Function(EventGridSchemaFunction)]
+    public async Task RunAsync([EventGridTrigger] EventGridEvent gridEvent, CancellationToken cancellationToken) =>
+        Conclude(await _processor.ProcessAsync(gridEvent, cancellationToken).ConfigureAwait(false));
+
+    [Function(CloudEventSchemaFunction)]
+    public async Task RunCloudEventAsync([EventGridTrigger] CloudEvent cloudEvent, CancellationToken cancellationToken) =>
+        Conclude(await _processor.ProcessAsync(cloudEvent, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// A throw is the only retry signal a trigger has: Event Grid then redelivers with back-off and, once its
+    /// retry policy is spent, dead-letters. A permanent failure returns normally so the event does not loop.
+    /// </summary>
+    private void Conclude(DeliveryResult result)
+    {
+        foreach (EventResult item in result.Events)
+        {
+            ReplicationOutcome outcome = item.Outcome;
+            LogOutcome(_logger, item.Event.EventId, outcome.Kind, outcome.Version?.VaultName, outcome.Version?.SecretName,
+                outcome.Version?.Version, outcome.TargetName, outcome.Reason);
+        }
+
+        switch (result.Disposition)
+        {
+            case DeliveryDisposition.RetryLater:
+                throw new ReplicationDeferredException(result.Summary);
+            case DeliveryDisposition.Rejected:
+                LogRejected(_logger, result.Summary);
+                return;
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information,
+        Message = "Event {EventId}: {Outcome} {Vault}/{Secret}/{SecretVersion} -> {TargetName} {Reason}")]
+    private static partial void LogOutcome(ILogger logger, string? eventId, ReplicationOutcomeKind outcome, string? vault,
+        string? secret, string? secretVersion, string? targetName, string? reason);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error,
+        Message = "Delivery rejected: acknowledged without retry or dead-letter, see the outcomes above: {Summary}")]
+    private static partial void LogRejected(ILogger logger, string summary);
+}
