@@ -15,9 +15,13 @@ rm -rf "$results"
 mkdir -p "$results"
 
 status=0
+source "$root/scripts/lib/infra-checks.sh"
+echo "--- infra checks ---"
+check_infra_format || status=1
+
 dotnet test KvReplicator.Local.slnf --nologo \
   --logger "trx" --results-directory "$results" \
-  --logger "console;verbosity=normal" "$@" || status=$?
+  --logger "console;verbosity=normal" "$@" || status=1
 
 print_test_totals "$results"
 exit "$status"
