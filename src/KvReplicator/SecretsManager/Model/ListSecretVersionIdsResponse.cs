@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace KvReplicator.SecretsManager.Model;
+
+public sealed class ListSecretVersionIdsResponse
+{
+    [JsonPropertyName("ARN")]
+    public string? Arn { get; init; }
+
+    public string? Name { get; init; }
+
+    public IReadOnlyList<SecretVersionsListEntry> Versions { get; init; } = [];
+
+    public string? NextToken { get; init; }
+}
