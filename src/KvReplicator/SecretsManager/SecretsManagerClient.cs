@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Xml;
+using System.Xml.Linq;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
@@ -207,15 +209,7 @@ public sealed class SecretsManagerClient
 
     private static SecretsManagerException ToException(string operation, HttpResponseMessage response, byte[] payload)
     {
-        ErrorResponse? error = null;
-        try
-        {
-            error = payload.Length > 0 ? JsonSerializer.Deserialize(payload, SecretsManagerJsonContext.Default.ErrorResponse) : null;
-        }
-        catch (JsonException)
-        {
-            // Not JSON (a proxy's HTML page, moto's XML for some auth failures): fall back to the header and status.
-        }
+        ErrorResponse? error = ParseJsonError(payload) ?? ParseXmlError(payload);
 
         string? errorType = error?.Type;
         if (string.IsNullOrEmpty(errorType) && response.Headers.TryGetValues("x-amzn-ErrorType", out IEnumerable<string>? values))
@@ -224,6 +218,43 @@ public sealed class SecretsManagerClient
         }
 
         return new SecretsManagerException(operation, NormalizeErrorType(errorType), (int)response.StatusCode, error?.Message);
+    }
+
+    private static ErrorResponse? ParseJsonError(byte[] payload)
+    {
+        try
+        {
+            return payload.Length > 0 ? JsonSerializer.Deserialize(payload, SecretsManagerJsonContext.Default.ErrorResponse) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Query-protocol errors (<c>&lt;ErrorResponse&gt;&lt;Error&gt;&lt;Code&gt;</c>): moto answers authentication
+    /// failures this way even for JSON services, and so do some AWS front ends.
+    /// </summary>
+    private static ErrorResponse? ParseXmlError(byte[] payload)
+    {
+        if (payload.Length == 0 || !payload.AsSpan().TrimStart(" \t\r\n"u8).StartsWith("<"u8))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(payload, writable: false);
+            XDocument document = XDocument.Load(stream);
+            string? code = document.Descendants().FirstOrDefault(element => element.Name.LocalName == "Code")?.Value;
+            string? message = document.Descendants().FirstOrDefault(element => element.Name.LocalName == "Message")?.Value;
+            return code is null ? null : new ErrorResponse { Type = code, Message = message };
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
     }
 
     /// <summary><c>com.amazonaws.secretsmanager#ResourceNotFoundException</c> or <c>ResourceNotFoundException:http://…</c> → <c>ResourceNotFoundException</c>.</summary>

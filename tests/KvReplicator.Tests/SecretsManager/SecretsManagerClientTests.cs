@@ -193,6 +193,22 @@ public sealed class SecretsManagerClientTests
     }
 
     [Fact]
+    public async Task Reads_query_protocol_xml_errors_as_moto_sends_for_auth_failures()
+    {
+        var context = new SecretsManagerTestContext();
+        context.Handler.Respond(
+            HttpStatusCode.Forbidden,
+            """<?xml version="1.0" encoding="utf-8"?><ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match.</Message><Type>Sender</Type></Error></Errors></ErrorResponse>""");
+
+        var exception = await Assert.ThrowsAsync<SecretsManagerException>(() => context.Client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = "n" }));
+
+        Assert.Equal("SignatureDoesNotMatch", exception.ErrorType);
+        Assert.Equal(403, exception.HttpStatus);
+        Assert.True(exception.IsTransient);
+        Assert.True(exception.IsAuthFailure);
+    }
+
+    [Fact]
     public async Task Cuts_the_service_message_to_200_characters()
     {
         var context = new SecretsManagerTestContext();

@@ -11,5 +11,6 @@ public sealed class ListSecretVersionIdsResponse
 
     public IReadOnlyList<SecretVersionsListEntry> Versions { get; init; } = [];
 
+    /// <summary>Null or empty on the last page (moto sends an empty string).</summary>
     public string? NextToken { get; init; }
 }

@@ -4,5 +4,6 @@ public sealed class ListSecretsResponse
 {
     public IReadOnlyList<SecretListEntry> SecretList { get; init; } = [];
 
+    /// <summary>Null or empty on the last page (moto sends an empty string).</summary>
     public string? NextToken { get; init; }
 }
