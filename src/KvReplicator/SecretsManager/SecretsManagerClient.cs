@@ -8,6 +8,8 @@ using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using KvReplicator.Credentials;
 using KvReplicator.SecretsManager.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
 
@@ -20,7 +22,7 @@ namespace KvReplicator.SecretsManager;
 /// fault-injecting handler underneath. Transient failures are retried with jittered exponential backoff;
 /// every failure surfaces as a classified <see cref="SecretsManagerException"/>.
 /// </summary>
-public sealed class SecretsManagerClient
+public sealed partial class SecretsManagerClient
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client registered for it.</summary>
     public const string HttpClientName = "KvReplicator.SecretsManager";
@@ -33,12 +35,14 @@ public sealed class SecretsManagerClient
     private readonly TimeProvider _timeProvider;
     private readonly RegionEndpoint _region;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger _logger;
 
     /// <param name="httpClient">Sends the requests; its BaseAddress is ignored (the endpoint comes from <paramref name="options"/>).</param>
     /// <param name="credentials">Asked for credentials before every attempt, so a rotated key is picked up; it caches.</param>
     /// <param name="options">Region, endpoint override and retry settings.</param>
     /// <param name="timeProvider">The clock for signatures and retry delays; <see cref="TimeProvider.System"/> when null.</param>
-    public SecretsManagerClient(HttpClient httpClient, ICredentialSource credentials, SecretsManagerOptions options, TimeProvider? timeProvider = null)
+    /// <param name="logger">Receives one warning per retried attempt (operation, error type, status, delay).</param>
+    public SecretsManagerClient(HttpClient httpClient, ICredentialSource credentials, SecretsManagerOptions options, TimeProvider? timeProvider = null, ILogger<SecretsManagerClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -50,6 +54,7 @@ public sealed class SecretsManagerClient
         _timeProvider = timeProvider ?? TimeProvider.System;
         _region = RegionEndpoint.GetBySystemName(options.Region);
         Endpoint = options.ServiceUrl ?? DefaultEndpoint(options.Region);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _pipeline = BuildPipeline(options, _timeProvider);
     }
 
@@ -94,7 +99,7 @@ public sealed class SecretsManagerClient
             ? $"https://secretsmanager.{region}.amazonaws.com.cn/"
             : $"https://secretsmanager.{region}.amazonaws.com/");
 
-    private static ResiliencePipeline BuildPipeline(SecretsManagerOptions options, TimeProvider timeProvider)
+    private ResiliencePipeline BuildPipeline(SecretsManagerOptions options, TimeProvider timeProvider)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (options.MaxRetries > 0)
@@ -108,6 +113,15 @@ public sealed class SecretsManagerClient
                 Delay = options.BaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
+                OnRetry = arguments =>
+                {
+                    if (arguments.Outcome.Exception is SecretsManagerException failure)
+                    {
+                        LogRetry(failure.Operation, failure.ErrorType, failure.HttpStatus, arguments.AttemptNumber + 1, arguments.RetryDelay);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
             });
         }
 
@@ -275,4 +289,7 @@ public sealed class SecretsManagerClient
         int colon = type.IndexOf(':', StringComparison.Ordinal);
         return colon >= 0 ? type[..colon] : type;
     }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Secrets Manager {Operation} failed with {ErrorType} (HTTP {HttpStatus}); retry {Retry} in {RetryDelay}")]
+    private partial void LogRetry(string operation, string? errorType, int? httpStatus, int retry, TimeSpan retryDelay);
 }

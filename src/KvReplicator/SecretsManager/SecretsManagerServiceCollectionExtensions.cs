@@ -40,7 +40,8 @@ internal static class SecretsManagerServiceCollectionExtensions
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(SecretsManagerClient.HttpClientName),
             provider.GetRequiredService<ICredentialSource>(),
             provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value,
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILogger<SecretsManagerClient>>()));
         services.TryAddSingleton(provider => new SecretsManagerTarget(
             provider.GetRequiredService<SecretsManagerClient>(),
             provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value,

@@ -57,6 +57,27 @@ public sealed class SecretsManagerTargetMotoTests
     }
 
     [Fact]
+    public async Task Concurrent_deliveries_of_one_version_leave_one_version()
+    {
+        // Separate targets, as separate function instances would be: no shared ownership cache.
+        string name = SharedEmulators.UniqueName("concurrent");
+        string version = MotoSecretsManager.NewVersionId();
+        var targets = new List<SecretsManagerTarget>();
+        SecretsManagerClient? client = null;
+        for (int index = 0; index < 4; index++)
+        {
+            (client, SecretsManagerTarget target) = await MotoSecretsManager.CreateTargetAsync();
+            targets.Add(target);
+        }
+
+        TargetWriteResult[] results = await Task.WhenAll(targets.Select(target => target.WriteAsync(MotoSecretsManager.Write(name, version, "same value"))));
+
+        Assert.InRange(results.Count(result => result.CreatedSecret), 1, 4);
+        ListSecretVersionIdsResponse listed = await client!.ListSecretVersionIdsAsync(new ListSecretVersionIdsRequest { SecretId = name, IncludeDeprecated = true });
+        Assert.Equal([version], listed.Versions.Select(entry => entry.VersionId!));
+    }
+
+    [Fact]
     public async Task An_overtaken_version_is_stored_without_becoming_current()
     {
         (SecretsManagerClient client, SecretsManagerTarget target) = await MotoSecretsManager.CreateTargetAsync();
