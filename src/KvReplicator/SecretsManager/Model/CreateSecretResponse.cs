@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace KvReplicator.SecretsManager.Model;
+
+public sealed class CreateSecretResponse
+{
+    [JsonPropertyName("ARN")]
+    public string? Arn { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? VersionId { get; init; }
+}

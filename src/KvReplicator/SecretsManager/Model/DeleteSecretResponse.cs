@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace KvReplicator.SecretsManager.Model;
+
+public sealed class DeleteSecretResponse
+{
+    [JsonPropertyName("ARN")]
+    public string? Arn { get; init; }
+
+    public string? Name { get; init; }
+
+    [JsonConverter(typeof(EpochSecondsJsonConverter))]
+    public DateTimeOffset? DeletionDate { get; init; }
+}

@@ -1,0 +1,10 @@
+namespace KvReplicator.SecretsManager.Model;
+
+public sealed class GetSecretValueRequest
+{
+    public required string SecretId { get; init; }
+
+    public string? VersionId { get; init; }
+
+    public string? VersionStage { get; init; }
+}

@@ -1,0 +1,12 @@
+namespace KvReplicator.SecretsManager.Model;
+
+public sealed class ListSecretsRequest
+{
+    public IReadOnlyList<Filter>? Filters { get; init; }
+
+    public bool? IncludePlannedDeletion { get; init; }
+
+    public int? MaxResults { get; init; }
+
+    public string? NextToken { get; init; }
+}

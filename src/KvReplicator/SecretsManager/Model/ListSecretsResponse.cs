@@ -1,0 +1,9 @@
+namespace KvReplicator.SecretsManager.Model;
+
+public sealed class ListSecretsResponse
+{
+    public IReadOnlyList<SecretListEntry> SecretList { get; init; } = [];
+
+    /// <summary>Null or empty on the last page (moto sends an empty string).</summary>
+    public string? NextToken { get; init; }
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace KvReplicator.SecretsManager.Model;
+
+public sealed class RestoreSecretResponse
+{
+    [JsonPropertyName("ARN")]
+    public string? Arn { get; init; }
+
+    public string? Name { get; init; }
+}

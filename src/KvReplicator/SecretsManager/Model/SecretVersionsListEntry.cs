@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace KvReplicator.SecretsManager.Model;
+
+public sealed class SecretVersionsListEntry
+{
+    public string? VersionId { get; init; }
+
+    public IReadOnlyList<string>? VersionStages { get; init; }
+
+    [JsonConverter(typeof(EpochSecondsJsonConverter))]
+    public DateTimeOffset? CreatedDate { get; init; }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KvReplicator.SecretsManager;
+
+/// <summary>Where and how to reach Secrets Manager (configuration section <c>KvReplicator:SecretsManager</c>).</summary>
+public sealed class SecretsManagerOptions
+{
+    public const string SectionName = "KvReplicator:SecretsManager";
+
+    /// <summary>The AWS region, e.g. <c>eu-west-1</c>; it names the endpoint and the SigV4 scope.</summary>
+    [Required(ErrorMessage = "KvReplicator:SecretsManager:Region is required (e.g. eu-west-1).")]
+    [RegularExpression(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", ErrorMessage = "KvReplicator:SecretsManager:Region must be an AWS region name such as eu-west-1.")]
+    public string Region { get; set; } = "";
+
+    /// <summary>Overrides the regional endpoint, for emulators (moto, LocalStack) or VPC endpoints.</summary>
+    public Uri? ServiceUrl { get; set; }
+
+    /// <summary>Retries of one call after a transient error; 0 disables them. Default 4.</summary>
+    [Range(0, 10, ErrorMessage = "KvReplicator:SecretsManager:MaxRetries must be between 0 and 10.")]
+    public int MaxRetries { get; set; } = 4;
+
+    /// <summary>First retry delay; later ones grow exponentially with jitter. Default 200 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ErrorMessage = "KvReplicator:SecretsManager:BaseDelay must be between 0 and 30 seconds.")]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long a target secret checked as ours and live is trusted without asking again. Longer means
+    /// fewer DescribeSecret calls; a secret deleted or re-tagged meanwhile is found by the write that fails.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "KvReplicator:SecretsManager:OwnershipCacheDuration must be between 0 and 1 day.")]
+    public TimeSpan OwnershipCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Take over existing secrets that lack the <c>managed-by=kvreplicator</c> tag instead of refusing them.</summary>
+    public bool AdoptForeignSecrets { get; set; }
+
+    /// <summary>The staging label of versions written while a newer source version exists.</summary>
+    [Required(ErrorMessage = "KvReplicator:SecretsManager:SupersededVersionStage is required.")]
+    [RegularExpression(@"^[A-Za-z0-9_+=.@-]{1,256}$", ErrorMessage = "KvReplicator:SecretsManager:SupersededVersionStage must be 1-256 letters, digits or _+=.@-.")]
+    public string SupersededVersionStage { get; set; } = "kvrep-superseded";
+
+    /// <summary>The KMS key for secrets this service creates; null uses aws/secretsmanager.</summary>
+    public string? KmsKeyId { get; set; }
+
+    /// <summary>Regions that secrets this service creates are replicated to by Secrets Manager.</summary>
+    public IList<string> ReplicaRegions { get; set; } = [];
+}

@@ -1,0 +1,53 @@
+using KvReplicator.Credentials;
+using KvReplicator.Replication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.SecretsManager;
+
+internal static class SecretsManagerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="SecretsManagerTarget"/> as the <see cref="ISecretTarget"/>, its client over a named
+    /// <see cref="HttpClient"/> (<see cref="SecretsManagerClient.HttpClientName"/>), and options bound from
+    /// <c>KvReplicator:SecretsManager</c>, validated at start. The SDK's default credential chain is the
+    /// <see cref="ICredentialSource"/> only when nothing registered another one.
+    /// </summary>
+    internal static IServiceCollection AddSecretsManagerTarget(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<SecretsManagerOptions>()
+            .Bind(configuration.GetSection(SecretsManagerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretsManagerOptions>, SecretsManagerOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ICredentialSource>(_ => new AwsSdkCredentialSource());
+
+        // The client lives as long as the target (whose ownership cache must survive), so the handler is kept
+        // too and DNS changes are picked up by recycling pooled connections instead of handlers.
+        services.AddHttpClient(SecretsManagerClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
+        services.TryAddSingleton(provider => new SecretsManagerClient(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(SecretsManagerClient.HttpClientName),
+            provider.GetRequiredService<ICredentialSource>(),
+            provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILogger<SecretsManagerClient>>()));
+        services.TryAddSingleton(provider => new SecretsManagerTarget(
+            provider.GetRequiredService<SecretsManagerClient>(),
+            provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILogger<SecretsManagerTarget>>()));
+        services.TryAddSingleton<ISecretTarget>(provider => provider.GetRequiredService<SecretsManagerTarget>());
+        return services;
+    }
+}
