@@ -7,7 +7,7 @@ namespace KvReplicator.LocalCloud.EventGrid;
 /// A webhook subscription of the local Event Grid, with the settings a real Event Grid subscription has
 /// (retry policy, dead-letter destination, batching, filter, delivery headers).
 /// </summary>
-public sealed class LocalEventSubscription
+public sealed record LocalEventSubscription
 {
     /// <summary>The subscription's name, sent as <c>aeg-subscription-name</c>.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "A subscription needs a Name.")]
