@@ -134,7 +134,7 @@ public sealed partial class LocalEventGrid : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes when every queued delivery has ended (delivered, dead-lettered or given up).</summary>
+    /// <summary>Completes when every queued delivery has ended (delivered, dead-lettered or given up), or the grid is disposed.</summary>
     public Task WhenIdleAsync(CancellationToken cancellationToken = default)
     {
         lock (_sync)
@@ -172,6 +172,12 @@ public sealed partial class LocalEventGrid : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Cancelled by the shutdown above; nothing is left to report.
+        }
+
+        lock (_sync)
+        {
+            // Abandoned events will never end on their own; nobody should wait for them.
+            _idle.TrySetResult();
         }
 
         _http.Dispose();
@@ -550,15 +556,4 @@ public sealed partial class LocalEventGrid : IAsyncDisposable
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "Delivery of {EventId} to {Subscription} failed inside the grid ({ErrorType}); the event is lost")]
     private partial void LogDeliveryFailed(string subscription, string eventId, string errorType);
-
-    private sealed record PendingEvent(GridEvent Event, DateTimeOffset PublishTime);
-
-    private sealed class SubscriptionRuntime(LocalEventSubscription subscription, Channel<PendingEvent> queue)
-    {
-        public LocalEventSubscription Subscription { get; } = subscription;
-
-        public Channel<PendingEvent> Queue { get; } = queue;
-
-        public Task? Dispatcher { get; set; }
-    }
 }

@@ -46,6 +46,9 @@ public sealed record LocalEventSubscription
     /// </summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Never prints the endpoint's query or the header values: either may hold the delivery key.</summary>
+    public override string ToString() => $"{Name} ({Schema}) -> {Endpoint?.GetLeftPart(UriPartial.Path)}";
+
     internal bool Includes(string eventType) =>
         IncludedEventTypes is not { Count: > 0 } ||
         IncludedEventTypes.Contains(eventType, StringComparer.OrdinalIgnoreCase);

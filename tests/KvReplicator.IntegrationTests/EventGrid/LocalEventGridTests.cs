@@ -7,6 +7,7 @@ using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.LocalCloud.Emulators;
 using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvReplicator.IntegrationTests.EventGrid;
 
@@ -306,6 +307,27 @@ public sealed class LocalEventGridTests
 
         string[] delivered = [.. webhook.Notifications.Select(n => KeyVaultEventParser.Parse(BinaryData.FromString(n.Body))[0].Version!.SecretName)];
         Assert.Equal(created.Select(c => c.SecretName).Order(), delivered.Order());
+        Assert.NotEqual(created.Select(c => c.SecretName), delivered);
+    }
+
+    [Fact]
+    public async Task Event_past_its_time_to_live_is_dead_lettered()
+    {
+        string folder = DeadLetterFolder();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using RecordingWebhook webhook = await RecordingWebhook.StartAsync();
+        webhook.DefaultStatus = 503;
+        webhook.OnNotification = _ => time.Advance(TimeSpan.FromSeconds(40)); // each attempt "takes" 40 s
+        await using var grid = new LocalEventGrid(FastOptions(o => o.DeliveryTimeout = TimeSpan.FromHours(1)), time);
+        await grid.AddSubscriptionAsync(Subscription(webhook, "short-lived") with { EventTimeToLive = TimeSpan.FromMinutes(1), DeadLetterFolder = folder });
+
+        grid.Publish(Created("stale"));
+        await grid.WhenIdleAsync().WaitAsync(s_wait);
+
+        Assert.Equal(2, webhook.Notifications.Count);
+        JsonElement deadLetter = ReadSingleDeadLetter(folder);
+        Assert.Equal("TimeToLiveExceeded", deadLetter.GetProperty("deadLetterReason").GetString());
+        Assert.Equal(2, deadLetter.GetProperty("deliveryAttempts").GetInt32());
     }
 
     [Fact]

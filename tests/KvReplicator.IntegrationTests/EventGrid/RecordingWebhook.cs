@@ -34,6 +34,9 @@ public sealed class RecordingWebhook : IAsyncDisposable
     /// <summary>The status every notification gets once the script is used up.</summary>
     public int DefaultStatus { get; set; } = StatusCodes.Status200OK;
 
+    /// <summary>Runs before a notification is answered, e.g. to move a fake clock.</summary>
+    public Action<RecordedRequest>? OnNotification { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     public IReadOnlyList<RecordedRequest> Notifications => [.. _requests.Where(r => r.IsNotification)];
@@ -97,6 +100,7 @@ public sealed class RecordingWebhook : IAsyncDisposable
             return;
         }
 
+        OnNotification?.Invoke(recorded);
         context.Response.StatusCode = _script.TryDequeue(out int status) ? status : DefaultStatus;
     }
 }
