@@ -2,13 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KvReplicator.Cli.Serve;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 using Moq;
 
@@ -302,17 +298,6 @@ public sealed class EventGridWebhookTests
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Fact]
-    public void Build_without_a_replication_pipeline_fails_with_a_clear_message()
-    {
-        WebApplicationBuilder builder = ServeHost.CreateBuilder([], o => o.DeliveryKey = ServeTestHost.Key);
-        builder.WebHost.UseTestServer();
-
-        var exception = Assert.Throws<ServeConfigurationException>(() => ServeHost.Build(builder));
-
-        Assert.Contains("no KeyVaultEventProcessor is registered", exception.Message, StringComparison.Ordinal);
     }
 
     private static Mock<IReplicationLedger> LedgerSaying(LedgerClaimResult result)
