@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace KvReplicator.Cli.Commands;
+
+/// <summary>The <c>kvrep</c> root: one subcommand per verb.</summary>
+internal sealed class KvrepRootCommand : RootCommand
+{
+    public KvrepRootCommand()
+        : base("kvrep: replicate Azure Key Vault secrets to AWS Secrets Manager, and run the local cloud and demo.")
+    {
+        Subcommands.Add(new ServeCommand());
+    }
+}

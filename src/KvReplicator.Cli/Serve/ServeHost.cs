@@ -1,0 +1,84 @@
+using KvReplicator.Replication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.Cli.Serve;
+
+/// <summary>
+/// Builds the <c>kvrep serve</c> web host: the Event Grid webhook over <see cref="KeyVaultEventProcessor"/>,
+/// health endpoints and graceful shutdown. Used by <c>kvrep serve</c>, by <c>kvrep demo</c> and by tests
+/// (with <c>UseTestServer</c>).
+/// </summary>
+public static class ServeHost
+{
+    /// <param name="args">Host arguments (configuration on the command line).</param>
+    /// <param name="configureOptions">Applied after configuration binding, e.g. a generated key for the demo.</param>
+    /// <param name="configureServices">Registers or replaces services, e.g. the pipeline in tests.</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<ServeOptions>? configureOptions = null, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+
+        // Request logs carry the full URL, and a delivery key may ride in its ?code= query.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        builder.Services.AddOptions<ServeOptions>()
+            .Bind(builder.Configuration.GetSection(ServeOptions.SectionName))
+            .Configure(options => configureOptions?.Invoke(options))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ServeOptions>, ServeOptionsValidator>();
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<ServeOptions>>((host, serve) => host.ShutdownTimeout = serve.Value.ShutdownTimeout);
+        builder.Services.AddSingleton<DeliveryKeyAuthenticator>();
+        builder.Services.AddSingleton<EventGridWebhook>();
+
+        // MERGE: builder.Services.AddKvReplicator(builder.Configuration); (KvReplicator.DependencyInjection) goes here.
+        configureServices?.Invoke(builder.Services);
+        return builder;
+    }
+
+    /// <summary>Builds the app and maps its endpoints; fails at once when no replication pipeline is registered.</summary>
+    /// <exception cref="ServeConfigurationException">No <see cref="KeyVaultEventProcessor"/> is registered.</exception>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        WebApplication app = builder.Build();
+        if (app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(KeyVaultEventProcessor)) != true)
+        {
+            throw new ServeConfigurationException(
+                "kvrep serve has no replication pipeline: no KeyVaultEventProcessor is registered. " +
+                "Configure the KvReplicator sections (source vault, AWS target, ledger) so AddKvReplicator can register it.");
+        }
+
+        string eventsPath = app.Services.GetRequiredService<IOptions<ServeOptions>>().Value.EventsPath;
+        IHostApplicationLifetime lifetime = app.Lifetime;
+
+        // Once shutdown starts, new deliveries get 503 (Event Grid retries them later, elsewhere or here
+        // after the restart); deliveries already running finish within the host's shutdown timeout.
+        app.Use((context, next) =>
+        {
+            if (lifetime.ApplicationStopping.IsCancellationRequested && !context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "10";
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/readyz", (IHostApplicationLifetime life) => life.ApplicationStopping.IsCancellationRequested
+            ? Results.Json(new { status = "stopping" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Ok(new { status = "ready" }));
+        app.MapMethods(eventsPath, [HttpMethods.Options], (HttpContext context, EventGridWebhook webhook) => webhook.HandleOptionsAsync(context));
+        app.MapPost(eventsPath, (HttpContext context, EventGridWebhook webhook) => webhook.HandlePostAsync(context));
+        return app;
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using KvReplicator.Cli;
+using KvReplicator.Cli.Commands;
+
+namespace KvReplicator.Tests.Commands;
+
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public async Task Missing_config_file_is_a_configuration_error_on_stderr()
+    {
+        (int exitCode, string stdout, string stderr) = await InvokeAsync("serve", "--config", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "missing.json"));
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
+        Assert.Contains("does not exist", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+    }
+
+    [Fact]
+    public async Task Serve_without_a_replication_pipeline_refuses_to_start()
+    {
+        string config = Path.Combine(Path.GetTempPath(), $"kvrep-serve-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, """{ "KvReplicator": { "Serve": { "DeliveryKey": "0123456789abcdef0123456789abcdef" } } }""");
+        try
+        {
+            (int exitCode, _, string stderr) = await InvokeAsync("serve", "--urls", "http://127.0.0.1:0", "--config", config);
+
+            Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
+            Assert.Contains("no replication pipeline", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("0123456789abcdef0123456789abcdef", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public void Serve_parses_urls_and_config()
+    {
+        ParseResult result = new KvrepRootCommand().Parse(["serve", "--urls", "http://127.0.0.1:5080", "http://[::1]:5080", "--config", "kvrep.json"]);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["http://127.0.0.1:5080", "http://[::1]:5080"], result.GetValue(ServeCommand.UrlsOption)!);
+        Assert.Equal("kvrep.json", result.GetValue(ServeCommand.ConfigOption)!.Name);
+    }
+
+    [Fact]
+    public void Unknown_option_is_a_parse_error()
+    {
+        ParseResult result = new KvrepRootCommand().Parse(["serve", "--no-such-option"]);
+
+        Assert.NotEmpty(result.Errors);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> InvokeAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exitCode = await new KvrepRootCommand().Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null });
+        return (exitCode, stdout.ToString(), stderr.ToString());
+    }
+}

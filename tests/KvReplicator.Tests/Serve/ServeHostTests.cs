@@ -1,0 +1,41 @@
+using KvReplicator.Cli.Serve;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.Tests.Serve;
+
+public sealed class ServeHostTests
+{
+    [Fact]
+    public void Build_without_a_replication_pipeline_fails_with_a_clear_message()
+    {
+        WebApplicationBuilder builder = ServeHost.CreateBuilder([], o => o.DeliveryKey = ServeTestHost.Key);
+        builder.WebHost.UseTestServer();
+
+        var exception = Assert.Throws<ServeConfigurationException>(() => ServeHost.Build(builder));
+
+        Assert.Contains("no KeyVaultEventProcessor is registered", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shutdown_timeout_comes_from_the_serve_options()
+    {
+        await using ServeTestHost host = await ServeTestHost.StartAsync(o => o.ShutdownTimeout = TimeSpan.FromSeconds(7));
+
+        Assert.Equal(TimeSpan.FromSeconds(7), host.App.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
+    }
+
+    [Fact]
+    public async Task Configuration_section_binds_the_serve_options()
+    {
+        WebApplicationBuilder builder = ServeHost.CreateBuilder(["--KvReplicator:Serve:EventsPath=/from-config", "--KvReplicator:Serve:DeliveryKey=" + ServeTestHost.Key]);
+
+        await using WebApplication app = builder.Build();
+
+        Assert.Equal("/from-config", app.Services.GetRequiredService<IOptions<ServeOptions>>().Value.EventsPath);
+    }
+}
