@@ -149,9 +149,12 @@ public sealed partial class SecretReplicator
         string? latest = await _source.GetLatestEnabledVersionAsync(secret.Name, cancellationToken).ConfigureAwait(false);
         bool makeCurrent = latest is null || string.Equals(latest, secret.Version, StringComparison.OrdinalIgnoreCase);
 
-        TargetWriteResult written = await _target.WriteAsync(
-            new TargetSecretWrite { TargetName = targetName, VersionId = secret.Version, Value = secret.Value, MakeCurrent = makeCurrent, Source = secret },
-            cancellationToken).ConfigureAwait(false);
+        var write = new TargetSecretWrite { TargetName = targetName, VersionId = secret.Version, Value = secret.Value, MakeCurrent = makeCurrent, Source = secret };
+        TargetWriteResult written = await _target.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        if (written.NeedsCurrentVersionFirst)
+        {
+            written = await WriteLatestThenAsync(write, latest!, cancellationToken).ConfigureAwait(false);
+        }
 
         if (makeCurrent)
         {
@@ -167,6 +170,32 @@ public sealed partial class SecretReplicator
             RestoredTarget = written.RestoredSecret,
             Superseded = !makeCurrent,
         };
+    }
+
+    /// <summary>
+    /// An overtaken version reached a target that holds no version yet. Writing the newest enabled version
+    /// first (exactly what its own event will do, idempotently) keeps the older value from ever being
+    /// current; the newest version's own delivery then finds it written.
+    /// </summary>
+    private async Task<TargetWriteResult> WriteLatestThenAsync(TargetSecretWrite overtaken, string latestVersion, CancellationToken cancellationToken)
+    {
+        SourceReadResult latest = await _source.ReadVersionAsync(overtaken.Source.Name, latestVersion, cancellationToken).ConfigureAwait(false);
+        if (latest.Status != SourceReadStatus.Found)
+        {
+            throw new SecretStoreException(
+                $"newest version {latestVersion} of '{overtaken.Source.Name}' changed while writing an older one; retry", isTransient: true);
+        }
+
+        TargetWriteResult first = await _target.WriteAsync(
+            overtaken with { VersionId = latest.Secret!.Version, Value = latest.Secret.Value, MakeCurrent = true, Source = latest.Secret },
+            cancellationToken).ConfigureAwait(false);
+        TargetWriteResult second = await _target.WriteAsync(overtaken, cancellationToken).ConfigureAwait(false);
+        if (second.NeedsCurrentVersionFirst)
+        {
+            throw new SecretStoreException($"target '{overtaken.TargetName}' still has no current version after writing one; retry", isTransient: true);
+        }
+
+        return new TargetWriteResult(first.CreatedSecret || second.CreatedSecret, first.RestoredSecret || second.RestoredSecret);
     }
 
     /// <summary>

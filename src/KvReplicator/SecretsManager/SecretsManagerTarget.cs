@@ -88,6 +88,14 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
     private async Task<TargetWriteResult> WriteAfterDescribingAsync(TargetSecretWrite write, CancellationToken cancellationToken)
     {
         DescribeSecretResponse? existing = await TryDescribeAsync(write.TargetName, cancellationToken).ConfigureAwait(false);
+        if (!write.MakeCurrent && (existing is null || !HasCurrentVersion(existing)))
+        {
+            // AWS makes a secret's first version AWSCURRENT whatever VersionStages says: an overtaken
+            // version written first would be current until the newer one lands. The caller writes the
+            // newer one first instead.
+            return TargetWriteResult.CurrentVersionNeededFirst;
+        }
+
         if (existing is null)
         {
             try
@@ -156,9 +164,8 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         var request = new CreateSecretRequest
         {
             Name = write.TargetName,
-            // Without a value CreateSecret makes no version, so an older version cannot become AWSCURRENT.
-            ClientRequestToken = write.MakeCurrent ? write.VersionId : null,
-            SecretString = write.MakeCurrent ? write.Value : null,
+            ClientRequestToken = write.VersionId,
+            SecretString = write.Value,
             Description = $"Replicated by KvReplicator from Azure Key Vault {write.Source.VaultName}/{write.Source.Name}.",
             KmsKeyId = string.IsNullOrWhiteSpace(_options.KmsKeyId) ? null : _options.KmsKeyId,
             Tags = TagsFor(write),
@@ -167,10 +174,6 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
                 : [.. _options.ReplicaRegions.Select(region => new ReplicaRegionType { Region = region })],
         };
         await _client.CreateSecretAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!write.MakeCurrent)
-        {
-            await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     private async Task PutVersionAsync(TargetSecretWrite write, CancellationToken cancellationToken)
@@ -197,6 +200,9 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
                 exception);
         }
     }
+
+    private static bool HasCurrentVersion(DescribeSecretResponse secret) =>
+        secret.VersionIdsToStages?.Values.Any(stages => stages.Contains(CurrentStage)) == true;
 
     private static bool IsOwned(DescribeSecretResponse secret) =>
         secret.Tags?.Any(tag => tag.Key == ReplicationTags.ManagedBy && tag.Value == ReplicationTags.ManagedByValue) == true;

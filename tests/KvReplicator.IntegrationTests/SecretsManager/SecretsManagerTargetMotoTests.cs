@@ -96,25 +96,28 @@ public sealed class SecretsManagerTargetMotoTests
     }
 
     [Fact]
-    public async Task An_overtaken_first_version_is_current_until_a_newer_one_lands()
+    public async Task An_overtaken_first_version_is_not_written_until_a_current_one_exists()
     {
         // Secrets Manager attaches AWSCURRENT to a secret's first version whatever VersionStages says (AWS
-        // documents it for PutSecretValue; moto does the same), so nothing else could be current anyway.
+        // documents it for PutSecretValue; moto does the same), so the target refuses to make an overtaken
+        // version the first one and the pipeline writes the newer version before it.
         (SecretsManagerClient client, SecretsManagerTarget target) = await MotoSecretsManager.CreateTargetAsync();
         string name = SharedEmulators.UniqueName("overtaken-first");
         string older = MotoSecretsManager.NewVersionId();
         string newer = MotoSecretsManager.NewVersionId();
 
-        TargetWriteResult result = await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", makeCurrent: false));
+        TargetWriteResult refused = await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", makeCurrent: false));
 
-        Assert.True(result.CreatedSecret);
-        DescribeSecretResponse described = await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name });
-        Assert.Equal(["AWSCURRENT", "kvrep-superseded"], described.VersionIdsToStages![older].Order());
+        Assert.True(refused.NeedsCurrentVersionFirst);
+        await Assert.ThrowsAsync<SecretsManagerException>(() => client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name }));
 
         await target.WriteAsync(MotoSecretsManager.Write(name, newer, "newer"));
+        TargetWriteResult stored = await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", makeCurrent: false));
 
-        GetSecretValueResponse current = await client.GetSecretValueAsync(new GetSecretValueRequest { SecretId = name });
-        Assert.Equal(newer, current.VersionId);
+        Assert.False(stored.NeedsCurrentVersionFirst);
+        DescribeSecretResponse described = await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name });
+        Assert.Equal(["AWSCURRENT"], described.VersionIdsToStages![newer]);
+        Assert.Equal(["kvrep-superseded"], described.VersionIdsToStages![older]);
     }
 
     [Fact]

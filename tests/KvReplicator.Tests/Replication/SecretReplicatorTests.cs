@@ -107,6 +107,27 @@ public sealed class SecretReplicatorTests
     }
 
     [Fact]
+    public async Task An_older_version_reaching_an_empty_target_is_preceded_by_the_newest_version()
+    {
+        var writes = new List<(string Version, bool MakeCurrent)>();
+        ClaimSucceeds();
+        SourceHas("db-password", V1, latest: V2);
+        _source.Setup(s => s.ReadVersionAsync("db-password", V2, It.IsAny<CancellationToken>())).ReturnsAsync(Found("db-password", V2));
+        _ledger.Setup(l => l.CommitAsync(_claim, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        var results = new Queue<TargetWriteResult>([TargetWriteResult.CurrentVersionNeededFirst, new TargetWriteResult(CreatedSecret: true, RestoredSecret: false), new TargetWriteResult(false, false)]);
+        _target.Setup(t => t.WriteAsync(It.IsAny<TargetSecretWrite>(), It.IsAny<CancellationToken>()))
+            .Callback((TargetSecretWrite w, CancellationToken _) => writes.Add((w.VersionId, w.MakeCurrent)))
+            .ReturnsAsync(() => results.Dequeue());
+
+        ReplicationOutcome outcome = await Replicator().ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal(ReplicationOutcomeKind.Replicated, outcome.Kind);
+        Assert.True(outcome.Superseded);
+        Assert.True(outcome.CreatedTarget);
+        Assert.Equal([(V1, false), (V2, true), (V1, false)], writes);
+    }
+
+    [Fact]
     public async Task A_newer_version_created_during_the_write_gets_current_back()
     {
         ClaimSucceeds();

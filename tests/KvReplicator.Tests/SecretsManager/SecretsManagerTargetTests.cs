@@ -37,24 +37,28 @@ public sealed class SecretsManagerTargetTests
     }
 
     [Fact]
-    public async Task Creates_a_missing_secret_empty_then_stores_a_superseded_version_without_making_it_current()
+    public async Task An_overtaken_version_for_a_missing_secret_writes_nothing_and_asks_for_the_current_version_first()
     {
         var context = new SecretsManagerTestContext();
-        context.Handler
-            .RespondError(HttpStatusCode.BadRequest, "ResourceNotFoundException")
-            .RespondOk("""{"Name":"kv-app-db"}""")
-            .RespondOk($$"""{"VersionId":"{{Version}}","VersionStages":["kvrep-superseded"]}""");
+        context.Handler.RespondError(HttpStatusCode.BadRequest, "ResourceNotFoundException");
 
         TargetWriteResult result = await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write(makeCurrent: false));
 
-        Assert.True(result.CreatedSecret);
-        Assert.Equal(["DescribeSecret", "CreateSecret", "PutSecretValue"], context.Handler.Operations);
-        JsonElement create = context.Handler.Requests[1].Json;
-        Assert.False(create.TryGetProperty("SecretString", out _));
-        Assert.False(create.TryGetProperty("ClientRequestToken", out _));
-        JsonElement put = context.Handler.Requests[2].Json;
-        Assert.Equal(Version, put.GetProperty("ClientRequestToken").GetString());
-        Assert.Equal(["kvrep-superseded"], put.GetProperty("VersionStages").EnumerateArray().Select(stage => stage.GetString()));
+        Assert.True(result.NeedsCurrentVersionFirst);
+        Assert.False(result.CreatedSecret);
+        Assert.Equal(["DescribeSecret"], context.Handler.Operations);
+    }
+
+    [Fact]
+    public async Task An_overtaken_version_for_a_secret_without_a_current_version_asks_for_the_current_version_first()
+    {
+        var context = new SecretsManagerTestContext();
+        context.Handler.RespondOk("""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"}],"VersionIdsToStages":{}}""");
+
+        TargetWriteResult result = await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write(makeCurrent: false));
+
+        Assert.True(result.NeedsCurrentVersionFirst);
+        Assert.Equal(["DescribeSecret"], context.Handler.Operations);
     }
 
     [Fact]
