@@ -1,3 +1,4 @@
+using KvReplicator.DependencyInjection;
 using KvReplicator.Replication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,8 +39,15 @@ public static class ServeHost
         builder.Services.AddSingleton<DeliveryKeyAuthenticator>();
         builder.Services.AddSingleton<EventGridWebhook>();
 
-        // MERGE: builder.Services.AddKvReplicator(builder.Configuration); (KvReplicator.DependencyInjection) goes here.
-        configureServices?.Invoke(builder.Services);
+        // A caller that supplies services (tests, the demo) brings its own pipeline; otherwise configuration does.
+        if (configureServices is null)
+        {
+            builder.Services.AddKvReplicator(builder.Configuration);
+        }
+        else
+        {
+            configureServices(builder.Services);
+        }
         return builder;
     }
 

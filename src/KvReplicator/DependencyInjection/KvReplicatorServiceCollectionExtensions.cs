@@ -1,0 +1,44 @@
+using KvReplicator.KeyVault;
+using KvReplicator.Ledger;
+using KvReplicator.Replication;
+using KvReplicator.SecretsManager;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace KvReplicator.DependencyInjection;
+
+public static class KvReplicatorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the whole replicator from the <c>KvReplicator:*</c> configuration sections: the Key Vault
+    /// source, the Blob ledger, the Secrets Manager target, the AWS credential source, and the pipeline
+    /// (<see cref="SecretReplicator"/>, <see cref="KeyVaultEventProcessor"/>) that hosts call. Every options
+    /// class is validated when the host starts, so a misconfiguration stops start-up with a message naming
+    /// the setting rather than failing the first event.
+    /// </summary>
+    /// <remarks>
+    /// Registrations are <c>TryAdd</c>: a host or test that registers its own <see cref="Azure.Core.TokenCredential"/>,
+    /// <see cref="Credentials.ICredentialSource"/>, <see cref="TimeProvider"/> or port before calling this keeps it.
+    /// </remarks>
+    public static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ReplicationOptions>()
+            .Bind(configuration.GetSection(ReplicationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddKeyVaultSource(configuration);
+        services.AddBlobLedger(configuration);
+        services.AddSecretsManagerTarget(configuration);
+
+        services.TryAddSingleton<SecretReplicator>();
+        services.TryAddSingleton<KeyVaultEventProcessor>();
+        return services;
+    }
+}

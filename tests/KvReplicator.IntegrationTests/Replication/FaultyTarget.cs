@@ -1,0 +1,41 @@
+using KvReplicator.Replication;
+
+namespace KvReplicator.IntegrationTests.Replication;
+
+/// <summary>
+/// Wraps the real target and fails the next writes at a chosen moment, as a crashing or disconnected
+/// handler would: before the write reaches AWS, or after AWS accepted it but before the ledger commit.
+/// </summary>
+internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
+{
+    private int _failuresBeforeWrite;
+    private int _failuresAfterWrite;
+    private int _writes;
+
+    /// <summary>Writes that reached the real target.</summary>
+    public int Writes => _writes;
+
+    public void FailBeforeWrite(int times = 1) => _failuresBeforeWrite = times;
+
+    public void FailAfterWrite(int times = 1) => _failuresAfterWrite = times;
+
+    public async Task<TargetWriteResult> WriteAsync(TargetSecretWrite write, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Decrement(ref _failuresBeforeWrite) >= 0)
+        {
+            throw new HttpRequestException("connection reset before the write (injected)");
+        }
+
+        TargetWriteResult result = await inner.WriteAsync(write, cancellationToken);
+        Interlocked.Increment(ref _writes);
+        if (Interlocked.Decrement(ref _failuresAfterWrite) >= 0)
+        {
+            throw new TimeoutException("handler died after the write (injected)");
+        }
+
+        return result;
+    }
+
+    public Task<bool> PromoteAsync(string targetName, string versionId, string expectedCurrentVersionId, CancellationToken cancellationToken = default) =>
+        inner.PromoteAsync(targetName, versionId, expectedCurrentVersionId, cancellationToken);
+}
