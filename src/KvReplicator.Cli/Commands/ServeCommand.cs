@@ -70,6 +70,16 @@ internal sealed class ServeCommand : Command
             await error.WriteLineAsync($"kvrep serve: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.InvalidConfiguration;
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(inner => inner is OptionsValidationException))
+        {
+            // Start-up validates every options class and reports all failures at once; show each on its own line.
+            foreach (Exception inner in ex.InnerExceptions)
+            {
+                await error.WriteLineAsync($"kvrep serve: {inner.Message}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.InvalidConfiguration;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Cancelled;

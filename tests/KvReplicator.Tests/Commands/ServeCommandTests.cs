@@ -17,7 +17,7 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
-    public async Task Serve_without_a_replication_pipeline_refuses_to_start()
+    public async Task Serve_without_the_replicator_settings_refuses_to_start_and_names_them()
     {
         string config = Path.Combine(Path.GetTempPath(), $"kvrep-serve-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(config, """{ "KvReplicator": { "Serve": { "DeliveryKey": "0123456789abcdef0123456789abcdef" } } }""");
@@ -26,7 +26,7 @@ public sealed class ServeCommandTests
             (int exitCode, _, string stderr) = await InvokeAsync("serve", "--urls", "http://127.0.0.1:0", "--config", config);
 
             Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
-            Assert.Contains("no replication pipeline", stderr, StringComparison.Ordinal);
+            Assert.Contains("VaultUri", stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("0123456789abcdef0123456789abcdef", stderr, StringComparison.Ordinal);
         }
         finally

@@ -13,12 +13,26 @@ public sealed class ServeHostTests
     [Fact]
     public void Build_without_a_replication_pipeline_fails_with_a_clear_message()
     {
-        WebApplicationBuilder builder = ServeHost.CreateBuilder([], o => o.DeliveryKey = ServeTestHost.Key);
+        WebApplicationBuilder builder = ServeHost.CreateBuilder([], o => o.DeliveryKey = ServeTestHost.Key, configureServices: _ => { });
         builder.WebHost.UseTestServer();
 
         var exception = Assert.Throws<ServeConfigurationException>(() => ServeHost.Build(builder));
 
         Assert.Contains("no KeyVaultEventProcessor is registered", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_the_replicator_settings_start_fails_naming_the_missing_setting()
+    {
+        WebApplicationBuilder builder = ServeHost.CreateBuilder([], o => o.DeliveryKey = ServeTestHost.Key);
+        builder.WebHost.UseTestServer();
+        await using WebApplication app = ServeHost.Build(builder);
+
+        var exception = await Assert.ThrowsAsync<AggregateException>(() => app.StartAsync());
+
+        Assert.All(exception.InnerExceptions, inner => Assert.IsType<OptionsValidationException>(inner));
+        Assert.Contains("KvReplicator:KeyVault:VaultUri", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("KvReplicator:SecretsManager:Region", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
