@@ -33,7 +33,7 @@ internal sealed class KeyVaultCertificateMaterialReader
     {
         try
         {
-            Response<KeyVaultSecret> response = await _client.GetSecretAsync(secretName, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Response<KeyVaultSecret> response = await _client.GetSecretAsync(secretName, null, cancellationToken).ConfigureAwait(false);
             string? value = response.Value.Value;
             if (required && string.IsNullOrWhiteSpace(value))
             {

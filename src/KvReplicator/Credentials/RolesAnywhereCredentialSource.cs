@@ -42,7 +42,7 @@ internal sealed class RolesAnywhereCredentialSource : RefreshingCredentialSource
         {
             identity = X509SigningIdentity.FromPem(material.CertificatePem, material.PrivateKeyPem, material.ChainPem);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // The exception's message never quotes the key, but there is nothing in it worth the risk either.
             throw Failure("the certificate, private key or chain in Key Vault could not be read as unencrypted PEM, or the key does not match the certificate", "InvalidCertificateMaterial");
