@@ -1,7 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
 using Amazon.Runtime;
-using Amazon.Runtime.Internal;
-using Amazon.Util.Internal;
 
 namespace KvReplicator.Credentials;
 
@@ -10,20 +9,22 @@ namespace KvReplicator.Credentials;
 /// <c>AccessKeyId</c>, <c>SecretAccessKey</c>, <c>SessionToken</c>, <c>Expiration</c>).
 /// </summary>
 /// <remarks>
-/// The JSON model and its serializer context are AWSSDK.Core's own (<see cref="ProcessCredentialVersion1"/>),
-/// so the schema is the SDK's. <c>ProcessAWSCredentials</c> itself is not used: it takes one fixed command
-/// line, runs it without a timeout or a way to kill it, and has no hook to create and delete the key files
-/// around each run.
+/// AWSSDK.Core's <c>ProcessAWSCredentials</c> is not used: it runs one fixed command line without a timeout
+/// or a way to kill it, and has no hook to create and delete the key files around each run. Its JSON model
+/// (<c>ProcessCredentialVersion1</c>) does not fit either: it makes <c>SessionToken</c> and <c>Expiration</c>
+/// optional (a missing expiration reads as "never"), which must be refused here, and it reports missing
+/// fields as a <see cref="JsonException"/> that cannot be told apart from one quoting the output. So the
+/// same schema is read here, field by field.
 /// </remarks>
 internal static class CredentialProcessOutputReader
 {
     /// <summary>Parses the output; a <see cref="FormatException"/> names what is wrong, never a value.</summary>
     public static ExpiringCredentials Parse(string output)
     {
-        ProcessCredentialVersion1? parsed;
+        JsonDocument document;
         try
         {
-            parsed = JsonSerializer.Deserialize(output, ProcessCredentialVersion1JsonSerializerContexts.Default.ProcessCredentialVersion1);
+            document = JsonDocument.Parse(output);
         }
         catch (JsonException ex)
         {
@@ -31,37 +32,39 @@ internal static class CredentialProcessOutputReader
             throw new FormatException($"output is not valid credential_process JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine})");
         }
 
-        if (parsed is null)
+        using (document)
         {
-            throw new FormatException("output is empty or null instead of credential_process JSON");
-        }
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("output is not valid credential_process JSON (not an object)");
+            }
 
-        if (parsed.Version != 1)
-        {
-            throw new FormatException($"output has Version {parsed.Version}; only Version 1 is supported");
-        }
+            if (!root.TryGetProperty("Version", out JsonElement version) || version.ValueKind != JsonValueKind.Number)
+            {
+                throw new FormatException("output has no numeric Version");
+            }
 
-        Require(parsed.AccessKeyId, "AccessKeyId");
-        Require(parsed.SecretAccessKey, "SecretAccessKey");
-        Require(parsed.SessionToken, "SessionToken");
-        if (parsed.Expiration == default)
-        {
-            throw new FormatException("output has no Expiration; temporary credentials must say when they expire");
-        }
+            if (!version.TryGetInt32(out int versionNumber) || versionNumber != 1)
+            {
+                throw new FormatException($"output has Version {version.GetRawText()}; only Version 1 is supported");
+            }
 
-        DateTime expiration = parsed.Expiration.Kind == DateTimeKind.Unspecified
-            ? DateTime.SpecifyKind(parsed.Expiration, DateTimeKind.Utc)
-            : parsed.Expiration.ToUniversalTime();
-        return new ExpiringCredentials(
-            new ImmutableCredentials(parsed.AccessKeyId, parsed.SecretAccessKey, parsed.SessionToken),
-            new DateTimeOffset(expiration, TimeSpan.Zero));
-    }
+            string accessKeyId = RequiredString(root, "AccessKeyId");
+            string secretAccessKey = RequiredString(root, "SecretAccessKey");
+            string sessionToken = RequiredString(root, "SessionToken");
+            string expiration = RequiredString(root, "Expiration");
+            if (!DateTimeOffset.TryParse(expiration, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset expiresAt))
+            {
+                throw new FormatException("output has an Expiration that is not an ISO 8601 timestamp");
+            }
 
-    private static void Require(string? value, string field)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new FormatException($"output has no {field}");
+            return new ExpiringCredentials(new ImmutableCredentials(accessKeyId, secretAccessKey, sessionToken), expiresAt.ToUniversalTime());
         }
     }
+
+    private static string RequiredString(JsonElement root, string field) =>
+        root.TryGetProperty(field, out JsonElement value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(value.GetString())
+            ? value.GetString()!
+            : throw new FormatException($"output has no {field}");
 }
