@@ -47,10 +47,7 @@ internal sealed class CredentialsOptionsValidator : IValidateOptions<Credentials
         Require(section.TrustAnchorArn, "RolesAnywhere:TrustAnchorArn", failures);
         Require(section.ProfileArn, "RolesAnywhere:ProfileArn", failures);
         Require(section.RoleArn, "RolesAnywhere:RoleArn", failures);
-        if (section.Endpoint is null)
-        {
-            Require(section.Region, "RolesAnywhere:Region", failures);
-        }
+        Require(section.Region, "RolesAnywhere:Region", failures);
 
         RequireAbsolute(section.Endpoint, "RolesAnywhere:Endpoint", failures);
         RequireAbsolute(section.VaultUri, "RolesAnywhere:VaultUri", failures);

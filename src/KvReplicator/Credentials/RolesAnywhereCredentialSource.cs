@@ -63,8 +63,7 @@ internal sealed class RolesAnywhereCredentialSource : RefreshingCredentialSource
             ["roleArn"] = _options.RoleArn!,
             ["trustAnchorArn"] = _options.TrustAnchorArn!,
         });
-        string region = _options.Region ?? "us-east-1";
-        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, _options.ResolveEndpoint(), region, body, TimeProvider.GetUtcNow());
+        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, _options.ResolveEndpoint(), _options.Region!, body, TimeProvider.GetUtcNow());
 
         using var request = new HttpRequestMessage(HttpMethod.Post, signature.RequestUri);
         request.Content = new ByteArrayContent(body);

@@ -24,7 +24,7 @@ public sealed class RolesAnywhereOptions
     [RegularExpression(RoleArnPattern, ErrorMessage = "RolesAnywhere:RoleArn must look like arn:aws:iam::<account>:role/<name>")]
     public string? RoleArn { get; set; }
 
-    /// <summary>The Roles Anywhere region, e.g. <c>eu-west-1</c>; the trust anchor and profile live there.</summary>
+    /// <summary>The Roles Anywhere region, e.g. <c>eu-west-1</c>, where the trust anchor and profile live; also the signing scope's region.</summary>
     [RegularExpression(RegionPattern, ErrorMessage = "RolesAnywhere:Region must be an AWS region name such as eu-west-1")]
     public string? Region { get; set; }
 

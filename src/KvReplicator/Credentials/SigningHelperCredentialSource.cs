@@ -85,7 +85,7 @@ internal sealed partial class SigningHelperCredentialSource : RefreshingCredenti
             "--trust-anchor-arn", _identity.TrustAnchorArn!,
             "--profile-arn", _identity.ProfileArn!,
             "--role-arn", _identity.RoleArn!,
-            "--region", _identity.Region ?? "us-east-1",
+            "--region", _identity.Region!,
             "--session-duration", _identity.DurationSeconds.ToString(CultureInfo.InvariantCulture),
         ]);
         if (_identity.Endpoint is not null)

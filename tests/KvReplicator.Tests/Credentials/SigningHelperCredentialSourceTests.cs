@@ -39,6 +39,25 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_endpoint_override_is_passed_to_the_helper()
+    {
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(1))));
+        RolesAnywhereOptions identity = Identity();
+        identity.Endpoint = new Uri("https://rolesanywhere.example.internal/");
+        var source = new SigningHelperCredentialSource(
+            CertificateVault.Reader(CertificateVault.Holding(_leaf.CertificatePem, _leaf.PrivateKeyPem.Reveal(), null)),
+            identity,
+            new SigningHelperOptions { Path = helper.Path },
+            TimeSpan.FromMinutes(5),
+            _clock,
+            _logger);
+
+        await source.GetCredentialsAsync();
+
+        AssertArgument(helper.Arguments, "--endpoint", "https://rolesanywhere.example.internal");
+    }
+
+    [Fact]
     public async Task Key_files_are_private_while_the_helper_runs_and_gone_after()
     {
         FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(1))));
