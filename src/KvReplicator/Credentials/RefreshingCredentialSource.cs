@@ -60,9 +60,9 @@ internal abstract partial class RefreshingCredentialSource : ICredentialSource
             CacheEntry fresh = await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
             return fresh.Value.Credentials;
         }
-        catch (SecretStoreException ex) when (cached is not null && TimeProvider.GetUtcNow() < cached.Value.Expiration)
+        catch (SecretStoreException) when (cached is not null && TimeProvider.GetUtcNow() < cached.Value.Expiration)
         {
-            LogEarlyRefreshFailed(Name, cached.Value.Expiration, ex.ErrorCode ?? ex.GetType().Name);
+            // The refresh logged the failure once; every caller keeps working until the credentials expire.
             return cached.Value.Credentials;
         }
     }
@@ -105,13 +105,20 @@ internal abstract partial class RefreshingCredentialSource : ICredentialSource
         }
         catch (Exception ex)
         {
-            Volatile.Write(ref _nextAttemptAfterFailureUtcTicks, (TimeProvider.GetUtcNow() + RetryDelayAfterFailedRefresh).UtcTicks);
-            if (ex is SecretStoreException)
+            SecretStoreException failure = ex as SecretStoreException ?? Failure($"unexpected {ex.GetType().Name}", ex.GetType().Name);
+            DateTimeOffset failedAt = TimeProvider.GetUtcNow();
+            Volatile.Write(ref _nextAttemptAfterFailureUtcTicks, (failedAt + RetryDelayAfterFailedRefresh).UtcTicks);
+            if (_cached is CacheEntry stillValid && failedAt < stillValid.Value.Expiration)
+            {
+                LogEarlyRefreshFailed(Name, stillValid.Value.Expiration, failure.ErrorCode ?? failure.GetType().Name);
+            }
+
+            if (ReferenceEquals(failure, ex))
             {
                 throw;
             }
 
-            throw Failure($"unexpected {ex.GetType().Name}", ex.GetType().Name);
+            throw failure;
         }
 
         DateTimeOffset now = TimeProvider.GetUtcNow();

@@ -104,6 +104,25 @@ public sealed class RefreshingCredentialSourceTests
     }
 
     [Fact]
+    public async Task Callers_sharing_a_failed_early_refresh_all_keep_the_cached_credentials_and_it_is_logged_once()
+    {
+        var failing = new TaskCompletionSource<ExpiringCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new ScriptedCredentialSource(
+            n => n == 1 ? Task.FromResult(ScriptedCredentialSource.Credentials(n, Start.AddHours(1))) : failing.Task,
+            TimeSpan.FromMinutes(5), _clock, _logger);
+        await source.GetCredentialsAsync();
+        _clock.Advance(TimeSpan.FromMinutes(56));
+
+        Task<ImmutableCredentials>[] callers = Enumerable.Range(0, 20).Select(_ => source.GetCredentialsAsync().AsTask()).ToArray();
+        failing.SetException(new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable"));
+        ImmutableCredentials[] results = await Task.WhenAll(callers);
+
+        Assert.All(results, credentials => Assert.Equal("AKID1", credentials.AccessKey));
+        Assert.Equal(2, source.Fetches);
+        Assert.Single(_logger.Entries, entry => entry.Level == LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task After_a_failed_early_refresh_the_next_attempt_waits_a_little_instead_of_every_call()
     {
         var source = new ScriptedCredentialSource(
