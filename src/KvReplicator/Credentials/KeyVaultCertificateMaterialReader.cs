@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Replication;
 
@@ -21,28 +22,32 @@ internal sealed class KeyVaultCertificateMaterialReader
 
     public async Task<RolesAnywhereCertificateMaterial> ReadAsync(string sourceName, CancellationToken cancellationToken = default)
     {
-        string certificate = await ReadAsync(sourceName, _options.CertificateSecretName, required: true, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("unreachable: a required secret is never null");
-        string privateKey = await ReadAsync(sourceName, _options.PrivateKeySecretName, required: true, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("unreachable: a required secret is never null");
-        string? chain = await ReadAsync(sourceName, _options.ChainSecretName, required: false, cancellationToken).ConfigureAwait(false);
+        string certificate = await ReadRequiredAsync(sourceName, _options.CertificateSecretName, cancellationToken).ConfigureAwait(false);
+        string privateKey = await ReadRequiredAsync(sourceName, _options.PrivateKeySecretName, cancellationToken).ConfigureAwait(false);
+        string? chain = await ReadAsync(sourceName, _options.ChainSecretName, cancellationToken).ConfigureAwait(false);
         return new RolesAnywhereCertificateMaterial(certificate, new SecretValue(privateKey), string.IsNullOrWhiteSpace(chain) ? null : chain);
     }
 
-    private async Task<string?> ReadAsync(string sourceName, string secretName, bool required, CancellationToken cancellationToken)
+    private async Task<string> ReadRequiredAsync(string sourceName, string secretName, CancellationToken cancellationToken)
+    {
+        string? value = await ReadAsync(sourceName, secretName, cancellationToken).ConfigureAwait(false);
+        return value switch
+        {
+            null => throw Failure(sourceName, $"Key Vault secret '{secretName}' was not found (HTTP 404)", "SecretNotFound"),
+            _ when string.IsNullOrWhiteSpace(value) => throw Failure(sourceName, $"Key Vault secret '{secretName}' is empty", "EmptySecret"),
+            _ => value,
+        };
+    }
+
+    /// <summary>The secret's value, or null when Key Vault has no such secret.</summary>
+    private async Task<string?> ReadAsync(string sourceName, string secretName, CancellationToken cancellationToken)
     {
         try
         {
             Response<KeyVaultSecret> response = await _client.GetSecretAsync(secretName, null, cancellationToken).ConfigureAwait(false);
-            string? value = response.Value.Value;
-            if (required && string.IsNullOrWhiteSpace(value))
-            {
-                throw Failure(sourceName, $"Key Vault secret '{secretName}' is empty", "EmptySecret");
-            }
-
-            return value;
+            return response.Value.Value;
         }
-        catch (RequestFailedException ex) when (ex.Status == 404 && !required)
+        catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return null;
         }
@@ -50,6 +55,10 @@ internal sealed class KeyVaultCertificateMaterialReader
         {
             // The message of a RequestFailedException includes the response body; only status and code are kept.
             throw Failure(sourceName, $"reading Key Vault secret '{secretName}' failed with HTTP {ex.Status} ({ex.ErrorCode ?? "no error code"})", ex.ErrorCode ?? $"Http{ex.Status}");
+        }
+        catch (AuthenticationFailedException)
+        {
+            throw Failure(sourceName, $"could not authenticate to Key Vault to read secret '{secretName}'", "KeyVaultAuthenticationFailed");
         }
     }
 

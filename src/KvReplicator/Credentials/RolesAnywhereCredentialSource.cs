@@ -50,6 +50,15 @@ internal sealed class RolesAnywhereCredentialSource : RefreshingCredentialSource
 
         using (identity)
         {
+            // AWS would only answer 403; saying which date passed tells the operator to roll the certificate.
+            DateTimeOffset now = TimeProvider.GetUtcNow();
+            if (now > identity.Certificate.NotAfter.ToUniversalTime() || now < identity.Certificate.NotBefore.ToUniversalTime())
+            {
+                throw Failure(
+                    $"the Roles Anywhere certificate is valid from {identity.Certificate.NotBefore.ToUniversalTime():O} to {identity.Certificate.NotAfter.ToUniversalTime():O}, not now",
+                    "CertificateNotCurrent");
+            }
+
             return await CreateSessionAsync(identity, cancellationToken).ConfigureAwait(false);
         }
     }
