@@ -8,8 +8,8 @@ namespace KvReplicator.Tests.Credentials;
 
 public sealed class RefreshingCredentialSourceTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _clock = new(Start);
+    private static readonly DateTimeOffset s_start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = new(s_start);
     private readonly RecordingLogger<RefreshingCredentialSourceTests> _logger = new();
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class RefreshingCredentialSourceTests
             async n =>
             {
                 await release.Task;
-                return ScriptedCredentialSource.Credentials(n, Start.AddHours(1));
+                return ScriptedCredentialSource.Credentials(n, s_start.AddHours(1));
             },
             TimeSpan.FromMinutes(5), _clock, _logger);
 
@@ -89,7 +89,7 @@ public sealed class RefreshingCredentialSourceTests
     {
         var source = new ScriptedCredentialSource(
             n => n == 1
-                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, Start.AddHours(1)))
+                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddHours(1)))
                 : Task.FromException<ExpiringCredentials>(new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable")),
             TimeSpan.FromMinutes(5), _clock, _logger);
         await source.GetCredentialsAsync();
@@ -108,7 +108,7 @@ public sealed class RefreshingCredentialSourceTests
     {
         var failing = new TaskCompletionSource<ExpiringCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
         var source = new ScriptedCredentialSource(
-            n => n == 1 ? Task.FromResult(ScriptedCredentialSource.Credentials(n, Start.AddHours(1))) : failing.Task,
+            n => n == 1 ? Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddHours(1))) : failing.Task,
             TimeSpan.FromMinutes(5), _clock, _logger);
         await source.GetCredentialsAsync();
         _clock.Advance(TimeSpan.FromMinutes(56));
@@ -127,7 +127,7 @@ public sealed class RefreshingCredentialSourceTests
     {
         var source = new ScriptedCredentialSource(
             n => n == 1
-                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, Start.AddHours(1)))
+                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddHours(1)))
                 : Task.FromException<ExpiringCredentials>(new SecretStoreException("backend down", isTransient: true)),
             TimeSpan.FromMinutes(5), _clock, _logger);
         await source.GetCredentialsAsync();
@@ -146,7 +146,7 @@ public sealed class RefreshingCredentialSourceTests
     {
         var source = new ScriptedCredentialSource(
             n => n == 1
-                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, Start.AddHours(1)))
+                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddHours(1)))
                 : Task.FromException<ExpiringCredentials>(new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable")),
             TimeSpan.FromMinutes(5), _clock, _logger);
         await source.GetCredentialsAsync();
@@ -162,7 +162,7 @@ public sealed class RefreshingCredentialSourceTests
     public async Task Credentials_that_arrive_already_expired_are_a_transient_failure()
     {
         var source = new ScriptedCredentialSource(
-            n => Task.FromResult(ScriptedCredentialSource.Credentials(n, Start.AddSeconds(-1))), TimeSpan.FromMinutes(5), _clock, _logger);
+            n => Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddSeconds(-1))), TimeSpan.FromMinutes(5), _clock, _logger);
 
         SecretStoreException ex = await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
 
@@ -193,7 +193,7 @@ public sealed class RefreshingCredentialSourceTests
             async n =>
             {
                 await release.Task;
-                return ScriptedCredentialSource.Credentials(n, Start.AddHours(1));
+                return ScriptedCredentialSource.Credentials(n, s_start.AddHours(1));
             },
             TimeSpan.FromMinutes(5), _clock, _logger);
         using var impatient = new CancellationTokenSource();

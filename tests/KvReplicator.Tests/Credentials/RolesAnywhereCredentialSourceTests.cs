@@ -10,10 +10,10 @@ namespace KvReplicator.Tests.Credentials;
 public sealed class RolesAnywhereCredentialSourceTests : IAsyncLifetime
 {
     private const string Region = "eu-west-1";
-    private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _clock = new(Now);
-    private readonly TestCertificateAuthority _authority = new(Now);
+    private readonly FakeTimeProvider _clock = new(s_now);
+    private readonly TestCertificateAuthority _authority = new(s_now);
     private RolesAnywhereTestServer _server = null!;
 
     public async Task InitializeAsync() => _server = await RolesAnywhereTestServer.StartAsync(_authority.Root, Region, _clock);
@@ -106,7 +106,7 @@ public sealed class RolesAnywhereCredentialSourceTests : IAsyncLifetime
     public async Task A_request_signed_with_a_wrong_clock_is_rejected_by_the_server()
     {
         TestLeaf leaf = _authority.IssueLeaf(TestKeyKind.P256);
-        var skewedClock = new FakeTimeProvider(Now.AddHours(-1));
+        var skewedClock = new FakeTimeProvider(s_now.AddHours(-1));
         var source = new RolesAnywhereCredentialSource(
             _server.CreateClient(), CertificateVault.Reader(CertificateVault.Holding(leaf.CertificatePem, leaf.PrivateKeyPem.Reveal(), _authority.ChainPem)),
             Options(), TimeSpan.FromMinutes(5), skewedClock, new RecordingLogger<RolesAnywhereCredentialSource>());
@@ -123,7 +123,7 @@ public sealed class RolesAnywhereCredentialSourceTests : IAsyncLifetime
         RolesAnywhereCredentialSource source = Source(leaf, _authority.ChainPem, request =>
         {
             request.Headers.Remove("X-Amz-Date");
-            request.Headers.TryAddWithoutValidation("X-Amz-Date", Now.AddMinutes(1).ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation("X-Amz-Date", s_now.AddMinutes(1).ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture));
             return Task.CompletedTask;
         });
 

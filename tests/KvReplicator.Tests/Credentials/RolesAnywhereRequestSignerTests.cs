@@ -42,15 +42,15 @@ public sealed class RolesAnywhereRequestSignerTests
     private const string Body =
         """{"durationSeconds":3600,"profileArn":"arn:aws:rolesanywhere:eu-west-1:123456789012:profile/11111111-2222-3333-4444-555555555555","roleArn":"arn:aws:iam::123456789012:role/kvreplicator","trustAnchorArn":"arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/66666666-7777-8888-9999-000000000000"}""";
 
-    private static readonly DateTimeOffset SigningTime = new(2026, 11, 23, 12, 34, 56, TimeSpan.Zero);
-    private static readonly Uri Endpoint = new("https://rolesanywhere.eu-west-1.amazonaws.com");
+    private static readonly DateTimeOffset s_signingTime = new(2026, 11, 23, 12, 34, 56, TimeSpan.Zero);
+    private static readonly Uri s_endpoint = new("https://rolesanywhere.eu-west-1.amazonaws.com");
 
     [Fact]
     public void Canonical_request_and_string_to_sign_follow_the_documented_rules()
     {
         using X509SigningIdentity identity = X509SigningIdentity.FromPem(FixedCertificatePem, new SecretValue(FixedKeyPem), chainPem: null);
 
-        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, Endpoint, "eu-west-1", Encoding.UTF8.GetBytes(Body), SigningTime);
+        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, s_endpoint, "eu-west-1", Encoding.UTF8.GetBytes(Body), s_signingTime);
 
         Assert.Equal(
             "POST\n" +
@@ -83,7 +83,7 @@ public sealed class RolesAnywhereRequestSignerTests
     {
         using X509SigningIdentity identity = X509SigningIdentity.FromPem(FixedCertificatePem, new SecretValue(FixedKeyPem), FixedCertificatePem + "\n" + FixedCertificatePem);
 
-        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, Endpoint, "eu-west-1", Encoding.UTF8.GetBytes(Body), SigningTime);
+        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, s_endpoint, "eu-west-1", Encoding.UTF8.GetBytes(Body), s_signingTime);
 
         Assert.Equal(
             "POST\n" +
@@ -108,7 +108,7 @@ public sealed class RolesAnywhereRequestSignerTests
         using X509SigningIdentity identity = X509SigningIdentity.FromPem(FixedCertificatePem, new SecretValue(FixedKeyPem), chainPem: null);
         using X509Certificate2 certificate = X509Certificate2.CreateFromPem(FixedCertificatePem);
 
-        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, Endpoint, "eu-west-1", Encoding.UTF8.GetBytes(Body), SigningTime);
+        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, s_endpoint, "eu-west-1", Encoding.UTF8.GetBytes(Body), s_signingTime);
 
         byte[] signatureBytes = Convert.FromHexString(signature.Authorization[(signature.Authorization.LastIndexOf('=') + 1)..]);
         Assert.Equal(0x30, signatureBytes[0]); // an ASN.1 SEQUENCE of r and s, not the raw r||s form
@@ -121,7 +121,7 @@ public sealed class RolesAnywhereRequestSignerTests
     {
         using X509SigningIdentity identity = X509SigningIdentity.FromPem(FixedCertificatePem, new SecretValue(FixedKeyPem), chainPem: null);
 
-        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, new Uri("http://127.0.0.1:8443/"), "eu-west-1", Encoding.UTF8.GetBytes(Body), SigningTime);
+        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, new Uri("http://127.0.0.1:8443/"), "eu-west-1", Encoding.UTF8.GetBytes(Body), s_signingTime);
 
         Assert.Equal("127.0.0.1:8443", signature.Host);
         Assert.Contains("\nhost:127.0.0.1:8443\n", signature.CanonicalRequest);

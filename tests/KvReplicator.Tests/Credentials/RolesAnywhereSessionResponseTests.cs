@@ -8,9 +8,9 @@ namespace KvReplicator.Tests.Credentials;
 /// <summary>How the native source reads what CreateSession answers, with canned responses.</summary>
 public sealed class RolesAnywhereSessionResponseTests : IDisposable
 {
-    private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _clock = new(Now);
-    private readonly TestCertificateAuthority _authority = new(Now);
+    private static readonly DateTimeOffset s_now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = new(s_now);
+    private readonly TestCertificateAuthority _authority = new(s_now);
 
     [Theory]
     [InlineData("not json", "not JSON")]

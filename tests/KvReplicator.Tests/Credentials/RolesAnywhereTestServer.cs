@@ -23,7 +23,7 @@ namespace KvReplicator.Tests.Credentials;
 /// </summary>
 internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
 {
-    private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan s_allowedSkew = TimeSpan.FromMinutes(5);
 
     private readonly IHost _host;
     private readonly X509Certificate2 _trustAnchor;
@@ -150,7 +150,7 @@ internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
             return "X-Amz-Date is not a basic ISO 8601 timestamp";
         }
 
-        if ((signedAt - _clock.GetUtcNow()).Duration() > AllowedSkew)
+        if ((signedAt - _clock.GetUtcNow()).Duration() > s_allowedSkew)
         {
             return "request date is outside the allowed skew (wrong date)";
         }

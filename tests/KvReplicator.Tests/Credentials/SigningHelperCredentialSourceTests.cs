@@ -8,10 +8,10 @@ namespace KvReplicator.Tests.Credentials;
 /// <summary>The signing-helper source against fake <c>aws_signing_helper</c> scripts and a Moq'd Key Vault.</summary>
 public sealed class SigningHelperCredentialSourceTests : IDisposable
 {
-    private static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _clock = new(Start);
-    private readonly TestCertificateAuthority _authority = new(Start);
+    private readonly FakeTimeProvider _clock = new(s_start);
+    private readonly TestCertificateAuthority _authority = new(s_start);
     private readonly TestLeaf _leaf;
     private readonly RecordingLogger<SigningHelperCredentialSource> _logger = new();
     private readonly List<FakeSigningHelper> _helpers = [];
@@ -21,7 +21,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     [Fact]
     public async Task Valid_output_becomes_credentials_and_the_helper_gets_the_identity_and_files()
     {
-        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(1))));
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(1))));
 
         ImmutableCredentials credentials = await Source(helper).GetCredentialsAsync();
 
@@ -41,7 +41,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     [Fact]
     public async Task An_endpoint_override_is_passed_to_the_helper()
     {
-        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(1))));
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(1))));
         RolesAnywhereOptions identity = Identity();
         identity.Endpoint = new Uri("https://rolesanywhere.example.internal/");
         var source = new SigningHelperCredentialSource(
@@ -60,7 +60,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     [Fact]
     public async Task Key_files_are_private_while_the_helper_runs_and_gone_after()
     {
-        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(1))));
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(1))));
 
         await Source(helper).GetCredentialsAsync();
 
@@ -70,7 +70,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     [Fact]
     public async Task Without_a_chain_secret_no_intermediates_are_passed()
     {
-        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(1))));
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(1))));
 
         await Source(helper, chainPem: null).GetCredentialsAsync();
 
@@ -81,7 +81,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     [Fact]
     public async Task Fifty_concurrent_callers_trigger_one_helper_run()
     {
-        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(1))));
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(1))));
         SigningHelperCredentialSource source = Source(helper);
 
         ImmutableCredentials[] results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => source.GetCredentialsAsync().AsTask())));
@@ -93,7 +93,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     [Fact]
     public async Task The_helper_runs_again_before_the_credentials_expire()
     {
-        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(2))));
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(2))));
         SigningHelperCredentialSource source = Source(helper);
         await source.GetCredentialsAsync();
 
@@ -109,7 +109,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     [Fact]
     public async Task Expired_output_is_a_transient_failure_and_the_files_are_gone()
     {
-        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddMinutes(-1))));
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddMinutes(-1))));
 
         SecretStoreException ex = await FailsAsync(Source(helper));
 
@@ -198,7 +198,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     [Fact]
     public async Task The_key_never_appears_in_the_logs_of_a_successful_run()
     {
-        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(Start.AddHours(1))));
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(1))));
 
         await Source(helper).GetCredentialsAsync();
 
