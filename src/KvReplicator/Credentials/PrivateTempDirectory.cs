@@ -3,7 +3,8 @@ namespace KvReplicator.Credentials;
 /// <summary>
 /// A directory only this user can enter (0700, created atomically by <c>mkdtemp</c>) for files that must
 /// exist only while a child process reads them. Files are created 0600 from the start, never widened and
-/// then narrowed; <see cref="Dispose"/> deletes everything.
+/// then narrowed; <see cref="Dispose"/> deletes everything. The modes are POSIX ones: on Windows the
+/// directory relies on the ACLs of the user's temporary folder instead.
 /// </summary>
 internal sealed class PrivateTempDirectory : IDisposable
 {

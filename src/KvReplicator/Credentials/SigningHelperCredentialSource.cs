@@ -129,13 +129,16 @@ internal sealed partial class SigningHelperCredentialSource : RefreshingCredenti
         {
             try
             {
+                // The output is awaited under the timeout too: a child left behind holding stdout would otherwise hang the run.
                 await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                await Task.WhenAll(standardOutput, standardError).WaitAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
+                // A child that left the tree can keep the pipes open; the output is abandoned, not awaited,
+                // and disposing the process closes this end of the pipes.
                 KillTree(process);
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                await Task.WhenAll(standardOutput, standardError).ConfigureAwait(false);
                 throw Failure($"aws_signing_helper did not finish within {_helper.Timeout} and was killed", "Timeout");
             }
         }
@@ -169,14 +172,21 @@ internal sealed partial class SigningHelperCredentialSource : RefreshingCredenti
     {
         var kept = new StringBuilder();
         char[] buffer = new char[4096];
-        int read;
-        while ((read = await reader.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
+        try
         {
-            int room = limit - kept.Length;
-            if (room > 0)
+            int read;
+            while ((read = await reader.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
             {
-                kept.Append(buffer, 0, Math.Min(room, read));
+                int room = limit - kept.Length;
+                if (room > 0)
+                {
+                    kept.Append(buffer, 0, Math.Min(room, read));
+                }
             }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The pipe was closed under the read after a timeout; what was read is all there is.
         }
 
         return kept.ToString();

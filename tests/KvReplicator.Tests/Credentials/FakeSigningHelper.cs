@@ -64,6 +64,23 @@ internal sealed class FakeSigningHelper : IDisposable
     public static string CredentialJson(DateTimeOffset expiration, int version = 1, string sessionToken = "\"helper-token\"") =>
         $$"""{"Version":{{version}},"AccessKeyId":"ASIAHELPER","SecretAccessKey":"helper-secret","SessionToken":{{sessionToken}},"Expiration":"{{expiration.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}}"}""";
 
+    /// <summary>Kills the background process a script recorded in <c>$report/orphan</c>, if any.</summary>
+    public void EndOrphan()
+    {
+        if (File.Exists(Report("orphan")) && int.TryParse(File.ReadAllText(Report("orphan")).Trim(), out int id))
+        {
+            try
+            {
+                using var orphan = System.Diagnostics.Process.GetProcessById(id);
+                orphan.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 
     private string Report(string name) => System.IO.Path.Combine(_directory.FullName, name);

@@ -179,6 +179,32 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_helper_that_exits_but_leaves_a_child_holding_its_output_is_killed_at_the_timeout()
+    {
+        // The orphan leaves the process tree when bash exits; it records its id so the test can end it.
+        FakeSigningHelper helper = Helper(FakeSigningHelper.Create("sleep 600 &\necho $! > \"$report/orphan\"\nexit 0\n"));
+        var source = new SigningHelperCredentialSource(
+            CertificateVault.Reader(CertificateVault.Holding(_leaf.CertificatePem, _leaf.PrivateKeyPem.Reveal(), null)),
+            Identity(),
+            new SigningHelperOptions { Path = helper.Path, Timeout = TimeSpan.FromSeconds(1) },
+            TimeSpan.FromMinutes(5),
+            TimeProvider.System,
+            _logger);
+
+        try
+        {
+            SecretStoreException ex = await FailsAsync(source);
+
+            Assert.Equal("Timeout", ex.ErrorCode);
+            AssertPrivateWhileRunningAndGoneAfter(helper, expectedFiles: 2);
+        }
+        finally
+        {
+            helper.EndOrphan();
+        }
+    }
+
+    [Fact]
     public async Task A_helper_that_cannot_be_started_is_a_transient_failure()
     {
         var source = new SigningHelperCredentialSource(
