@@ -1,0 +1,113 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.Credentials;
+
+internal static class CredentialsServiceCollectionExtensions
+{
+    internal const string RolesAnywhereHttpClientName = "KvReplicator.RolesAnywhere";
+
+    /// <summary>
+    /// Registers the <see cref="ICredentialSource"/> that <c>KvReplicator:Credentials:Source</c> names, with
+    /// its options validated at start-up.
+    /// </summary>
+    /// <remarks>
+    /// Key Vault access for the certificate sources uses <c>RolesAnywhere:VaultUri</c> when set, otherwise the
+    /// <see cref="SecretClient"/> registered for the replicated vault. Azure credentials come from a
+    /// registered <see cref="TokenCredential"/>, otherwise <see cref="DefaultAzureCredential"/>.
+    /// </remarks>
+    internal static IServiceCollection AddCredentialSource(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<CredentialsOptions>()
+            .Bind(configuration.GetSection(CredentialsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialsOptions>, CredentialsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(RolesAnywhereHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton<ICredentialSource>(Create);
+        return services;
+    }
+
+    private static ICredentialSource Create(IServiceProvider services)
+    {
+        CredentialsOptions options = services.GetRequiredService<IOptions<CredentialsOptions>>().Value;
+        TimeProvider time = services.GetRequiredService<TimeProvider>();
+        ILoggerFactory loggers = services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        return options.Source switch
+        {
+            CredentialSourceKind.RolesAnywhere => new RolesAnywhereCredentialSource(
+                services.GetRequiredService<IHttpClientFactory>().CreateClient(RolesAnywhereHttpClientName),
+                new KeyVaultCertificateMaterialReader(CertificateVault(services, options.RolesAnywhere), options.RolesAnywhere),
+                options.RolesAnywhere,
+                options.RefreshMargin,
+                time,
+                loggers.CreateLogger<RolesAnywhereCredentialSource>()),
+            CredentialSourceKind.SigningHelper => new SigningHelperCredentialSource(
+                new KeyVaultCertificateMaterialReader(CertificateVault(services, options.RolesAnywhere), options.RolesAnywhere),
+                options.RolesAnywhere,
+                options.SigningHelper,
+                options.RefreshMargin,
+                time,
+                loggers.CreateLogger<SigningHelperCredentialSource>()),
+            CredentialSourceKind.WebIdentity => new WebIdentityFederationCredentialSource(
+                EntraCredential(services, options.WebIdentity.ManagedIdentityClientId),
+                WebIdentityFederationCredentialSource.CreateStsClient(options.WebIdentity),
+                options.WebIdentity,
+                options.RefreshMargin,
+                time,
+                loggers.CreateLogger<WebIdentityFederationCredentialSource>()),
+            _ => CreateDefaultChainSource(),
+        };
+    }
+
+    /// <summary>
+    /// The <c>Default</c> source. MERGE NOTE: <c>AwsSdkCredentialSource</c> (written on the Secrets Manager
+    /// branch) replaces this adapter: return <c>ActivatorUtilities.CreateInstance&lt;AwsSdkCredentialSource&gt;(services)</c>
+    /// and delete <see cref="SdkDefaultChainSource"/>.
+    /// </summary>
+    private static ICredentialSource CreateDefaultChainSource() => new SdkDefaultChainSource();
+
+    private static SecretClient CertificateVault(IServiceProvider services, RolesAnywhereOptions options) =>
+        options.VaultUri is not null
+            ? new SecretClient(options.VaultUri, services.GetService<TokenCredential>() ?? new DefaultAzureCredential())
+            : services.GetService<SecretClient>()
+              ?? throw new InvalidOperationException(
+                  "KvReplicator:Credentials:RolesAnywhere:VaultUri is not set and no SecretClient is registered: set the vault that holds the Roles Anywhere certificate");
+
+    private static TokenCredential EntraCredential(IServiceProvider services, string? managedIdentityClientId) =>
+        !string.IsNullOrWhiteSpace(managedIdentityClientId)
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(managedIdentityClientId))
+            : services.GetService<TokenCredential>() ?? new DefaultAzureCredential();
+
+    /// <summary>The AWS SDK's own default chain, which caches and refreshes by itself.</summary>
+    private sealed class SdkDefaultChainSource : ICredentialSource
+    {
+        private readonly Lazy<AWSCredentials> _credentials = new(() => DefaultAWSCredentialsIdentityResolver.GetCredentials(), LazyThreadSafetyMode.PublicationOnly);
+
+        public string Name => "aws-sdk-default";
+
+        public async ValueTask<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await _credentials.Value.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonClientException ex)
+            {
+                throw new Replication.SecretStoreException($"Credential source '{Name}' could not get AWS credentials: {ex.GetType().Name}", isTransient: true, ex.GetType().Name);
+            }
+        }
+    }
+}

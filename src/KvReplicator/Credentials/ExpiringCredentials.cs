@@ -1,0 +1,20 @@
+using Amazon.Runtime;
+
+namespace KvReplicator.Credentials;
+
+/// <summary>Temporary AWS credentials and the instant AWS stops accepting them.</summary>
+internal sealed class ExpiringCredentials
+{
+    public ExpiringCredentials(ImmutableCredentials credentials, DateTimeOffset expiration)
+    {
+        Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
+        Expiration = expiration;
+    }
+
+    public ImmutableCredentials Credentials { get; }
+
+    public DateTimeOffset Expiration { get; }
+
+    // Never print the keys, even by accident in a debugger or a structured log.
+    public override string ToString() => $"AWS credentials expiring {Expiration:O}";
+}

@@ -1,0 +1,213 @@
+using Amazon.Runtime;
+using KvReplicator.Credentials;
+using KvReplicator.Replication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KvReplicator.Tests.Credentials;
+
+public sealed class RefreshingCredentialSourceTests
+{
+    private static readonly DateTimeOffset s_start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = new(s_start);
+    private readonly RecordingLogger<RefreshingCredentialSourceTests> _logger = new();
+
+    [Fact]
+    public async Task Credentials_are_fetched_once_and_cached()
+    {
+        ScriptedCredentialSource source = HourLong();
+
+        ImmutableCredentials first = await source.GetCredentialsAsync();
+        ImmutableCredentials second = await source.GetCredentialsAsync();
+
+        Assert.Same(first, second);
+        Assert.Equal(1, source.Fetches);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_callers_share_one_fetch()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new ScriptedCredentialSource(
+            async n =>
+            {
+                await release.Task;
+                return ScriptedCredentialSource.Credentials(n, s_start.AddHours(1));
+            },
+            TimeSpan.FromMinutes(5), _clock, _logger);
+
+        using var allWaiting = new CountdownEvent(50);
+        Task<ImmutableCredentials>[] callers = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+        {
+            // GetCredentialsAsync returns once the caller waits on a fetch; the fetch is held until all 50 do.
+            ValueTask<ImmutableCredentials> call = source.GetCredentialsAsync();
+            allWaiting.Signal();
+            return await call;
+        })).ToArray();
+        await Task.Run(() => allWaiting.Wait(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, allWaiting.CurrentCount);
+        release.SetResult();
+        ImmutableCredentials[] results = await Task.WhenAll(callers);
+
+        Assert.Equal(1, source.Fetches);
+        Assert.All(results, credentials => Assert.Equal("AKID1", credentials.AccessKey));
+    }
+
+    [Fact]
+    public async Task Credentials_are_refreshed_once_the_margin_before_expiry_is_reached()
+    {
+        ScriptedCredentialSource source = HourLong();
+        await source.GetCredentialsAsync();
+
+        _clock.Advance(TimeSpan.FromMinutes(54) + TimeSpan.FromSeconds(59));
+        ImmutableCredentials beforeMargin = await source.GetCredentialsAsync();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        ImmutableCredentials atMargin = await source.GetCredentialsAsync();
+
+        Assert.Equal("AKID1", beforeMargin.AccessKey);
+        Assert.Equal("AKID2", atMargin.AccessKey);
+        Assert.Equal(2, source.Fetches);
+    }
+
+    [Fact]
+    public async Task A_margin_longer_than_half_the_lifetime_is_capped_so_short_sessions_are_not_refetched_every_call()
+    {
+        var source = new ScriptedCredentialSource(
+            n => Task.FromResult(ScriptedCredentialSource.Credentials(n, _clock.GetUtcNow().AddMinutes(10))), TimeSpan.FromMinutes(30), _clock, _logger);
+
+        await source.GetCredentialsAsync();
+        _clock.Advance(TimeSpan.FromMinutes(4));
+        await source.GetCredentialsAsync();
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await source.GetCredentialsAsync();
+
+        Assert.Equal(2, source.Fetches);
+    }
+
+    [Fact]
+    public async Task A_failed_early_refresh_keeps_the_still_valid_credentials_and_warns()
+    {
+        var source = new ScriptedCredentialSource(
+            n => n == 1
+                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddHours(1)))
+                : Task.FromException<ExpiringCredentials>(new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable")),
+            TimeSpan.FromMinutes(5), _clock, _logger);
+        await source.GetCredentialsAsync();
+
+        _clock.Advance(TimeSpan.FromMinutes(56));
+        ImmutableCredentials kept = await source.GetCredentialsAsync();
+
+        Assert.Equal("AKID1", kept.AccessKey);
+        Assert.Equal(2, source.Fetches);
+        (LogLevel level, string text) = Assert.Single(_logger.Entries, entry => entry.Level == LogLevel.Warning);
+        Assert.Contains("ServiceUnavailable", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Callers_sharing_a_failed_early_refresh_all_keep_the_cached_credentials_and_it_is_logged_once()
+    {
+        var failing = new TaskCompletionSource<ExpiringCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new ScriptedCredentialSource(
+            n => n == 1 ? Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddHours(1))) : failing.Task,
+            TimeSpan.FromMinutes(5), _clock, _logger);
+        await source.GetCredentialsAsync();
+        _clock.Advance(TimeSpan.FromMinutes(56));
+
+        Task<ImmutableCredentials>[] callers = Enumerable.Range(0, 20).Select(_ => source.GetCredentialsAsync().AsTask()).ToArray();
+        failing.SetException(new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable"));
+        ImmutableCredentials[] results = await Task.WhenAll(callers);
+
+        Assert.All(results, credentials => Assert.Equal("AKID1", credentials.AccessKey));
+        Assert.Equal(2, source.Fetches);
+        Assert.Single(_logger.Entries, entry => entry.Level == LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task After_a_failed_early_refresh_the_next_attempt_waits_a_little_instead_of_every_call()
+    {
+        var source = new ScriptedCredentialSource(
+            n => n == 1
+                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddHours(1)))
+                : Task.FromException<ExpiringCredentials>(new SecretStoreException("backend down", isTransient: true)),
+            TimeSpan.FromMinutes(5), _clock, _logger);
+        await source.GetCredentialsAsync();
+        _clock.Advance(TimeSpan.FromMinutes(56));
+        await source.GetCredentialsAsync();
+
+        await source.GetCredentialsAsync();
+        _clock.Advance(RefreshingCredentialSource.RetryDelayAfterFailedRefresh);
+        await source.GetCredentialsAsync();
+
+        Assert.Equal(3, source.Fetches);
+    }
+
+    [Fact]
+    public async Task Expired_credentials_are_never_handed_out_when_the_refresh_fails()
+    {
+        var source = new ScriptedCredentialSource(
+            n => n == 1
+                ? Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddHours(1)))
+                : Task.FromException<ExpiringCredentials>(new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable")),
+            TimeSpan.FromMinutes(5), _clock, _logger);
+        await source.GetCredentialsAsync();
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        SecretStoreException ex = await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+
+        Assert.True(ex.IsTransient);
+        Assert.Equal("ServiceUnavailable", ex.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Credentials_that_arrive_already_expired_are_a_transient_failure()
+    {
+        var source = new ScriptedCredentialSource(
+            n => Task.FromResult(ScriptedCredentialSource.Credentials(n, s_start.AddSeconds(-1))), TimeSpan.FromMinutes(5), _clock, _logger);
+
+        SecretStoreException ex = await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+
+        Assert.True(ex.IsTransient);
+        Assert.Equal("ExpiredCredentials", ex.ErrorCode);
+        Assert.Contains("scripted", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("expired", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unexpected_exception_becomes_a_transient_failure_without_its_message()
+    {
+        var source = new ScriptedCredentialSource(
+            _ => Task.FromException<ExpiringCredentials>(new InvalidOperationException("response echoed SECRET-MATERIAL")), TimeSpan.FromMinutes(5), _clock, _logger);
+
+        SecretStoreException ex = await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+
+        Assert.True(ex.IsTransient);
+        Assert.Equal("InvalidOperationException", ex.ErrorCode);
+        Assert.DoesNotContain("SECRET-MATERIAL", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_callers_cancellation_does_not_cancel_the_fetch_others_wait_for()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new ScriptedCredentialSource(
+            async n =>
+            {
+                await release.Task;
+                return ScriptedCredentialSource.Credentials(n, s_start.AddHours(1));
+            },
+            TimeSpan.FromMinutes(5), _clock, _logger);
+        using var impatient = new CancellationTokenSource();
+
+        Task<ImmutableCredentials> cancelled = source.GetCredentialsAsync(impatient.Token).AsTask();
+        Task<ImmutableCredentials> patient = source.GetCredentialsAsync().AsTask();
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        release.SetResult();
+
+        Assert.Equal("AKID1", (await patient).AccessKey);
+        Assert.Equal(1, source.Fetches);
+    }
+
+    private ScriptedCredentialSource HourLong() =>
+        new(n => Task.FromResult(ScriptedCredentialSource.Credentials(n, _clock.GetUtcNow().AddHours(1))), TimeSpan.FromMinutes(5), _clock, _logger);
+}

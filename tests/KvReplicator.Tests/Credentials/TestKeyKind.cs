@@ -1,0 +1,8 @@
+namespace KvReplicator.Tests.Credentials;
+
+public enum TestKeyKind
+{
+    Rsa,
+    P256,
+    P384,
+}
