@@ -3,6 +3,7 @@ using Amazon.Runtime.Credentials;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using KvReplicator.KeyVault;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,46 +69,33 @@ internal static class CredentialsServiceCollectionExtensions
                 options.RefreshMargin,
                 time,
                 loggers.CreateLogger<WebIdentityFederationCredentialSource>()),
-            _ => CreateDefaultChainSource(),
+            _ => new AwsSdkCredentialSource(),
         };
     }
 
     /// <summary>
-    /// The <c>Default</c> source. MERGE NOTE: <c>AwsSdkCredentialSource</c> (written on the Secrets Manager
-    /// branch) replaces this adapter: return <c>ActivatorUtilities.CreateInstance&lt;AwsSdkCredentialSource&gt;(services)</c>
-    /// and delete <see cref="SdkDefaultChainSource"/>.
+    /// The certificate usually sits in the replicated vault itself (excluded from replication by name), so
+    /// that vault's client settings (managed identity, TLS pin of the local stand-in) are reused unless a
+    /// separate vault is named.
     /// </summary>
-    private static ICredentialSource CreateDefaultChainSource() => new SdkDefaultChainSource();
+    private static SecretClient CertificateVault(IServiceProvider services, RolesAnywhereOptions options)
+    {
+        TokenCredential? credential = services.GetService<TokenCredential>();
+        if (options.VaultUri is not null)
+        {
+            return new SecretClient(options.VaultUri, credential ?? new DefaultAzureCredential());
+        }
 
-    private static SecretClient CertificateVault(IServiceProvider services, RolesAnywhereOptions options) =>
-        options.VaultUri is not null
-            ? new SecretClient(options.VaultUri, services.GetService<TokenCredential>() ?? new DefaultAzureCredential())
+        KeyVaultOptions? replicatedVault = services.GetService<IOptions<KeyVaultOptions>>()?.Value;
+        return replicatedVault?.VaultUri is not null
+            ? KeyVaultServiceCollectionExtensions.CreateSecretClient(replicatedVault, credential)
             : services.GetService<SecretClient>()
               ?? throw new InvalidOperationException(
-                  "KvReplicator:Credentials:RolesAnywhere:VaultUri is not set and no SecretClient is registered: set the vault that holds the Roles Anywhere certificate");
+                  "Neither KvReplicator:Credentials:RolesAnywhere:VaultUri nor KvReplicator:KeyVault:VaultUri is set: name the vault that holds the Roles Anywhere certificate");
+    }
 
     private static TokenCredential EntraCredential(IServiceProvider services, string? managedIdentityClientId) =>
         !string.IsNullOrWhiteSpace(managedIdentityClientId)
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(managedIdentityClientId))
             : services.GetService<TokenCredential>() ?? new DefaultAzureCredential();
-
-    /// <summary>The AWS SDK's own default chain, which caches and refreshes by itself.</summary>
-    private sealed class SdkDefaultChainSource : ICredentialSource
-    {
-        private readonly Lazy<AWSCredentials> _credentials = new(() => DefaultAWSCredentialsIdentityResolver.GetCredentials(), LazyThreadSafetyMode.PublicationOnly);
-
-        public string Name => "aws-sdk-default";
-
-        public async ValueTask<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                return await _credentials.Value.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (AmazonClientException ex)
-            {
-                throw new Replication.SecretStoreException($"Credential source '{Name}' could not get AWS credentials: {ex.GetType().Name}", isTransient: true, ex.GetType().Name);
-            }
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using KvReplicator.Credentials;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
@@ -35,6 +36,7 @@ public static class KvReplicatorServiceCollectionExtensions
 
         services.AddKeyVaultSource(configuration);
         services.AddBlobLedger(configuration);
+        services.AddCredentialSource(configuration);
         services.AddSecretsManagerTarget(configuration);
 
         services.TryAddSingleton<SecretReplicator>();

@@ -25,7 +25,7 @@ public sealed class CredentialsServiceCollectionExtensionsTests
         Assert.Equal(3600, options.RolesAnywhere.DurationSeconds);
         Assert.Equal("kvrep-roles-anywhere-private-key", options.RolesAnywhere.PrivateKeySecretName);
         Assert.Equal("api://AzureADTokenExchange/.default", options.WebIdentity.Scope);
-        Assert.Equal("aws-sdk-default", services.GetRequiredService<ICredentialSource>().Name);
+        Assert.Equal("aws-default-chain", services.GetRequiredService<ICredentialSource>().Name);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class CredentialsServiceCollectionExtensionsTests
         var options = new RolesAnywhereOptions();
 
         Assert.Equal(
-            Replication.ReplicationOptions.DefaultExcludedSecretNames,
+            KvReplicator.Replication.ReplicationOptions.DefaultExcludedSecretNames,
             [options.CertificateSecretName, options.PrivateKeySecretName, options.ChainSecretName]);
     }
 
