@@ -120,11 +120,21 @@ public sealed class LocalCloudEnvironment : IAsyncDisposable
     /// emulator's AWS credentials come first, so <see cref="KvReplicatorServiceCollectionExtensions.AddKvReplicator"/>
     /// keeps them instead of DefaultAzureCredential and the AWS default chain.
     /// </summary>
-    public IServiceCollection AddReplicator(IServiceCollection services, IConfiguration configuration)
+    /// <param name="services">The container to register into.</param>
+    /// <param name="configuration">Usually <see cref="ReplicatorConfiguration"/>.</param>
+    /// <param name="emulatorCredentials">
+    /// False to let <c>KvReplicator:Credentials</c> choose the AWS credential source, as in production
+    /// (the credential-source tests run Roles Anywhere and web identity against moto this way).
+    /// </param>
+    public IServiceCollection AddReplicator(IServiceCollection services, IConfiguration configuration, bool emulatorCredentials = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(KeyVaultCredential);
-        services.TryAddSingleton<ICredentialSource>(new AwsSdkCredentialSource(EmulatorCredentials, "local-emulator"));
+        if (emulatorCredentials)
+        {
+            services.TryAddSingleton<ICredentialSource>(new AwsSdkCredentialSource(EmulatorCredentials, "local-emulator"));
+        }
+
         return services.AddKvReplicator(configuration);
     }
 

@@ -53,9 +53,11 @@ internal sealed class ReplicationHarness : IAsyncDisposable
     public IServiceProvider Services => _services;
 
     /// <param name="configureServices">Runs before the replicator is added, so its registrations win (fault injection).</param>
+    /// <param name="emulatorCredentials">False to let the settings choose the AWS credential source.</param>
     public static async Task<ReplicationHarness> StartAsync(
         Action<IServiceCollection>? configureServices = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool emulatorCredentials = true)
     {
         LocalCloudEnvironment cloud = await LocalCloudEnvironment.StartAsync(
             moto: await SharedEmulators.MotoAsync(), azurite: await SharedEmulators.AzuriteAsync());
@@ -65,7 +67,7 @@ internal sealed class ReplicationHarness : IAsyncDisposable
         var logs = new CapturedLogs();
         services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         configureServices?.Invoke(services);
-        cloud.AddReplicator(services, configuration);
+        cloud.AddReplicator(services, configuration, emulatorCredentials);
         ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         return new ReplicationHarness(cloud, provider, prefix, logs);
     }

@@ -5,6 +5,8 @@ using KvReplicator.Credentials;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Time.Testing;
 
+using KvReplicator.Testing.Credentials;
+
 namespace KvReplicator.Tests.Credentials;
 
 public sealed class RolesAnywhereCredentialSourceTests : IAsyncLifetime

@@ -3,6 +3,8 @@ using KvReplicator.Credentials;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Time.Testing;
 
+using KvReplicator.Testing.Credentials;
+
 namespace KvReplicator.Tests.Credentials;
 
 /// <summary>How the native source reads what CreateSession answers, with canned responses.</summary>

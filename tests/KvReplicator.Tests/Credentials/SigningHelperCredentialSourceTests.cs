@@ -3,6 +3,8 @@ using KvReplicator.Credentials;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Time.Testing;
 
+using KvReplicator.Testing.Credentials;
+
 namespace KvReplicator.Tests.Credentials;
 
 /// <summary>The signing-helper source against fake <c>aws_signing_helper</c> scripts and a Moq'd Key Vault.</summary>

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KvReplicator.Replication;
 
-namespace KvReplicator.Tests.Credentials;
+namespace KvReplicator.Testing.Credentials;
 
 /// <summary>
 /// A throw-away PKI made with <see cref="CertificateRequest"/>: a root (the trust anchor), an intermediate

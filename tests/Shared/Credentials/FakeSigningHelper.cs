@@ -1,4 +1,4 @@
-namespace KvReplicator.Tests.Credentials;
+namespace KvReplicator.Testing.Credentials;
 
 /// <summary>
 /// A bash script standing in for <c>aws_signing_helper</c>. Before it does what the test asks, it records

@@ -1,4 +1,4 @@
-namespace KvReplicator.Tests.Credentials;
+namespace KvReplicator.Testing.Credentials;
 
 public enum TestKeyKind
 {

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Hosting;
 
-namespace KvReplicator.Tests.Credentials;
+namespace KvReplicator.Testing.Credentials;
 
 /// <summary>
 /// An in-memory IAM Roles Anywhere <c>CreateSession</c> that authenticates requests the way the Roles
@@ -54,6 +54,9 @@ internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
         server = new RolesAnywhereTestServer(host, trustAnchor, region, clock);
         return server;
     }
+
+    /// <summary>A handler that sends requests to this in-memory server, for an <c>IHttpClientFactory</c> client.</summary>
+    public HttpMessageHandler CreateHandler() => _host.GetTestServer().CreateHandler();
 
     /// <summary>A client whose requests pass through <paramref name="tamper"/> (if any) after they were signed.</summary>
     public HttpClient CreateClient(Func<HttpRequestMessage, Task>? tamper = null)
