@@ -10,21 +10,24 @@ resource "azurerm_service_plan" "replicator" {
 locals {
   excluded_secret_names = [var.certificate_secret_name, var.private_key_secret_name, var.chain_secret_name]
 
-  # Roles Anywhere settings live under the section named after the source (RolesAnywhere or SigningHelper).
-  roles_anywhere_settings = local.roles_anywhere ? {
-    "KvReplicator__Credentials__${local.credentials_source}__TrustAnchorArn"        = aws_rolesanywhere_trust_anchor.replicator[0].arn
-    "KvReplicator__Credentials__${local.credentials_source}__ProfileArn"            = aws_rolesanywhere_profile.replicator[0].arn
-    "KvReplicator__Credentials__${local.credentials_source}__RoleArn"               = aws_iam_role.roles_anywhere[0].arn
-    "KvReplicator__Credentials__${local.credentials_source}__Region"                = var.aws_region
-    "KvReplicator__Credentials__${local.credentials_source}__DurationSeconds"       = tostring(var.session_duration_seconds)
-    "KvReplicator__Credentials__${local.credentials_source}__CertificateSecretName" = var.certificate_secret_name
-    "KvReplicator__Credentials__${local.credentials_source}__PrivateKeySecretName"  = var.private_key_secret_name
-    "KvReplicator__Credentials__${local.credentials_source}__ChainSecretName"       = var.chain_secret_name
-  } : {}
+  # Both Roles Anywhere signers read the ARNs and the certificate's secret names from the RolesAnywhere section;
+  # the signing helper adds where its program is.
+  roles_anywhere_settings = local.roles_anywhere ? merge({
+    "KvReplicator__Credentials__RolesAnywhere__TrustAnchorArn"        = aws_rolesanywhere_trust_anchor.replicator[0].arn
+    "KvReplicator__Credentials__RolesAnywhere__ProfileArn"            = aws_rolesanywhere_profile.replicator[0].arn
+    "KvReplicator__Credentials__RolesAnywhere__RoleArn"               = aws_iam_role.roles_anywhere[0].arn
+    "KvReplicator__Credentials__RolesAnywhere__Region"                = var.aws_region
+    "KvReplicator__Credentials__RolesAnywhere__DurationSeconds"       = tostring(var.session_duration_seconds)
+    "KvReplicator__Credentials__RolesAnywhere__CertificateSecretName" = var.certificate_secret_name
+    "KvReplicator__Credentials__RolesAnywhere__PrivateKeySecretName"  = var.private_key_secret_name
+    "KvReplicator__Credentials__RolesAnywhere__ChainSecretName"       = var.chain_secret_name
+    }, var.roles_anywhere_signer == "signing_helper" ? {
+    "KvReplicator__Credentials__SigningHelper__Path" = var.signing_helper_path
+  } : {}) : {}
 
   web_identity_settings = local.web_identity ? {
     "KvReplicator__Credentials__WebIdentity__RoleArn"         = local.web_identity_role_arn
-    "KvReplicator__Credentials__WebIdentity__Audience"        = var.web_identity_audience
+    "KvReplicator__Credentials__WebIdentity__Scope"           = "${var.web_identity_audience}/.default"
     "KvReplicator__Credentials__WebIdentity__RoleSessionName" = "kvreplicator"
     "KvReplicator__Credentials__WebIdentity__DurationSeconds" = tostring(var.session_duration_seconds)
   } : {}

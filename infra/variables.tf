@@ -252,6 +252,13 @@ variable "roles_anywhere_signer" {
   }
 }
 
+variable "signing_helper_path" {
+  description = "Where the Function App finds aws_signing_helper when roles_anywhere_signer = \"signing_helper\" (ship the binary in the deployment package). KvReplicator:Credentials:SigningHelper:Path."
+  type        = string
+  default     = "aws_signing_helper"
+  nullable    = false
+}
+
 variable "ca_certificate_pem" {
   description = "PEM of the private CA that issued the replicator's client certificate (printed by scripts/bootstrap-roles-anywhere.sh). Public material, required with credential_path = roles_anywhere."
   type        = string
@@ -304,7 +311,7 @@ variable "chain_secret_name" {
 }
 
 variable "web_identity_audience" {
-  description = "Audience the function requests its managed identity token for (KvReplicator:Credentials:WebIdentity:Audience) and that the AWS OIDC provider and role accept."
+  description = "Audience the function requests its managed identity token for (KvReplicator:Credentials:WebIdentity:Scope is this plus /.default) and that the AWS OIDC provider and role accept."
   type        = string
   default     = "api://AzureADTokenExchange"
 }
