@@ -1,5 +1,6 @@
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
+using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +14,8 @@ public static class KvReplicatorServiceCollectionExtensions
     /// <summary>
     /// Registers the whole replicator from the <c>KvReplicator:*</c> configuration sections: the Key Vault
     /// source, the Blob ledger, the Secrets Manager target, the AWS credential source, and the pipeline
-    /// (<see cref="SecretReplicator"/>, <see cref="KeyVaultEventProcessor"/>) that hosts call. Every options
+    /// (<see cref="SecretReplicator"/>, <see cref="KeyVaultEventProcessor"/>) and the reconciler
+    /// (<see cref="SecretReconciler"/>) that hosts call. Every options
     /// class is validated when the host starts, so a misconfiguration stops start-up with a message naming
     /// the setting rather than failing the first event.
     /// </summary>
@@ -33,12 +35,18 @@ public static class KvReplicatorServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<ReconcileOptions>()
+            .Bind(configuration.GetSection(ReconcileOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         services.AddKeyVaultSource(configuration);
         services.AddBlobLedger(configuration);
         services.AddSecretsManagerTarget(configuration);
 
         services.TryAddSingleton<SecretReplicator>();
         services.TryAddSingleton<KeyVaultEventProcessor>();
+        services.TryAddSingleton<SecretReconciler>();
         return services;
     }
 }
