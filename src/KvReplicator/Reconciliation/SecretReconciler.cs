@@ -130,11 +130,13 @@ public sealed partial class SecretReconciler
 
         foreach (TargetSecretSummary target in targets.Values.OrderBy(target => target.Name, StringComparer.Ordinal))
         {
-            // Only our own copies of this vault can be extra; another vault's or someone else's are not ours to judge.
-            string? sourceName = target.SourceName ?? _names.TryUnmap(target.Name);
+            // Only our own copies of this vault, under the prefix (the IAM policy's scope), can be extra; another
+            // vault's, someone else's, or one left under an old prefix are not ours to judge.
+            string? sourceName = _names.TryUnmap(target.Name);
             if (!target.IsOwned
                 || (target.SourceVault is not null && !string.Equals(target.SourceVault, _source.VaultName, StringComparison.OrdinalIgnoreCase))
                 || sourceName is null
+                || (target.SourceName is not null && !string.Equals(target.SourceName, sourceName, StringComparison.OrdinalIgnoreCase))
                 || sourceNames.Contains(sourceName)
                 || _filter.ExcludeByName(sourceName) is not null)
             {
