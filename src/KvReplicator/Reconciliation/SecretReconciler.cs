@@ -202,6 +202,12 @@ public sealed partial class SecretReconciler
     private async Task ApplyAsync(Run run, ReconcileItem item, SourceSecretSummary source, TargetSecretSummary? target)
     {
         string version = item.SourceVersion!;
+        if ((item.Actions & ReconcileActions.Restore) != 0)
+        {
+            await run.BeforeWriteAsync().ConfigureAwait(false);
+            await _target.RestoreAsync(item.TargetName, run.CancellationToken).ConfigureAwait(false);
+        }
+
         if ((item.Actions & (ReconcileActions.Write | ReconcileActions.Restore)) != 0)
         {
             SourceReadResult read = await _source.ReadVersionAsync(source.Name, version, run.CancellationToken).ConfigureAwait(false);

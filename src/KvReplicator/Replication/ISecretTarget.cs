@@ -26,6 +26,13 @@ public interface ISecretTarget
     /// <summary>The value of the current version, or null when the target has none (missing or scheduled for deletion).</summary>
     Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Cancels the scheduled deletion of a secret we own (a no-op when none is scheduled), so that a secret
+    /// recovered in the source comes back with its versions instead of being re-created empty.
+    /// </summary>
+    /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
+    Task RestoreAsync(string targetName, CancellationToken cancellationToken = default);
+
     /// <summary>Applies a metadata update (tags, description) to a secret we own; no version is written.</summary>
     /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
     Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default);

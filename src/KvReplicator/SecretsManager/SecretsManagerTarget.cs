@@ -281,6 +281,18 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         }
     }
 
+    public async Task RestoreAsync(string targetName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        DescribeSecretResponse secret = await EnsureOwnedAsync(targetName, "restore", cancellationToken).ConfigureAwait(false);
+        _ownership.Forget(targetName);
+        if (secret.DeletedDate is not null)
+        {
+            await _client.RestoreSecretAsync(new RestoreSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
+            LogRestoredBySync(targetName);
+        }
+    }
+
     public async Task DeleteAsync(string targetName, TargetDeletion deletion, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetName);
@@ -301,7 +313,7 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         LogDeleted(targetName, deletion.Force, deletion.RecoveryWindowInDays);
     }
 
-    private async Task EnsureOwnedAsync(string targetName, string action, CancellationToken cancellationToken)
+    private async Task<DescribeSecretResponse> EnsureOwnedAsync(string targetName, string action, CancellationToken cancellationToken)
     {
         DescribeSecretResponse secret = await _client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
         if (!IsOwned(secret.Tags))
@@ -311,6 +323,8 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
                 isTransient: false,
                 ForeignSecretErrorCode);
         }
+
+        return secret;
     }
 
     private static TargetSecretSummary ToSummary(SecretListEntry entry)
@@ -365,6 +379,9 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Restored Secrets Manager secret {TargetName}, which was scheduled for deletion, to write version {SecretVersion}")]
     private partial void LogRestored(string targetName, string secretVersion);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Restored Secrets Manager secret {TargetName}, which was scheduled for deletion, because its source exists")]
+    private partial void LogRestoredBySync(string targetName);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Deleted Secrets Manager secret {TargetName} (force: {Force}, recovery window: {RecoveryWindowInDays} days)")]
     private partial void LogDeleted(string targetName, bool force, int recoveryWindowInDays);
