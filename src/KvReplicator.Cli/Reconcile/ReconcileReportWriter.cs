@@ -27,6 +27,11 @@ internal static class ReconcileReportWriter
             Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
             Interactive = InteractionSupport.No,
         });
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            // A pipe or a file has no width; Spectre would assume 80 columns and break names across lines.
+            console.Profile.Width = 240;
+        }
 
         var table = new Table().AddColumns("Secret", "AWS name", "State", "Key Vault version", "AWS version");
         if (showHashes)
