@@ -59,8 +59,8 @@ internal static class ReconcileReportWriter
 
         console.Write(table);
         string counts = string.Join(", ", Enum.GetValues<DriftKind>().Select(kind => (kind, count: report.Count(kind))).Where(pair => pair.count > 0).Select(pair => $"{pair.count} {pair.kind}"));
-        console.WriteLine(
-            $"{report.Items.Count} secrets{(counts.Length > 0 ? $" ({counts})" : string.Empty)}; " +
+        output.WriteLine(
+            $"{report.Items.Count} secret(s){(counts.Length > 0 ? $" ({counts})" : string.Empty)}; " +
             $"{report.Items.Count(item => item.Status == ReconcileItemStatus.Applied)} repaired, " +
             $"{report.Items.Count(item => item.Status == ReconcileItemStatus.Failed)} failed, {report.TargetWrites} writes" +
             (report.DryRun ? " (dry run: nothing was changed)" : string.Empty));
