@@ -254,6 +254,21 @@ public sealed class ReconcileEndToEndTests
     }
 
     [Fact]
+    public async Task Secrets_created_by_sync_use_the_configured_kms_key()
+    {
+        (ReplicationHarness harness, SecretsManagerCallCounter unused) = await StartAsync(new Dictionary<string, string?>
+        {
+            ["KvReplicator:SecretsManager:KmsKeyId"] = "alias/kvrep-test",
+        });
+        await using ReplicationHarness _ = harness;
+        await harness.SetSecretAsync("encrypted", "value");
+
+        Assert.Equal(ReconcileItemStatus.Applied, Item(await SyncAsync(harness), "encrypted").Status);
+
+        Assert.Equal("alias/kvrep-test", (await DescribeAsync(harness, "encrypted")).KmsKeyId);
+    }
+
+    [Fact]
     public async Task A_foreign_aws_secret_with_the_same_name_is_reported_not_overwritten_until_adopted()
     {
         (ReplicationHarness harness, SecretsManagerCallCounter calls) = await StartAsync();

@@ -49,6 +49,21 @@ public sealed class SecretReconcilerTests
     }
 
     [Fact]
+    public async Task A_version_created_during_the_write_gets_awscurrent_back_by_compare_and_swap()
+    {
+        SourceLists(Source("racing", V1));
+        TargetLists();
+        WritesSucceed();
+        _source.Setup(s => s.GetLatestEnabledVersionAsync("racing", It.IsAny<CancellationToken>())).ReturnsAsync(V2);
+        _target.Setup(t => t.PromoteAsync("kv/racing", V2, V1, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
+
+        Assert.Equal(ReconcileItemStatus.Applied, Assert.Single(report.Items).Status);
+        _target.Verify(t => t.PromoteAsync("kv/racing", V2, V1, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public async Task A_dry_run_plans_the_same_actions_and_calls_nothing_but_the_listings()
     {
         SourceLists(Source("missing", V2), Source("held", V2));
