@@ -57,6 +57,9 @@ locals {
 
       "KvReplicator__Replication__TargetPrefix" = var.target_prefix
 
+      "KvReplicator__Reconcile__Schedule"       = var.reconcile_schedule
+      "KvReplicator__Reconcile__DeletionPolicy" = var.deletion_policy
+
       "KvReplicator__Credentials__Source" = local.credentials_source
     },
     { for i, name in local.excluded_secret_names : "KvReplicator__Replication__ExcludedSecretNames__${i}" => name },

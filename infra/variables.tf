@@ -198,6 +198,28 @@ variable "adopt_foreign_secrets" {
   default     = false
 }
 
+variable "reconcile_schedule" {
+  description = "NCRONTAB schedule (six fields, seconds first) of the Reconcile timer function, which repairs drift no event announces (KvReplicator:Reconcile:Schedule)."
+  type        = string
+  default     = "0 0 */6 * * *"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.reconcile_schedule))) == 6
+    error_message = "reconcile_schedule must be an NCRONTAB expression with six fields, e.g. \"0 0 */6 * * *\"."
+  }
+}
+
+variable "deletion_policy" {
+  description = "What the Reconcile timer does in AWS to a replicated secret deleted in Key Vault: Retain (default) or Delete with a 30-day recovery window (KvReplicator:Reconcile:DeletionPolicy)."
+  type        = string
+  default     = "Retain"
+
+  validation {
+    condition     = contains(["Retain", "Delete"], var.deletion_policy)
+    error_message = "deletion_policy must be Retain or Delete."
+  }
+}
+
 variable "create_kms_key" {
   description = "Create a customer-managed KMS key for the replicated secrets. With neither this nor kms_key_arn, Secrets Manager uses the AWS-managed key aws/secretsmanager."
   type        = bool

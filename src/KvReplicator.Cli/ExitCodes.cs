@@ -11,6 +11,12 @@ internal static class ExitCodes
     /// <summary>The command line or the configuration is wrong; stderr says what to set.</summary>
     public const int InvalidConfiguration = 2;
 
+    /// <summary><c>verify</c> found drift, or <c>sync</c> left some (a dry run, a conflict it must not touch).</summary>
+    public const int DriftFound = 3;
+
+    /// <summary><c>sync</c> could not repair some secrets; the report says which and why, and the next run retries them.</summary>
+    public const int SyncIncomplete = 4;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;
 }

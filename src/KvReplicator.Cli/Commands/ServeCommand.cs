@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KvReplicator.Cli.Configuration;
 using KvReplicator.Cli.Serve;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -18,10 +19,7 @@ internal sealed class ServeCommand : Command
         AllowMultipleArgumentsPerToken = true,
     };
 
-    internal static readonly Option<FileInfo> ConfigOption = new("--config")
-    {
-        Description = "A JSON configuration file with the KvReplicator:* sections; environment variables (KvReplicator__Serve__DeliveryKey) override it.",
-    };
+    internal static readonly Option<FileInfo> ConfigOption = CommandConfiguration.CreateConfigOption();
 
     private readonly Action<IServiceCollection>? _configureServices;
 
@@ -39,9 +37,8 @@ internal sealed class ServeCommand : Command
     {
         TextWriter error = parseResult.InvocationConfiguration.Error;
         FileInfo? config = parseResult.GetValue(ConfigOption);
-        if (config is not null && !config.Exists)
+        if (await CommandConfiguration.ReportMissingFileAsync(config, error, "serve").ConfigureAwait(false))
         {
-            await error.WriteLineAsync($"kvrep serve: configuration file '{config.FullName}' does not exist.").ConfigureAwait(false);
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -50,8 +47,7 @@ internal sealed class ServeCommand : Command
             WebApplicationBuilder builder = ServeHost.CreateBuilder([], configureServices: _configureServices);
             if (config is not null)
             {
-                builder.Configuration.AddJsonFile(config.FullName, optional: false, reloadOnChange: false);
-                builder.Configuration.AddEnvironmentVariables(); // the environment still wins over the file
+                builder.Configuration.AddCommandSources(config); // the environment still wins over the file
             }
 
             if (parseResult.GetValue(UrlsOption) is { Length: > 0 } urls)

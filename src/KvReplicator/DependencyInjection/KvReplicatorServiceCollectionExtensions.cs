@@ -1,6 +1,7 @@
 using KvReplicator.Credentials;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
+using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,8 @@ public static class KvReplicatorServiceCollectionExtensions
     /// <summary>
     /// Registers the whole replicator from the <c>KvReplicator:*</c> configuration sections: the Key Vault
     /// source, the Blob ledger, the Secrets Manager target, the AWS credential source, and the pipeline
-    /// (<see cref="SecretReplicator"/>, <see cref="KeyVaultEventProcessor"/>) that hosts call. Every options
+    /// (<see cref="SecretReplicator"/>, <see cref="KeyVaultEventProcessor"/>) and the reconciler
+    /// (<see cref="SecretReconciler"/>) that hosts call. Every options
     /// class is validated when the host starts, so a misconfiguration stops start-up with a message naming
     /// the setting rather than failing the first event.
     /// </summary>
@@ -34,6 +36,11 @@ public static class KvReplicatorServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<ReconcileOptions>()
+            .Bind(configuration.GetSection(ReconcileOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         services.AddKeyVaultSource(configuration);
         services.AddBlobLedger(configuration);
         services.AddCredentialSource(configuration);
@@ -41,6 +48,7 @@ public static class KvReplicatorServiceCollectionExtensions
 
         services.TryAddSingleton<SecretReplicator>();
         services.TryAddSingleton<KeyVaultEventProcessor>();
+        services.TryAddSingleton<SecretReconciler>();
         return services;
     }
 }

@@ -120,7 +120,7 @@ public sealed class KeyVaultSecretSource : ISecretSource
     /// Every secret of the vault with its latest version's properties, for a full sync. Costs one paged
     /// listing of the vault plus one of each secret's versions; reads no value.
     /// </summary>
-    public async IAsyncEnumerable<KeyVaultSecretSummary> ListSecretsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<SourceSecretSummary> ListSecretsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using IAsyncEnumerator<SecretProperties> secrets = _client.GetPropertiesOfSecretsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (await MoveNextAsync(secrets, "listing of secrets", null, cancellationToken).ConfigureAwait(false))
@@ -133,7 +133,7 @@ public sealed class KeyVaultSecretSource : ISecretSource
             }
 
             string? latestVersion = await LatestVersionAsync(secret.Name, cancellationToken).ConfigureAwait(false);
-            yield return new KeyVaultSecretSummary(
+            yield return new SourceSecretSummary(
                 secret.Name,
                 secret.Enabled != false,
                 new Dictionary<string, string>(secret.Tags, StringComparer.Ordinal),

@@ -15,4 +15,8 @@ public interface ISecretSource
     /// every version disabled). The pipeline uses it to decide whether a version may become AWSCURRENT.
     /// </summary>
     Task<string?> GetLatestEnabledVersionAsync(string secretName, CancellationToken cancellationToken = default);
+
+    /// <summary>Every live (not deleted) secret with its latest version's properties, for a full sync. Reads no value.</summary>
+    /// <exception cref="SecretStoreException">The store failed.</exception>
+    IAsyncEnumerable<SourceSecretSummary> ListSecretsAsync(CancellationToken cancellationToken = default);
 }

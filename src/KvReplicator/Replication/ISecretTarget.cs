@@ -16,4 +16,28 @@ public interface ISecretTarget
     /// Returns false, changing nothing, when either condition does not hold.
     /// </summary>
     Task<bool> PromoteAsync(string targetName, string versionId, string expectedCurrentVersionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every target secret whose name starts with <paramref name="namePrefix"/>, and every secret carrying the
+    /// ownership tag, including those scheduled for deletion. Reads no value.
+    /// </summary>
+    IAsyncEnumerable<TargetSecretSummary> ListSecretsAsync(string namePrefix, CancellationToken cancellationToken = default);
+
+    /// <summary>The value of the current version, or null when the target has none (missing or scheduled for deletion).</summary>
+    Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cancels the scheduled deletion of a secret we own (a no-op when none is scheduled), so that a secret
+    /// recovered in the source comes back with its versions instead of being re-created empty.
+    /// </summary>
+    /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
+    Task RestoreAsync(string targetName, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a metadata update (tags, description) to a secret we own; no version is written.</summary>
+    /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
+    Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a secret we own; a secret without the ownership tag is refused, never deleted.</summary>
+    /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
+    Task DeleteAsync(string targetName, TargetDeletion deletion, CancellationToken cancellationToken = default);
 }

@@ -25,6 +25,26 @@ public sealed class ReplicationOptions
     public static IReadOnlyList<string> DefaultExcludedSecretNames { get; } =
         ["kvrep-roles-anywhere-certificate", "kvrep-roles-anywhere-private-key", "kvrep-roles-anywhere-chain"];
 
+    /// <summary>
+    /// Name globs (<c>*</c>, <c>?</c>, case-insensitive) a secret must match one of to be replicated; empty
+    /// (the default) replicates every name. Applied identically by events and by sync.
+    /// </summary>
+    public IList<string> IncludeNamePatterns { get; set; } = [];
+
+    /// <summary>Name globs never replicated; an exclude wins over an include.</summary>
+    public IList<string> ExcludeNamePatterns { get; set; } = [];
+
+    /// <summary>
+    /// An opt-in tag, e.g. <c>replicate-to-aws</c>: when set, only secrets whose version carries it are
+    /// replicated. Empty (the default) replicates without looking at tags.
+    /// </summary>
+    [StringLength(512)]
+    public string? RequiredTagName { get; set; }
+
+    /// <summary>The value the opt-in tag must have (case-insensitive), e.g. <c>true</c>; empty accepts any value.</summary>
+    [StringLength(256)]
+    public string? RequiredTagValue { get; set; }
+
     /// <summary>How many events of one delivery batch are handled at once. Default 4.</summary>
     [Range(1, 64)]
     public int MaxParallelEventsPerDelivery { get; set; } = 4;

@@ -16,7 +16,7 @@ public sealed partial class SecretReplicator
     private readonly ISecretTarget _target;
     private readonly IReplicationLedger _ledger;
     private readonly SecretNameMapper _names;
-    private readonly HashSet<string> _excluded;
+    private readonly ReplicationFilter _filter;
     private readonly ILogger<SecretReplicator> _logger;
 
     public SecretReplicator(
@@ -32,7 +32,7 @@ public sealed partial class SecretReplicator
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         ReplicationOptions value = options?.Value ?? throw new ArgumentNullException(nameof(options));
         _names = new SecretNameMapper(value.TargetPrefix);
-        _excluded = new HashSet<string>(value.ExcludedSecretNames, StringComparer.OrdinalIgnoreCase);
+        _filter = new ReplicationFilter(value);
     }
 
     /// <summary>Replicates one version and says how it went.</summary>
@@ -52,9 +52,9 @@ public sealed partial class SecretReplicator
             return ReplicationOutcome.Rejected(version, $"event is from vault '{version.VaultName}', this replicator reads '{_source.VaultName}'");
         }
 
-        if (_excluded.Contains(version.SecretName))
+        if (_filter.ExcludeByName(version.SecretName) is { } excludedByName)
         {
-            return ReplicationOutcome.Skipped(version, "secret is excluded from replication");
+            return ReplicationOutcome.Skipped(version, excludedByName);
         }
 
         string? targetName = _names.TryMap(version.SecretName, out string? rejection);
@@ -137,6 +137,13 @@ public sealed partial class SecretReplicator
         }
 
         SourceSecretVersion secret = read.Secret!;
+
+        // The opt-in tag lives on the version, so it can only be checked once the version is read; the skip
+        // releases the claim, so tagging the secret later and re-running sync (or a new version) replicates it.
+        if (_filter.Exclude(secret.Name, secret.Tags) is { } excluded)
+        {
+            return ReplicationOutcome.Skipped(version, excluded, targetName);
+        }
 
         // Key Vault's own name is canonical: the event may spell a case-insensitive name differently.
         if (!string.Equals(secret.Name, version.SecretName, StringComparison.Ordinal))

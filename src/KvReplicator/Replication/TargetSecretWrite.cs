@@ -16,4 +16,7 @@ public sealed record TargetSecretWrite
 
     /// <summary>The source secret, recorded on the target as tags when it is created.</summary>
     public required SourceSecretVersion Source { get; init; }
+
+    /// <summary>Take over an existing target without the ownership tag for this write (<c>kvrep sync --adopt</c>).</summary>
+    public bool AdoptForeign { get; init; }
 }

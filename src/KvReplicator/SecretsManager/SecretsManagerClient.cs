@@ -91,6 +91,9 @@ public sealed partial class SecretsManagerClient
     public Task TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default) =>
         SendAsync("TagResource", request, SecretsManagerJsonContext.Default.TagResourceRequest, SecretsManagerJsonContext.Default.EmptyResponse, cancellationToken);
 
+    public Task UntagResourceAsync(UntagResourceRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync("UntagResource", request, SecretsManagerJsonContext.Default.UntagResourceRequest, SecretsManagerJsonContext.Default.EmptyResponse, cancellationToken);
+
     public Task<UpdateSecretResponse> UpdateSecretAsync(UpdateSecretRequest request, CancellationToken cancellationToken = default) =>
         SendAsync("UpdateSecret", request, SecretsManagerJsonContext.Default.UpdateSecretRequest, SecretsManagerJsonContext.Default.UpdateSecretResponse, cancellationToken);
 

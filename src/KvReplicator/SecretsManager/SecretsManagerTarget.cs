@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.Logging;
@@ -113,8 +114,8 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             }
         }
 
-        bool owned = IsOwned(existing);
-        if (!owned && !_options.AdoptForeignSecrets)
+        bool owned = IsOwned(existing.Tags);
+        if (!owned && !_options.AdoptForeignSecrets && !write.AdoptForeign)
         {
             throw new SecretStoreException(
                 $"Secrets Manager secret '{write.TargetName}' exists without the tag {ReplicationTags.ManagedBy}={ReplicationTags.ManagedByValue}; refusing to overwrite it (set KvReplicator:SecretsManager:AdoptForeignSecrets to take it over).",
@@ -166,7 +167,7 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             Name = write.TargetName,
             ClientRequestToken = write.VersionId,
             SecretString = write.Value,
-            Description = $"Replicated by KvReplicator from Azure Key Vault {write.Source.VaultName}/{write.Source.Name}.",
+            Description = MetadataFor(write).Description,
             KmsKeyId = string.IsNullOrWhiteSpace(_options.KmsKeyId) ? null : _options.KmsKeyId,
             Tags = TagsFor(write),
             AddReplicaRegions = _options.ReplicaRegions.Count == 0
@@ -201,11 +202,158 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         }
     }
 
+    public async IAsyncEnumerable<TargetSecretSummary> ListSecretsAsync(string namePrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(namePrefix);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // Secrets Manager ANDs its filters, so "under the prefix" and "carries our tag" are two listings. Without
+        // a prefix every secret could collide with a source name, so the one listing is of everything.
+        IReadOnlyList<Filter>?[] listings = namePrefix.Length == 0
+            ? [null]
+            : [
+                [new Filter { Key = Filter.NameKey, Values = [namePrefix] }],
+                [new Filter { Key = Filter.TagKeyKey, Values = [ReplicationTags.ManagedBy] }, new Filter { Key = Filter.TagValueKey, Values = [ReplicationTags.ManagedByValue] }],
+            ];
+        foreach (IReadOnlyList<Filter>? filters in listings)
+        {
+            string? nextToken = null;
+            do
+            {
+                ListSecretsResponse page = await _client.ListSecretsAsync(
+                    new ListSecretsRequest { Filters = filters, IncludePlannedDeletion = true, MaxResults = 100, NextToken = nextToken },
+                    cancellationToken).ConfigureAwait(false);
+                foreach (SecretListEntry entry in page.SecretList)
+                {
+                    // The name filter is a prefix match that AWS applies case-insensitively; ours is exact.
+                    if (entry.Name is { } name && (filters is null || filters[0].Key != Filter.NameKey || name.StartsWith(namePrefix, StringComparison.Ordinal)) && seen.Add(name))
+                    {
+                        yield return ToSummary(entry);
+                    }
+                }
+
+                nextToken = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+            }
+            while (nextToken is not null);
+        }
+    }
+
+    public async Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        try
+        {
+            GetSecretValueResponse current = await _client.GetSecretValueAsync(
+                new GetSecretValueRequest { SecretId = targetName, VersionStage = CurrentStage }, cancellationToken).ConfigureAwait(false);
+            return current.SecretString;
+        }
+        catch (SecretsManagerException exception) when (
+            exception.ErrorType == SecretsManagerErrorTypes.ResourceNotFound || SecretsManagerErrorTypes.IsMarkedForDeletion(exception))
+        {
+            return null;
+        }
+    }
+
+    public async Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.IsEmpty)
+        {
+            return;
+        }
+
+        await EnsureOwnedAsync(update.TargetName, "update the metadata of", cancellationToken).ConfigureAwait(false);
+        if (update.SetTags.Count > 0)
+        {
+            await _client.TagResourceAsync(
+                new TagResourceRequest { SecretId = update.TargetName, Tags = [.. update.SetTags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value })] },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        if (update.RemoveTagKeys.Count > 0)
+        {
+            await _client.UntagResourceAsync(new UntagResourceRequest { SecretId = update.TargetName, TagKeys = update.RemoveTagKeys }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (update.Description is not null)
+        {
+            await _client.UpdateSecretAsync(new UpdateSecretRequest { SecretId = update.TargetName, Description = update.Description }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task RestoreAsync(string targetName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        DescribeSecretResponse secret = await EnsureOwnedAsync(targetName, "restore", cancellationToken).ConfigureAwait(false);
+        _ownership.Forget(targetName);
+        if (secret.DeletedDate is not null)
+        {
+            await _client.RestoreSecretAsync(new RestoreSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
+            LogRestoredBySync(targetName);
+        }
+    }
+
+    public async Task DeleteAsync(string targetName, TargetDeletion deletion, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        ArgumentNullException.ThrowIfNull(deletion);
+        if (!deletion.Force && deletion.RecoveryWindowInDays is < 7 or > 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(deletion), deletion.RecoveryWindowInDays, "The recovery window is 7 to 30 days.");
+        }
+
+        // Checked here as well as by the caller's listing: the tag may have changed since, and a delete is the one write that cannot be replayed.
+        await EnsureOwnedAsync(targetName, "delete", cancellationToken).ConfigureAwait(false);
+        await _client.DeleteSecretAsync(
+            deletion.Force
+                ? new DeleteSecretRequest { SecretId = targetName, ForceDeleteWithoutRecovery = true }
+                : new DeleteSecretRequest { SecretId = targetName, RecoveryWindowInDays = deletion.RecoveryWindowInDays },
+            cancellationToken).ConfigureAwait(false);
+        _ownership.Forget(targetName);
+        LogDeleted(targetName, deletion.Force, deletion.RecoveryWindowInDays);
+    }
+
+    private async Task<DescribeSecretResponse> EnsureOwnedAsync(string targetName, string action, CancellationToken cancellationToken)
+    {
+        DescribeSecretResponse secret = await _client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
+        if (!IsOwned(secret.Tags))
+        {
+            throw new SecretStoreException(
+                $"Secrets Manager secret '{targetName}' lacks the tag {ReplicationTags.ManagedBy}={ReplicationTags.ManagedByValue}; refusing to {action} it.",
+                isTransient: false,
+                ForeignSecretErrorCode);
+        }
+
+        return secret;
+    }
+
+    private static TargetSecretSummary ToSummary(SecretListEntry entry)
+    {
+        IReadOnlyList<Tag> tags = entry.Tags ?? [];
+        IReadOnlyDictionary<string, IReadOnlyList<string>> stages = entry.SecretVersionsToStages ?? new Dictionary<string, IReadOnlyList<string>>();
+        return new TargetSecretSummary
+        {
+            Name = entry.Name!,
+            IsOwned = IsOwned(tags),
+            SourceVault = tags.FirstOrDefault(tag => tag.Key == ReplicationTags.SourceVault)?.Value,
+            SourceName = tags.FirstOrDefault(tag => tag.Key == ReplicationTags.SourceName)?.Value,
+            CurrentVersionId = stages.FirstOrDefault(pair => pair.Value.Contains(CurrentStage)).Key,
+            VersionIds = stages.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase),
+            ScheduledForDeletion = entry.DeletedDate is not null,
+            Description = entry.Description,
+            Tags = tags.Where(tag => tag.Key is not null).GroupBy(tag => tag.Key!, StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.First().Value ?? string.Empty, StringComparer.Ordinal),
+        };
+    }
+
     private static bool HasCurrentVersion(DescribeSecretResponse secret) =>
         secret.VersionIdsToStages?.Values.Any(stages => stages.Contains(CurrentStage)) == true;
 
-    private static bool IsOwned(DescribeSecretResponse secret) =>
-        secret.Tags?.Any(tag => tag.Key == ReplicationTags.ManagedBy && tag.Value == ReplicationTags.ManagedByValue) == true;
+    private static bool IsOwned(IReadOnlyList<Tag>? tags) =>
+        tags?.Any(tag => tag.Key == ReplicationTags.ManagedBy && tag.Value == ReplicationTags.ManagedByValue) == true;
+
+    private static ReplicatedMetadata MetadataFor(TargetSecretWrite write) =>
+        ReplicatedMetadata.For(write.Source.VaultName, write.Source.Name, write.Source.Tags, write.Source.ContentType);
 
     /// <summary>Two vaults (or two secrets) mapped onto one target name would overwrite each other's versions.</summary>
     private static void EnsureSameSource(TargetSecretWrite write, DescribeSecretResponse secret)
@@ -222,16 +370,21 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         }
     }
 
+    /// <summary>The source's mapped tags and our own, so a created (or adopted) secret starts in line with its source.</summary>
     private static Tag[] TagsFor(TargetSecretWrite write) =>
     [
-        new Tag { Key = ReplicationTags.ManagedBy, Value = ReplicationTags.ManagedByValue },
-        new Tag { Key = ReplicationTags.SourceVault, Value = write.Source.VaultName },
-        new Tag { Key = ReplicationTags.SourceName, Value = write.Source.Name },
+        .. MetadataFor(write).Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }),
         new Tag { Key = ReplicationTags.SourceVersion, Value = write.VersionId },
     ];
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Restored Secrets Manager secret {TargetName}, which was scheduled for deletion, to write version {SecretVersion}")]
     private partial void LogRestored(string targetName, string secretVersion);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Restored Secrets Manager secret {TargetName}, which was scheduled for deletion, because its source exists")]
+    private partial void LogRestoredBySync(string targetName);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Deleted Secrets Manager secret {TargetName} (force: {Force}, recovery window: {RecoveryWindowInDays} days)")]
+    private partial void LogDeleted(string targetName, bool force, int recoveryWindowInDays);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Adopted Secrets Manager secret {TargetName}, which lacked the managed-by tag, to write version {SecretVersion}")]
     private partial void LogAdopted(string targetName, string secretVersion);

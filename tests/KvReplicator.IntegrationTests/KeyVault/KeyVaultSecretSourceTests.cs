@@ -158,14 +158,14 @@ public sealed class KeyVaultSecretSourceTests : IAsyncLifetime
         await _client.SetSecretAsync("listed-d", "gone");
         await (await _client.StartDeleteSecretAsync("listed-d")).WaitForCompletionAsync();
 
-        var listed = new List<KeyVaultSecretSummary>();
-        await foreach (KeyVaultSecretSummary summary in _source.ListSecretsAsync())
+        var listed = new List<SourceSecretSummary>();
+        await foreach (SourceSecretSummary summary in _source.ListSecretsAsync())
         {
             listed.Add(summary);
         }
 
         Assert.Equal(["listed-a", "listed-b", "listed-c"], listed.Select(s => s.Name));
-        KeyVaultSecretSummary a = listed[0];
+        SourceSecretSummary a = listed[0];
         Assert.Equal((latestA.Properties.Version, false, "1"), (a.LatestVersion, a.Enabled, a.Tags["t"]));
         Assert.Equal((b.Properties.Version, true, "text/plain"), (listed[1].LatestVersion, listed[1].Enabled, listed[1].ContentType));
     }

@@ -38,4 +38,19 @@ internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
 
     public Task<bool> PromoteAsync(string targetName, string versionId, string expectedCurrentVersionId, CancellationToken cancellationToken = default) =>
         inner.PromoteAsync(targetName, versionId, expectedCurrentVersionId, cancellationToken);
+
+    public IAsyncEnumerable<TargetSecretSummary> ListSecretsAsync(string namePrefix, CancellationToken cancellationToken = default) =>
+        inner.ListSecretsAsync(namePrefix, cancellationToken);
+
+    public Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default) =>
+        inner.ReadCurrentValueAsync(targetName, cancellationToken);
+
+    public Task RestoreAsync(string targetName, CancellationToken cancellationToken = default) =>
+        inner.RestoreAsync(targetName, cancellationToken);
+
+    public Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default) =>
+        inner.UpdateMetadataAsync(update, cancellationToken);
+
+    public Task DeleteAsync(string targetName, TargetDeletion deletion, CancellationToken cancellationToken = default) =>
+        inner.DeleteAsync(targetName, deletion, cancellationToken);
 }

@@ -28,6 +28,7 @@ public sealed partial class IamPolicyDocumentTests
         "secretsmanager:PutSecretValue",
         "secretsmanager:RestoreSecret",
         "secretsmanager:TagResource",
+        "secretsmanager:UntagResource",
         "secretsmanager:UpdateSecret",
         "secretsmanager:UpdateSecretVersionStage",
     ];

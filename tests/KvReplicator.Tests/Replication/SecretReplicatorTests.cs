@@ -304,6 +304,35 @@ public sealed class SecretReplicatorTests
         _logs.AssertContainsNone([Value]);
     }
 
+    [Fact]
+    public async Task A_version_without_the_opt_in_tag_is_skipped_before_any_write_and_its_claim_released()
+    {
+        ClaimSucceeds();
+        SourceHas("db-password", V1, latest: V1);
+        _ledger.Setup(l => l.ReleaseAsync(_claim, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        var options = new ReplicationOptions { RequiredTagName = "replicate-to-aws", RequiredTagValue = "true" };
+
+        ReplicationOutcome outcome = await new SecretReplicator(_source.Object, _target.Object, _ledger.Object, Options.Create(options), _logs.CreateLogger<SecretReplicator>())
+            .ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal((ReplicationOutcomeKind.Skipped, "secret lacks the opt-in tag 'replicate-to-aws'"), (outcome.Kind, outcome.Reason));
+        _ledger.Verify(l => l.ReleaseAsync(_claim, It.IsAny<CancellationToken>()), Times.Once);
+        _target.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task A_name_matching_an_exclude_glob_is_skipped_without_claiming()
+    {
+        var options = new ReplicationOptions { ExcludeNamePatterns = ["db-*"] };
+
+        ReplicationOutcome outcome = await new SecretReplicator(_source.Object, _target.Object, _ledger.Object, Options.Create(options), _logs.CreateLogger<SecretReplicator>())
+            .ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal((ReplicationOutcomeKind.Skipped, "secret name matches an exclude pattern"), (outcome.Kind, outcome.Reason));
+        _ledger.VerifyNoOtherCalls();
+        _target.VerifyNoOtherCalls();
+    }
+
     private SecretReplicator Replicator(string prefix = "") =>
         new(_source.Object, _target.Object, _ledger.Object,
             Options.Create(new ReplicationOptions { TargetPrefix = prefix }), _logs.CreateLogger<SecretReplicator>());

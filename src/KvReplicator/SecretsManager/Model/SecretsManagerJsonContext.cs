@@ -25,6 +25,7 @@ namespace KvReplicator.SecretsManager.Model;
 [JsonSerializable(typeof(DeleteSecretRequest))]
 [JsonSerializable(typeof(DeleteSecretResponse))]
 [JsonSerializable(typeof(TagResourceRequest))]
+[JsonSerializable(typeof(UntagResourceRequest))]
 [JsonSerializable(typeof(UpdateSecretRequest))]
 [JsonSerializable(typeof(UpdateSecretResponse))]
 [JsonSerializable(typeof(EmptyResponse))]

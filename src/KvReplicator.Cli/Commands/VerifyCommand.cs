@@ -1,0 +1,73 @@
+using System.CommandLine;
+using KvReplicator.Cli.Configuration;
+using KvReplicator.Cli.Reconcile;
+using KvReplicator.Reconciliation;
+using KvReplicator.Replication;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KvReplicator.Cli.Commands;
+
+/// <summary>
+/// <c>kvrep verify</c>: a read-only drift report per secret (in sync, missing, stale, extra, conflict), comparing
+/// version ids and the SHA-256 of both current values. Exit code 0 only when everything is in sync.
+/// </summary>
+internal sealed class VerifyCommand : Command
+{
+    internal static readonly Option<FileInfo> ConfigOption = CommandConfiguration.CreateConfigOption();
+
+    internal static readonly Option<bool> JsonOption = new("--json") { Description = "Write the report as JSON on stdout." };
+
+    private readonly ReconcileInvocation _invocation;
+
+    /// <param name="configureServices">Registers services before the replicator; tests use it to supply emulator credentials.</param>
+    public VerifyCommand(Action<IServiceCollection>? configureServices = null)
+        : base("verify", "Report drift between Key Vault and AWS, secret by secret, comparing values by SHA-256; changes nothing. Exit code 0 only when in sync.")
+    {
+        _invocation = new ReconcileInvocation(configureServices);
+        Options.Add(ConfigOption);
+        Options.Add(JsonOption);
+        SetAction(ExecuteAsync);
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        TextWriter output = parseResult.InvocationConfiguration.Output;
+        TextWriter error = parseResult.InvocationConfiguration.Error;
+        FileInfo? config = parseResult.GetValue(ConfigOption);
+        if (await CommandConfiguration.ReportMissingFileAsync(config, error, "verify").ConfigureAwait(false))
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        ReconcileReport report;
+        try
+        {
+            report = await _invocation.RunAsync(config, new ReconcileRequest { DryRun = true, CompareValues = true }, error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (CommandConfiguration.IsConfigurationError(ex))
+        {
+            await CommandConfiguration.ReportAsync(ex, error, "verify").ConfigureAwait(false);
+            return ExitCodes.InvalidConfiguration;
+        }
+        catch (SecretStoreException ex)
+        {
+            await error.WriteLineAsync($"kvrep verify: listing failed: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UnexpectedError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+
+        if (parseResult.GetValue(JsonOption))
+        {
+            await ReconcileReportWriter.WriteJsonAsync(report, output).ConfigureAwait(false);
+        }
+        else
+        {
+            ReconcileReportWriter.WriteTable(report, output, showHashes: true);
+        }
+
+        return report.InSync && !report.HasFailures ? ExitCodes.Success : ExitCodes.DriftFound;
+    }
+}

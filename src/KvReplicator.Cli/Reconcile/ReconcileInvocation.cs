@@ -1,0 +1,60 @@
+using KvReplicator.Cli.Configuration;
+using KvReplicator.DependencyInjection;
+using KvReplicator.Reconciliation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace KvReplicator.Cli.Reconcile;
+
+/// <summary>
+/// Runs one reconcile for <c>kvrep sync</c> and <c>kvrep verify</c>: composes the replicator from the
+/// configuration file and the environment (as <c>kvrep serve</c> does), validates every setting before
+/// touching a cloud, and shows a progress bar on an interactive stderr.
+/// </summary>
+internal sealed class ReconcileInvocation
+{
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    /// <param name="configureServices">Runs before the replicator is added, so its registrations win (tests supply emulator credentials).</param>
+    public ReconcileInvocation(Action<IServiceCollection>? configureServices) => _configureServices = configureServices;
+
+    public async Task<ReconcileReport> RunAsync(FileInfo? config, ReconcileRequest request, TextWriter error, CancellationToken cancellationToken)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddCommandSources(config).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Warning)
+            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+        _configureServices?.Invoke(services);
+        services.AddKvReplicator(configuration);
+
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        // No host runs the ValidateOnStart checks here, so run them: every wrong setting is reported before any call.
+        provider.GetService<IStartupValidator>()?.Validate();
+        SecretReconciler reconciler = provider.GetRequiredService<SecretReconciler>();
+
+        if (!ReferenceEquals(error, Console.Error) || Console.IsErrorRedirected)
+        {
+            return await reconciler.ReconcileAsync(request, progress: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return await console.Progress()
+            .AutoClear(true)
+            .StartAsync(async context =>
+            {
+                ProgressTask task = context.AddTask(request.DryRun ? "Comparing" : "Syncing", maxValue: 1);
+                var progress = new Progress<ReconcileProgress>(step =>
+                {
+                    task.MaxValue = Math.Max(1, step.Total);
+                    task.Value = step.Completed;
+                });
+                return await reconciler.ReconcileAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+}

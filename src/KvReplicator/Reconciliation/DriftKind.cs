@@ -1,0 +1,26 @@
+namespace KvReplicator.Reconciliation;
+
+/// <summary>How a secret's AWS copy compares with its Key Vault source.</summary>
+public enum DriftKind
+{
+    /// <summary>AWSCURRENT is the newest enabled Key Vault version and the metadata matches.</summary>
+    InSync,
+
+    /// <summary>No AWS copy, or one scheduled for deletion.</summary>
+    Missing,
+
+    /// <summary>AWSCURRENT is not the newest enabled Key Vault version (or, when values are compared, its value differs).</summary>
+    Stale,
+
+    /// <summary>The version is right; the tags or the description are not.</summary>
+    MetadataDrift,
+
+    /// <summary>An AWS copy of ours whose Key Vault secret is gone.</summary>
+    Extra,
+
+    /// <summary>An AWS secret with the target name that is not ours (no ownership tag, or another source's).</summary>
+    Conflict,
+
+    /// <summary>Every Key Vault version is disabled: nothing may be replicated, and AWS is left as it is.</summary>
+    Disabled,
+}

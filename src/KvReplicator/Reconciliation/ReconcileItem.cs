@@ -1,0 +1,37 @@
+namespace KvReplicator.Reconciliation;
+
+/// <summary>One secret in a reconcile report. Carries version ids and at most a short hash prefix, never a value.</summary>
+public sealed record ReconcileItem
+{
+    /// <summary>The Key Vault name, or null for an AWS secret whose source is unknown.</summary>
+    public string? SourceName { get; init; }
+
+    public required string TargetName { get; init; }
+
+    public required DriftKind Kind { get; init; }
+
+    /// <summary>False when the AWS copy needs repair (what <c>kvrep verify</c> fails on).</summary>
+    public required bool InSync { get; init; }
+
+    public ReconcileActions Actions { get; init; }
+
+    public ReconcileItemStatus Status { get; init; }
+
+    /// <summary>The newest enabled Key Vault version.</summary>
+    public string? SourceVersion { get; init; }
+
+    /// <summary>The version id holding AWSCURRENT.</summary>
+    public string? TargetVersion { get; init; }
+
+    /// <summary>The first 8 hex digits of the SHA-256 of the source value, when values were compared.</summary>
+    public string? SourceSha256Prefix { get; init; }
+
+    /// <summary>The first 8 hex digits of the SHA-256 of the AWSCURRENT value, when values were compared.</summary>
+    public string? TargetSha256Prefix { get; init; }
+
+    /// <summary>Why the secret is in this state, in words.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>The sanitised failure of an action.</summary>
+    public string? Error { get; init; }
+}
