@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using KvReplicator.Credentials;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
+using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.Tests.Infra;
@@ -25,6 +26,7 @@ public sealed partial class AppSettingsBindingTests
         ["SecretsManager"] = typeof(SecretsManagerOptions),
         ["Replication"] = typeof(ReplicationOptions),
         ["Credentials"] = typeof(CredentialsOptions),
+        ["Reconcile"] = typeof(ReconcileOptions),
     };
 
     public static TheoryData<string, string> Settings()
