@@ -1,7 +1,10 @@
+using KvReplicator.Coalescing;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
+using KvReplicator.Notifications;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
+using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +39,11 @@ public static class KvReplicatorServiceCollectionExtensions
         services.AddKeyVaultSource(configuration);
         services.AddBlobLedger(configuration);
         services.AddSecretsManagerTarget(configuration);
+
+        // Bursts and consumers: write rate limit, coalescing of superseded versions, SQS notifications.
+        services.AddSecretsManagerWriteRateLimit(configuration);
+        services.AddVersionCoalescing(configuration);
+        services.AddReplicationNotifications(configuration);
 
         services.TryAddSingleton<SecretReplicator>();
         services.TryAddSingleton<KeyVaultEventProcessor>();
