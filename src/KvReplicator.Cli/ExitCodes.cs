@@ -11,6 +11,9 @@ internal static class ExitCodes
     /// <summary>The command line or the configuration is wrong; stderr says what to set.</summary>
     public const int InvalidConfiguration = 2;
 
+    /// <summary><c>kvrep replay</c>: at least one dead-lettered event still fails (or a dead letter is unreadable); it stays in place.</summary>
+    public const int EventsStillFailing = 4;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;
 }
