@@ -20,6 +20,9 @@ public sealed class SecretsManagerVersionHistory : ITargetVersionHistory
         string? nextToken = null;
         try
         {
+            // Asking whether the secret exists first costs a read with a far higher quota, and spares the
+            // listing of a missing secret, which some emulators answer with a server error instead of 404.
+            await _client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
             do
             {
                 ListSecretVersionIdsResponse page = await _client.ListSecretVersionIdsAsync(
