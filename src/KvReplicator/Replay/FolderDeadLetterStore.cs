@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace KvReplicator.Replay;
 
 /// <summary>Dead letters as <c>*.json</c> files under a folder (a downloaded container, or the local Event Grid's folder).</summary>
@@ -15,25 +13,21 @@ public sealed class FolderDeadLetterStore : IDeadLetterStore
 
     public string Location => _root;
 
-    public async IAsyncEnumerable<string> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public IAsyncEnumerable<string> ListAsync(CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(_root))
         {
             throw new DirectoryNotFoundException($"Dead-letter folder '{_root}' does not exist.");
         }
 
+        // Listed in full before the first move, so files moved under replayed/ meanwhile are never met.
         string replayed = Path.Combine(_root, IDeadLetterStore.ReplayedPrefix.TrimEnd('/')) + Path.DirectorySeparatorChar;
-        IEnumerable<string> names = Directory.EnumerateFiles(_root, "*.json", SearchOption.AllDirectories)
+        string[] names = [.. Directory.EnumerateFiles(_root, "*.json", SearchOption.AllDirectories)
             .Where(path => !path.StartsWith(replayed, StringComparison.Ordinal))
             .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
-            .Order(StringComparer.Ordinal);
-        foreach (string name in names)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return name;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
+            .Order(StringComparer.Ordinal)];
+        return names.ToAsyncEnumerable();
     }
 
     public async Task<BinaryData> ReadAsync(string name, CancellationToken cancellationToken = default) =>
