@@ -17,6 +17,9 @@ internal static class ExitCodes
     /// <summary><c>sync</c> could not repair some secrets; the report says which and why, and the next run retries them.</summary>
     public const int SyncIncomplete = 4;
 
+    /// <summary><c>kvrep replay</c>: at least one dead-lettered event still fails (or a dead letter is unreadable); it stays in place.</summary>
+    public const int EventsStillFailing = 5;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;
 }

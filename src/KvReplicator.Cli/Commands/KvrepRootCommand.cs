@@ -11,5 +11,6 @@ internal sealed class KvrepRootCommand : RootCommand
         Subcommands.Add(new ServeCommand());
         Subcommands.Add(new SyncCommand());
         Subcommands.Add(new VerifyCommand());
+        Subcommands.Add(new ReplayCommand());
     }
 }

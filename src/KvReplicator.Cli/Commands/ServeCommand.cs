@@ -60,20 +60,9 @@ internal sealed class ServeCommand : Command
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is ServeConfigurationException or OptionsValidationException or InvalidDataException or FormatException)
+        catch (Exception ex) when (ex is ServeConfigurationException || CommandConfiguration.IsConfigurationError(ex))
         {
-            // These messages name settings, never their values.
-            await error.WriteLineAsync($"kvrep serve: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.InvalidConfiguration;
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(inner => inner is OptionsValidationException))
-        {
-            // Start-up validates every options class and reports all failures at once; show each on its own line.
-            foreach (Exception inner in ex.InnerExceptions)
-            {
-                await error.WriteLineAsync($"kvrep serve: {inner.Message}").ConfigureAwait(false);
-            }
-
+            await CommandConfiguration.ReportAsync(ex, error, "serve").ConfigureAwait(false);
             return ExitCodes.InvalidConfiguration;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

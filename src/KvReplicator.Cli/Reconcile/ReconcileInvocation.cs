@@ -23,19 +23,14 @@ internal sealed class ReconcileInvocation
 
     public async Task<ReconcileReport> RunAsync(FileInfo? config, ReconcileRequest request, TextWriter error, CancellationToken cancellationToken)
     {
-        IConfiguration configuration = new ConfigurationBuilder().AddCommandSources(config).Build();
-        var services = new ServiceCollection();
-        services.AddLogging(logging => logging
-            .AddSimpleConsole(console => console.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning)
-            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        _configureServices?.Invoke(services);
-        services.AddKvReplicator(configuration);
-
-        await using ServiceProvider provider = services.BuildServiceProvider();
-
-        // No host runs the ValidateOnStart checks here, so run them: every wrong setting is reported before any call.
-        provider.GetService<IStartupValidator>()?.Validate();
+        // A caller's registrations (tests: emulator credentials) come first, so AddKvReplicator keeps them.
+        await using ServiceProvider provider = CommandConfiguration.CreateServices(
+            CommandConfiguration.Build(config),
+            _configureServices is null ? null : (services, configuration) =>
+            {
+                _configureServices(services);
+                services.AddKvReplicator(configuration);
+            });
         SecretReconciler reconciler = provider.GetRequiredService<SecretReconciler>();
 
         if (!ReferenceEquals(error, Console.Error) || Console.IsErrorRedirected)

@@ -1,9 +1,12 @@
+using KvReplicator.Coalescing;
 using KvReplicator.Credentials;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
+using KvReplicator.Notifications;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
+using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,6 +48,11 @@ public static class KvReplicatorServiceCollectionExtensions
         services.AddBlobLedger(configuration);
         services.AddCredentialSource(configuration);
         services.AddSecretsManagerTarget(configuration);
+
+        // Bursts and consumers: write rate limit, coalescing of superseded versions, SQS notifications.
+        services.AddSecretsManagerWriteRateLimit(configuration);
+        services.AddVersionCoalescing(configuration);
+        services.AddReplicationNotifications(configuration);
 
         services.TryAddSingleton<SecretReplicator>();
         services.TryAddSingleton<KeyVaultEventProcessor>();

@@ -32,6 +32,7 @@ public sealed partial class BlobReplicationLedger : IReplicationLedger
     private const string ClaimExpiresKey = "claimexpires";
     private const string ClaimedByKey = "claimedby";
     private const string DoneOnKey = "doneon";
+    private const string CoalescedIntoKey = "coalescedinto";
     private const string ClaimedState = "claimed";
     private const string DoneState = "done";
 
@@ -127,7 +128,16 @@ public sealed partial class BlobReplicationLedger : IReplicationLedger
         return LedgerClaimResult.InFlight;
     }
 
-    public async Task<bool> CommitAsync(LedgerClaim claim, CancellationToken cancellationToken = default)
+    public Task<bool> CommitAsync(LedgerClaim claim, CancellationToken cancellationToken = default) =>
+        CommitCoreAsync(claim, coalescedInto: null, cancellationToken);
+
+    public Task<bool> CommitCoalescedAsync(LedgerClaim claim, string coalescedInto, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(coalescedInto);
+        return CommitCoreAsync(claim, ToMetadataValue(coalescedInto), cancellationToken);
+    }
+
+    private async Task<bool> CommitCoreAsync(LedgerClaim claim, string? coalescedInto, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         BlobClient marker = _container.GetBlobClient(MarkerName(claim.Version));
@@ -137,6 +147,11 @@ public sealed partial class BlobReplicationLedger : IReplicationLedger
             [DoneOnKey] = FormatTime(_timeProvider.GetUtcNow()),
             [ClaimedByKey] = _instanceId,
         };
+
+        if (coalescedInto is not null)
+        {
+            metadata[CoalescedIntoKey] = coalescedInto;
+        }
 
         try
         {
@@ -335,6 +350,7 @@ public sealed partial class BlobReplicationLedger : IReplicationLedger
             State = parsed,
             ClaimExpiresOn = parsed == LedgerEntryState.Claimed ? claimExpires : null,
             DoneOn = parsed == LedgerEntryState.Done ? doneOn : null,
+            CoalescedInto = parsed == LedgerEntryState.Done ? Find(metadata, CoalescedIntoKey) : null,
             ClaimedBy = Find(metadata, ClaimedByKey),
             LastModified = lastModified,
             ETag = etag.ToString(),

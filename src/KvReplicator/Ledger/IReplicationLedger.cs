@@ -15,6 +15,14 @@ public interface IReplicationLedger
     /// <summary>Marks a claimed version as replicated. Returns false when the claim was lost (expired and taken over).</summary>
     Task<bool> CommitAsync(LedgerClaim claim, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Marks a claimed version as done without writing it: it was coalesced into the newer version
+    /// <paramref name="coalescedInto"/> (see <see cref="Coalescing.VersionCoalescer"/>). A duplicate delivery then
+    /// finds it done. Ledgers that cannot record why fall back to a plain commit.
+    /// </summary>
+    Task<bool> CommitCoalescedAsync(LedgerClaim claim, string coalescedInto, CancellationToken cancellationToken = default) =>
+        CommitAsync(claim, cancellationToken);
+
     /// <summary>Gives a claim up so the next delivery can retry at once. Best effort: an expired claim is taken over anyway.</summary>
     Task ReleaseAsync(LedgerClaim claim, CancellationToken cancellationToken = default);
 }

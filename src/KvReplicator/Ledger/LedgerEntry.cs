@@ -21,6 +21,9 @@ public sealed record LedgerEntry
     /// <summary>When the version was committed; null until then.</summary>
     public DateTimeOffset? DoneOn { get; init; }
 
+    /// <summary>For a done version that was coalesced rather than written: the newer version it was coalesced into.</summary>
+    public string? CoalescedInto { get; init; }
+
     /// <summary>The instance that claimed (or committed) the version.</summary>
     public string? ClaimedBy { get; init; }
 

@@ -25,6 +25,16 @@ public sealed record ReplicationOutcome
     /// <summary>True when the version was written without becoming AWSCURRENT, because a newer one exists.</summary>
     public bool Superseded { get; init; }
 
+    /// <summary>
+    /// Set when a superseded version was coalesced rather than written (see <c>docs/reliability.md</c>): the
+    /// newer version it was coalesced into. The outcome is <see cref="ReplicationOutcomeKind.Skipped"/> and
+    /// the ledger records the version as done, coalesced.
+    /// </summary>
+    public string? CoalescedInto { get; init; }
+
+    /// <summary>Something went wrong after the version was safely replicated (e.g. the consumer notification); never a value.</summary>
+    public string? Warning { get; init; }
+
     public bool IsTransientFailure => Kind == ReplicationOutcomeKind.RetryLater;
 
     public bool IsPermanentFailure => Kind == ReplicationOutcomeKind.Rejected;

@@ -1,5 +1,7 @@
+using KvReplicator.Coalescing;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
+using KvReplicator.Notifications;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +20,8 @@ public sealed partial class SecretReplicator
     private readonly SecretNameMapper _names;
     private readonly ReplicationFilter _filter;
     private readonly ILogger<SecretReplicator> _logger;
+    private readonly VersionCoalescer? _coalescer;
+    private readonly IReplicationNotifier _notifier = NoOpReplicationNotifier.Instance;
 
     public SecretReplicator(
         ISecretSource source,
@@ -35,11 +39,32 @@ public sealed partial class SecretReplicator
         _filter = new ReplicationFilter(value);
     }
 
+    /// <param name="coalescer">Leaves superseded versions of a secret out of AWS once it holds too many recent versions; null never does.</param>
+    /// <param name="notifier">Told about every version written; null tells no one.</param>
+    public SecretReplicator(
+        ISecretSource source,
+        ISecretTarget target,
+        IReplicationLedger ledger,
+        IOptions<ReplicationOptions> options,
+        ILogger<SecretReplicator> logger,
+        VersionCoalescer? coalescer,
+        IReplicationNotifier? notifier)
+        : this(source, target, ledger, options, logger)
+    {
+        _coalescer = coalescer;
+        _notifier = notifier ?? NoOpReplicationNotifier.Instance;
+    }
+
     /// <summary>Replicates one version and says how it went.</summary>
     public async Task<ReplicationOutcome> ReplicateAsync(SecretVersionRef version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
         ReplicationOutcome outcome = await ReplicateCoreAsync(version, cancellationToken).ConfigureAwait(false);
+        if (outcome.Kind == ReplicationOutcomeKind.Replicated)
+        {
+            outcome = await NotifyAsync(outcome, cancellationToken).ConfigureAwait(false);
+        }
+
         LogOutcome(outcome.Kind, version.VaultName, version.SecretName, version.Version, outcome.TargetName, outcome.Reason);
         return outcome;
     }
@@ -97,7 +122,7 @@ public sealed partial class SecretReplicator
             throw;
         }
 
-        if (outcome.Kind != ReplicationOutcomeKind.Replicated)
+        if (outcome.Kind != ReplicationOutcomeKind.Replicated && outcome.CoalescedInto is null)
         {
             // Skips are released too: a disabled version that is enabled later must not look done.
             await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
@@ -106,7 +131,10 @@ public sealed partial class SecretReplicator
 
         try
         {
-            if (!await _ledger.CommitAsync(claim, cancellationToken).ConfigureAwait(false))
+            bool committed = outcome.CoalescedInto is { } newer
+                ? await _ledger.CommitCoalescedAsync(claim, newer, cancellationToken).ConfigureAwait(false)
+                : await _ledger.CommitAsync(claim, cancellationToken).ConfigureAwait(false);
+            if (!committed)
             {
                 // Our claim expired and another delivery took it over; it writes the same version with the
                 // same idempotency token and commits it, so the version is safe either way.
@@ -155,6 +183,14 @@ public sealed partial class SecretReplicator
         // one is stored beside it so that no version is lost.
         string? latest = await _source.GetLatestEnabledVersionAsync(secret.Name, cancellationToken).ConfigureAwait(false);
         bool makeCurrent = latest is null || string.Equals(latest, secret.Version, StringComparison.OrdinalIgnoreCase);
+
+        // Only a superseded version may be coalesced, never the newest. The gate is held through the write so
+        // that this process counts one superseded version of the secret at a time.
+        using IDisposable? coalescingGate = makeCurrent || _coalescer is null ? null : await _coalescer.EnterAsync(targetName, cancellationToken).ConfigureAwait(false);
+        if (coalescingGate is not null && await _coalescer!.DecideAsync(targetName, latest!, cancellationToken).ConfigureAwait(false) is { Coalesce: true } decision)
+        {
+            return ReplicationOutcome.Skipped(version, decision.Reason!, targetName) with { Superseded = true, CoalescedInto = latest };
+        }
 
         var write = new TargetSecretWrite { TargetName = targetName, VersionId = secret.Version, Value = secret.Value, MakeCurrent = makeCurrent, Source = secret };
         TargetWriteResult written = await _target.WriteAsync(write, cancellationToken).ConfigureAwait(false);
@@ -221,6 +257,26 @@ public sealed partial class SecretReplicator
         }
     }
 
+    /// <summary>
+    /// The version is written and committed before consumers hear of it, so a notification failure can never
+    /// lose or repeat the replication. The notifier retries; what still fails is reported as a warning, not
+    /// as a failed delivery: a redelivery would find the version done and could not notify anyway.
+    /// </summary>
+    private async Task<ReplicationOutcome> NotifyAsync(ReplicationOutcome outcome, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _notifier.NotifyAsync(new ReplicationNotification(outcome.TargetName!, outcome.Version!.Version), cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            string detail = ex is SecretStoreException store ? store.Message : ex.GetType().Name;
+            LogNotificationFailed(outcome.TargetName!, outcome.Version!.Version, detail);
+            return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
+        }
+    }
+
     private async Task ReleaseQuietlyAsync(LedgerClaim claim)
     {
         try
@@ -268,4 +324,8 @@ public sealed partial class SecretReplicator
     [LoggerMessage(EventId = 4, Level = LogLevel.Information,
         Message = "{SecretName} version {SecretVersion} was overtaken by {LatestVersion} during its write; handed AWSCURRENT back: {Promoted}")]
     private partial void LogRaceRepaired(string secretName, string secretVersion, string latestVersion, bool promoted);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
+        Message = "{TargetName} version {SecretVersion} is replicated, but consumers were not notified: {Detail}")]
+    private partial void LogNotificationFailed(string targetName, string secretVersion, string detail);
 }

@@ -2,12 +2,15 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using KvReplicator.Coalescing;
 using KvReplicator.Credentials;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
+using KvReplicator.Notifications;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
+using KvReplicator.Throttling;
 using KvReplicator.Tests.Infra;
 
 namespace KvReplicator.Tests.Functions;
@@ -27,6 +30,9 @@ public sealed partial class AppSettingsBindingTests
         ["Replication"] = typeof(ReplicationOptions),
         ["Credentials"] = typeof(CredentialsOptions),
         ["Reconcile"] = typeof(ReconcileOptions),
+        ["Coalescing"] = typeof(CoalescingOptions),
+        ["WriteRateLimit"] = typeof(WriteRateLimitOptions),
+        ["Notifications"] = typeof(NotificationOptions),
     };
 
     public static TheoryData<string, string> Settings()

@@ -1,0 +1,231 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using KvReplicator.Cli.Configuration;
+using KvReplicator.Replay;
+using KvReplicator.Replication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace KvReplicator.Cli.Commands;
+
+/// <summary>
+/// <c>kvrep replay</c>: re-drives the events Event Grid dead-lettered, from its dead-letter container or a
+/// folder, through the same pipeline as a delivery. Safe to run any time and repeatedly: versions already
+/// replicated cost one ledger read each.
+/// </summary>
+internal sealed class ReplayCommand : Command
+{
+    internal static readonly Option<DirectoryInfo> FolderOption = new("--folder")
+    {
+        Description = "A folder of dead-letter .json files (searched recursively; replayed/ is skipped).",
+    };
+
+    internal static readonly Option<string> ContainerOption = new("--container")
+    {
+        Description = "The dead-letter blob container of the Event Grid subscription.",
+    };
+
+    internal static readonly Option<string> ConnectionStringOption = new("--connection-string")
+    {
+        Description = "A storage connection string for --container (Azurite, local runs). Prefer --service-uri.",
+    };
+
+    internal static readonly Option<Uri> ServiceUriOption = new("--service-uri")
+    {
+        Description = "The Blob service endpoint for --container, e.g. https://account.blob.core.windows.net; signs in with DefaultAzureCredential.",
+    };
+
+    internal static readonly Option<FileInfo> ConfigOption = CommandConfiguration.CreateConfigOption();
+
+    internal static readonly Option<bool> DeleteOption = new("--delete")
+    {
+        Description = "Delete replayed dead letters instead of moving them under replayed/.",
+    };
+
+    internal static readonly Option<bool> DryRunOption = new("--dry-run")
+    {
+        Description = "List the dead-lettered events; replicate, move and delete nothing.",
+    };
+
+    internal static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Write the report as JSON instead of a table.",
+    };
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly Action<IServiceCollection, IConfiguration>? _configureServices;
+
+    /// <param name="configureServices">Registers the replicator instead of AddKvReplicator; tests point it at the local cloud.</param>
+    public ReplayCommand(Action<IServiceCollection, IConfiguration>? configureServices = null)
+        : base("replay", "Re-drive dead-lettered Event Grid events (from the dead-letter container or a folder) through the replicator, idempotently.")
+    {
+        _configureServices = configureServices;
+        Options.Add(FolderOption);
+        Options.Add(ContainerOption);
+        Options.Add(ConnectionStringOption);
+        Options.Add(ServiceUriOption);
+        Options.Add(ConfigOption);
+        Options.Add(DeleteOption);
+        Options.Add(DryRunOption);
+        Options.Add(JsonOption);
+        Validators.Add(result =>
+        {
+            bool folder = result.GetResult(FolderOption) is not null;
+            bool container = result.GetResult(ContainerOption) is not null;
+            bool connectionString = result.GetResult(ConnectionStringOption) is not null;
+            bool serviceUri = result.GetResult(ServiceUriOption) is not null;
+            if (folder == container)
+            {
+                result.AddError("Give the dead letters' location: either --folder or --container.");
+            }
+            else if (container && connectionString == serviceUri)
+            {
+                result.AddError("--container needs either --connection-string or --service-uri.");
+            }
+            else if (folder && (connectionString || serviceUri))
+            {
+                result.AddError("--connection-string and --service-uri go with --container, not --folder.");
+            }
+
+            if (result.GetValue(DeleteOption) && result.GetValue(DryRunOption))
+            {
+                result.AddError("--delete and --dry-run cannot be combined.");
+            }
+        });
+        SetAction(ExecuteAsync);
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        TextWriter output = parseResult.InvocationConfiguration.Output;
+        TextWriter error = parseResult.InvocationConfiguration.Error;
+        bool json = parseResult.GetValue(JsonOption);
+        if (parseResult.GetValue(DryRunOption))
+        {
+            // A dry run only reads the dead letters: it needs no replicator configuration.
+            return await RunAsync(parseResult, store => DeadLetterReplayer.PlanAsync(store, cancellationToken), output, error, json, cancellationToken).ConfigureAwait(false);
+        }
+
+        FileInfo? config = parseResult.GetValue(ConfigOption);
+        if (await CommandConfiguration.ReportMissingFileAsync(config, error, "replay").ConfigureAwait(false))
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        ServiceProvider services;
+        try
+        {
+            services = CommandConfiguration.CreateServices(CommandConfiguration.Build(config), _configureServices);
+        }
+        catch (Exception ex) when (CommandConfiguration.IsConfigurationError(ex))
+        {
+            await CommandConfiguration.ReportAsync(ex, error, "replay").ConfigureAwait(false);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        await using (services.ConfigureAwait(false))
+        {
+            var replayer = new DeadLetterReplayer(services.GetRequiredService<KeyVaultEventProcessor>(), services.GetRequiredService<ILogger<DeadLetterReplayer>>());
+            bool delete = parseResult.GetValue(DeleteOption);
+            return await RunAsync(parseResult, store => replayer.ReplayAsync(store, delete, cancellationToken), output, error, json, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunAsync(
+        ParseResult parseResult, Func<IDeadLetterStore, Task<ReplayReport>> run, TextWriter output, TextWriter error, bool json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ReplayReport report = await run(CreateStore(parseResult)).ConfigureAwait(false);
+            if (json)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(report, s_json)).ConfigureAwait(false);
+            }
+            else
+            {
+                WriteTable(output, report);
+            }
+
+            return report.Succeeded ? ExitCodes.Success : ExitCodes.EventsStillFailing;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or Azure.RequestFailedException or AuthenticationFailedException or FormatException)
+        {
+            // Listing the dead letters failed as a whole (missing folder or container, no access).
+            string detail = ex is Azure.RequestFailedException failed ? $"{failed.ErrorCode ?? "error"} (HTTP {failed.Status})" : ex.Message;
+            await error.WriteLineAsync($"kvrep replay: cannot list the dead letters: {detail}").ConfigureAwait(false);
+            return ExitCodes.UnexpectedError;
+        }
+    }
+
+    private static IDeadLetterStore CreateStore(ParseResult parseResult)
+    {
+        if (parseResult.GetValue(FolderOption) is { } folder)
+        {
+            return new FolderDeadLetterStore(folder.FullName);
+        }
+
+        string container = parseResult.GetValue(ContainerOption)!;
+        return parseResult.GetValue(ConnectionStringOption) is { } connectionString
+            ? new BlobDeadLetterStore(new BlobContainerClient(connectionString, container))
+            : new BlobDeadLetterStore(new BlobServiceClient(parseResult.GetValue(ServiceUriOption)!, new DefaultAzureCredential()).GetBlobContainerClient(container));
+    }
+
+    private static void WriteTable(TextWriter output, ReplayReport report)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 240;
+
+        var table = new Table { Border = TableBorder.Simple };
+        table.AddColumns("Dead letter", "Status", "Secret", "Version", "Outcome", "Detail");
+        foreach (DeadLetterReplayResult deadLetter in report.DeadLetters)
+        {
+            if (deadLetter.Events.Count == 0)
+            {
+                table.AddRow(Cells(deadLetter.Name, deadLetter.Status.ToString(), "", "", "", deadLetter.Detail));
+            }
+
+            for (int i = 0; i < deadLetter.Events.Count; i++)
+            {
+                ReplayedEvent replayed = deadLetter.Events[i];
+                table.AddRow(Cells(
+                    i == 0 ? deadLetter.Name : "",
+                    i == 0 ? deadLetter.Status.ToString() : "",
+                    replayed.SecretName,
+                    replayed.Version,
+                    replayed.Outcome?.ToString() ?? (report.DryRun ? "(dry run)" : ""),
+                    replayed.Detail ?? (i == 0 ? deadLetter.Detail : null) ?? replayed.DeadLetterReason));
+            }
+        }
+
+        console.Write(new Text($"Dead letters at {report.Location}{(report.DryRun ? " (dry run: nothing replicated or moved)" : "")}\n"));
+        console.Write(table);
+        console.Write(new Text(
+            $"{report.DeadLetters.Count} dead letters, {report.DeadLetters.Sum(d => d.Events.Count)} events: {report.ReplayedCount} replayed, {report.FailedCount} still failing.\n"));
+    }
+
+    // Text, not markup: names and reasons may contain brackets.
+    private static IRenderable[] Cells(params string?[] values) => [.. values.Select(v => new Text(v ?? ""))];
+}

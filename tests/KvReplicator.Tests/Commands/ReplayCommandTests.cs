@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Text.Json;
+using KvReplicator.Cli;
+using KvReplicator.Cli.Commands;
+using KvReplicator.Events;
+using KvReplicator.Ledger;
+using KvReplicator.Replication;
+using KvReplicator.Tests.Replay;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace KvReplicator.Tests.Commands;
+
+public sealed class ReplayCommandTests : IDisposable
+{
+    private const string Good = "0123456789abcdef0123456789abcdef";
+    private const string Bad = "fedcba9876543210fedcba9876543210";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"kvrep-replay-{Guid.NewGuid():N}");
+    private readonly Mock<ISecretSource> _source = new();
+    private readonly Mock<ISecretTarget> _target = new();
+    private readonly Mock<IReplicationLedger> _ledger = new();
+
+    public ReplayCommandTests()
+    {
+        Directory.CreateDirectory(_folder);
+        _source.SetupGet(s => s.VaultName).Returns(DeadLetterSamples.Vault);
+        _source.Setup(s => s.ReadVersionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string name, string version, CancellationToken _) => SourceReadResult.Found(new SourceSecretVersion
+            {
+                VaultName = DeadLetterSamples.Vault, Name = name, Version = version, Value = new SecretValue("replayed value"),
+            }));
+        _source.Setup(s => s.GetLatestEnabledVersionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string _, CancellationToken _) => null);
+        _ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((SecretVersionRef v, CancellationToken _) => LedgerClaimResult.Claimed(new LedgerClaim(v, "\"e\"", DateTimeOffset.UtcNow.AddMinutes(2))));
+        _ledger.Setup(l => l.CommitAsync(It.IsAny<LedgerClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.VersionId == Good), It.IsAny<CancellationToken>())).ReturnsAsync(new TargetWriteResult(false, false));
+        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.VersionId == Bad), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new SecretStoreException("Secrets Manager PutSecretValue failed: ThrottlingException (HTTP 400)", isTransient: true));
+    }
+
+    [Theory]
+    [InlineData("replay")]
+    [InlineData("replay", "--folder", "x", "--container", "y")]
+    [InlineData("replay", "--container", "y")]
+    [InlineData("replay", "--container", "y", "--connection-string", "UseDevelopmentStorage=true", "--service-uri", "https://a.blob.core.windows.net")]
+    [InlineData("replay", "--folder", "x", "--service-uri", "https://a.blob.core.windows.net")]
+    [InlineData("replay", "--folder", "x", "--delete", "--dry-run")]
+    public void Contradictory_or_missing_locations_are_parse_errors(params string[] args)
+    {
+        Assert.NotEmpty(new KvrepRootCommand().Parse(args).Errors);
+    }
+
+    [Fact]
+    public void Replay_parses_a_container_with_a_service_uri()
+    {
+        ParseResult result = new KvrepRootCommand().Parse(["replay", "--container", "deadletters", "--service-uri", "https://a.blob.core.windows.net", "--json"]);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("deadletters", result.GetValue(ReplayCommand.ContainerOption));
+        Assert.True(result.GetValue(ReplayCommand.JsonOption));
+    }
+
+    [Fact]
+    public async Task A_dry_run_lists_the_events_needs_no_configuration_and_moves_nothing()
+    {
+        Write("one.json", DeadLetterSamples.EventGridSchema("db", Good));
+
+        (int exitCode, string stdout, _) = await InvokeAsync(configureServices: null, "--folder", _folder, "--dry-run", "--json");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        using JsonDocument report = JsonDocument.Parse(stdout);
+        Assert.True(report.RootElement.GetProperty("dryRun").GetBoolean());
+        JsonElement deadLetter = Assert.Single(report.RootElement.GetProperty("deadLetters").EnumerateArray().ToArray());
+        Assert.Equal("Planned", deadLetter.GetProperty("status").GetString());
+        Assert.Equal(Good, deadLetter.GetProperty("events")[0].GetProperty("version").GetString());
+        Assert.True(File.Exists(Path.Combine(_folder, "one.json")));
+        _target.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Replayed_dead_letters_move_to_replayed_and_failing_ones_stay_with_a_failing_exit_code()
+    {
+        Write("good.json", DeadLetterSamples.CloudEventSchema("db", Good));
+        Write("bad.json", DeadLetterSamples.EventGridSchema("db", Bad));
+
+        (int exitCode, string stdout, _) = await InvokeAsync(RegisterPipeline, "--folder", _folder);
+
+        Assert.Equal(ExitCodes.EventsStillFailing, exitCode);
+        Assert.True(File.Exists(Path.Combine(_folder, "replayed", "good.json")));
+        Assert.False(File.Exists(Path.Combine(_folder, "good.json")));
+        Assert.True(File.Exists(Path.Combine(_folder, "bad.json")));
+        Assert.Contains("Replayed", stdout, StringComparison.Ordinal);
+        Assert.Contains("ThrottlingException", stdout, StringComparison.Ordinal);
+        Assert.Contains("1 replayed, 1 still failing", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("replayed value", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_removes_replayed_dead_letters_and_an_all_good_run_exits_zero()
+    {
+        Write("good.json", DeadLetterSamples.EventGridSchema("db", Good));
+
+        (int exitCode, _, _) = await InvokeAsync(RegisterPipeline, "--folder", _folder, "--delete");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Empty(Directory.EnumerateFiles(_folder, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_missing_setting_is_a_configuration_error_naming_it()
+    {
+        Write("good.json", DeadLetterSamples.EventGridSchema("db", Good));
+
+        (int exitCode, string stdout, string stderr) = await InvokeAsync(configureServices: null, "--folder", _folder);
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
+        Assert.Contains("VaultUri", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+    }
+
+    [Fact]
+    public async Task A_missing_folder_is_reported_on_stderr()
+    {
+        (int exitCode, _, string stderr) = await InvokeAsync(configureServices: null, "--folder", Path.Combine(_folder, "missing"), "--dry-run");
+
+        Assert.Equal(ExitCodes.UnexpectedError, exitCode);
+        Assert.Contains("does not exist", stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private void RegisterPipeline(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_source.Object);
+        services.AddSingleton(_target.Object);
+        services.AddSingleton(_ledger.Object);
+        services.AddSingleton(Options.Create(new ReplicationOptions()));
+        services.AddSingleton<SecretReplicator>();
+        services.AddSingleton<KeyVaultEventProcessor>();
+    }
+
+    private void Write(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> InvokeAsync(Action<IServiceCollection, IConfiguration>? configureServices, params string[] args)
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(new ReplayCommand(configureServices));
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exitCode = await root.Parse(["replay", .. args]).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null });
+        return (exitCode, stdout.ToString(), stderr.ToString());
+    }
+}
