@@ -11,6 +11,9 @@ internal static class ExitCodes
     /// <summary>The command line or the configuration is wrong; stderr says what to set.</summary>
     public const int InvalidConfiguration = 2;
 
+    /// <summary><c>kvrep bench</c> finished, but what reached Secrets Manager differs from what was written to Key Vault.</summary>
+    public const int BenchInconsistent = 3;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;
 }

@@ -1,0 +1,33 @@
+namespace KvReplicator.Cli.Bench;
+
+/// <summary>A whole run: the machine, the workload, each phase and the check of what reached AWS.</summary>
+internal sealed record BenchReport
+{
+    public required BenchMachine Machine { get; init; }
+
+    public required int Secrets { get; init; }
+
+    public required int VersionsPerSecret { get; init; }
+
+    public required int Concurrency { get; init; }
+
+    public required double DuplicateRate { get; init; }
+
+    public required bool Shuffled { get; init; }
+
+    public required int Seed { get; init; }
+
+    public required string Schema { get; init; }
+
+    /// <summary>How events reach the handler, i.e. what the latencies include.</summary>
+    public required string Delivery { get; init; }
+
+    public required IReadOnlyList<PhaseReport> Phases { get; init; }
+
+    public required BenchVerification Verification { get; init; }
+
+    /// <summary>The bench process's peak working set: the replicator, the local Key Vault and the bench's own bookkeeping.</summary>
+    public required double PeakWorkingSetMegabytes { get; init; }
+
+    public required double TotalSeconds { get; init; }
+}

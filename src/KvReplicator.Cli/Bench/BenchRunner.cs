@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using KvReplicator.Cli.Local;
+using KvReplicator.Replication;
+using KvReplicator.SecretsManager;
+using KvReplicator.SecretsManager.Model;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KvReplicator.Cli.Bench;
+
+/// <summary>
+/// One benchmark run against a <see cref="LocalCloudEnvironment"/>: the replicator composed as production
+/// composes it (<c>AddKvReplicator</c>), with counters on its real Key Vault, Blob and Secrets Manager
+/// clients; then three phases (cold first event, first versions, steady-state rotation) and a check of
+/// what reached Secrets Manager.
+/// </summary>
+internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions options, TextWriter progress)
+{
+    public const string DeliveryDescription = "direct: Event Grid JSON bodies into KeyVaultEventProcessor.ProcessAsync(BinaryData), in process (no HTTP hop)";
+
+    public async Task<BenchReport> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var total = Stopwatch.StartNew();
+        string runId = RandomNumberGenerator.GetHexString(6, lowercase: true);
+        string targetPrefix = $"bench-{runId}/";
+        var counter = new RemoteCallCounter();
+        IConfiguration configuration = cloud.ReplicatorConfiguration(targetPrefix, $"bench-{runId}");
+
+        var services = new ServiceCollection();
+        services.AddSingleton<TokenCredential>(new CountingTokenCredential(cloud.KeyVaultCredential, counter));
+        services.AddSingleton<HttpPipelinePolicy>(new CountingPipelinePolicy(counter, cloud.KeyVault.VaultUri));
+        services.AddHttpClient(SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => new CountingHttpHandler(counter));
+        cloud.AddReplicator(services, configuration);
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        // Resolved per delivery so that the first one pays for building the clients, as a fresh host does.
+        var runner = new PhaseRunner(
+            (body, ct) => provider.GetRequiredService<KeyVaultEventProcessor>().ProcessAsync(body, ct), counter, options);
+        var workload = new BenchWorkload(cloud.CreateSecretClient(), cloud.KeyVault, cloud.EventGrid, options, runId);
+        await using var sampler = new ResourceSampler();
+        var phases = new List<PhaseReport>();
+
+        await progress.WriteLineAsync($"kvrep bench: creating version 1 of {options.Secrets} secrets in the local Key Vault…").ConfigureAwait(false);
+        IReadOnlyList<PlannedDelivery> firstVersions = await workload.CreateVersionsAsync(1, cancellationToken).ConfigureAwait(false);
+
+        phases.Add(await MeasureAsync("cold", "first event of a fresh host: builds the clients, answers the Key Vault challenge, checks the ledger container, creates the AWS secret",
+            runner, [firstVersions[0]], 1, sampler, cancellationToken).ConfigureAwait(false));
+        phases.Add(await MeasureAsync("first-versions", "version 1 of every other secret: each creates its AWS secret (DescribeSecret, CreateSecret)",
+            runner, workload.Arrange(firstVersions.Skip(1), withDuplicates: false), options.Concurrency, sampler, cancellationToken).ConfigureAwait(false));
+
+        var rotation = new List<PlannedDelivery>();
+        for (int version = 2; version <= options.Versions; version++)
+        {
+            await progress.WriteLineAsync($"kvrep bench: creating version {version} of {options.Secrets} secrets…").ConfigureAwait(false);
+            rotation.AddRange(await workload.CreateVersionsAsync(version, cancellationToken).ConfigureAwait(false));
+        }
+
+        phases.Add(await MeasureAsync("steady", $"versions 2..{options.Versions} of every secret as one burst{(options.Shuffle ? ", shuffled" : string.Empty)}, {options.DuplicateRate:P0} delivered twice",
+            runner, workload.Arrange(rotation, withDuplicates: true), options.Concurrency, sampler, cancellationToken).ConfigureAwait(false));
+
+        await progress.WriteLineAsync("kvrep bench: checking what reached Secrets Manager…").ConfigureAwait(false);
+        BenchVerification verification = await VerifyAsync(workload, [.. firstVersions, .. rotation], targetPrefix, cancellationToken).ConfigureAwait(false);
+        total.Stop();
+        return new BenchReport
+        {
+            Machine = BenchMachine.Current(),
+            Secrets = options.Secrets,
+            VersionsPerSecret = options.Versions,
+            Concurrency = options.Concurrency,
+            DuplicateRate = options.DuplicateRate,
+            Shuffled = options.Shuffle,
+            Seed = options.Seed,
+            Schema = options.Schema.ToString(),
+            Delivery = DeliveryDescription,
+            Phases = phases,
+            Verification = verification,
+            PeakWorkingSetMegabytes = Megabytes(sampler.PeakWorkingSetBytes),
+            TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1),
+        };
+    }
+
+    private async Task<PhaseReport> MeasureAsync(
+        string name, string description, PhaseRunner runner, IReadOnlyList<PlannedDelivery> deliveries, int concurrency, ResourceSampler sampler, CancellationToken cancellationToken)
+    {
+        await progress.WriteLineAsync($"kvrep bench: phase {name}: {deliveries.Count} deliveries, concurrency {concurrency}…").ConfigureAwait(false);
+        sampler.TakeMaxThreadPoolThreads();
+        ProcessSnapshot start = ProcessSnapshot.Take();
+        PhaseMeasurement measurement = await runner.RunAsync(deliveries, concurrency, cancellationToken).ConfigureAwait(false);
+        PhaseProfile? profile = options.Profile ? ProcessSnapshot.Take().Since(start, sampler.TakeMaxThreadPoolThreads()) : null;
+        return measurement.ToReport(name, description, Megabytes(sampler.PeakWorkingSetBytes), profile);
+    }
+
+    /// <summary>Lists every target's versions with a client of its own, so the check is not counted as the replicator's calls.</summary>
+    private async Task<BenchVerification> VerifyAsync(BenchWorkload workload, IReadOnlyList<PlannedDelivery> written, string targetPrefix, CancellationToken cancellationToken)
+    {
+        using var httpClient = new HttpClient();
+        SecretsManagerClient aws = cloud.CreateSecretsManagerClient(httpClient);
+        int replicated = 0, missing = 0, extra = 0, wrongCurrent = 0;
+        foreach (IGrouping<string, PlannedDelivery> secret in written.GroupBy(d => d.Version.SecretName, StringComparer.Ordinal))
+        {
+            var expected = secret.Select(d => d.Version.Version.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+            string latest = secret.Last().Version.Version.ToLowerInvariant();
+            List<SecretVersionsListEntry> versions = await ListVersionsAsync(aws, targetPrefix + secret.Key, cancellationToken).ConfigureAwait(false);
+            var present = versions.Select(v => v.VersionId?.ToLowerInvariant() ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+            replicated += expected.Count(present.Contains);
+            missing += expected.Count(v => !present.Contains(v));
+            extra += present.Count(v => !expected.Contains(v));
+            string? current = versions.FirstOrDefault(v => v.VersionStages?.Contains("AWSCURRENT") == true)?.VersionId?.ToLowerInvariant();
+            wrongCurrent += current == latest ? 0 : 1;
+        }
+
+        return new BenchVerification(written.Count, replicated, missing, extra, wrongCurrent);
+    }
+
+    private static async Task<List<SecretVersionsListEntry>> ListVersionsAsync(SecretsManagerClient aws, string targetName, CancellationToken cancellationToken)
+    {
+        var versions = new List<SecretVersionsListEntry>();
+        string? nextToken = null;
+        try
+        {
+            do
+            {
+                ListSecretVersionIdsResponse page = await aws.ListSecretVersionIdsAsync(
+                    new ListSecretVersionIdsRequest { SecretId = targetName, IncludeDeprecated = true, MaxResults = 100, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
+                versions.AddRange(page.Versions);
+                nextToken = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+            }
+            while (nextToken is not null);
+        }
+        catch (SecretsManagerException exception) when (exception.ErrorType == "ResourceNotFoundException")
+        {
+            // Nothing reached AWS for this secret: every version counts as missing.
+        }
+
+        return versions;
+    }
+
+    private static double Megabytes(long bytes) => Math.Round(bytes / 1024.0 / 1024.0, 1);
+}

@@ -1,0 +1,7 @@
+namespace KvReplicator.Cli.Bench;
+
+/// <summary>
+/// CPU, allocation, GC and thread-pool figures of one phase. They cover the whole bench process, which also
+/// hosts the local Key Vault (moto and Azurite run in their own processes).
+/// </summary>
+internal sealed record PhaseProfile(double CpuSeconds, double AllocatedMegabytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, long LockContentions, int MaxThreadPoolThreads);
