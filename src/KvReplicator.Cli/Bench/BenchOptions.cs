@@ -37,10 +37,16 @@ internal sealed class BenchOptions
     /// <summary>Adds CPU time, allocations, GC and thread-pool figures per phase.</summary>
     public bool Profile { get; init; }
 
+    /// <summary>Replicator settings laid over the local cloud's, e.g. a shorter ownership cache, to measure what they cost.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     public IReadOnlyList<string> Validate()
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
-        return [.. results.Select(result => result.ErrorMessage ?? "invalid option")];
+        List<string> problems = [.. results.Select(result => result.ErrorMessage ?? "invalid option")];
+        problems.AddRange(Settings.Where(setting => setting.Value is null || !setting.Key.StartsWith("KvReplicator:", StringComparison.OrdinalIgnoreCase))
+            .Select(setting => $"--setting '{setting.Key}' must be KvReplicator:Section:Key=value."));
+        return problems;
     }
 }

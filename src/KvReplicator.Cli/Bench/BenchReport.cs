@@ -22,6 +22,9 @@ internal sealed record BenchReport
     /// <summary>How events reach the handler, i.e. what the latencies include.</summary>
     public required string Delivery { get; init; }
 
+    /// <summary>The replicator settings the run overrode (names only; values are in the command line).</summary>
+    public required IReadOnlyList<string> Settings { get; init; }
+
     public required IReadOnlyList<PhaseReport> Phases { get; init; }
 
     public required BenchVerification Verification { get; init; }

@@ -27,7 +27,7 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
         string runId = RandomNumberGenerator.GetHexString(6, lowercase: true);
         string targetPrefix = $"bench-{runId}/";
         var counter = new RemoteCallCounter();
-        IConfiguration configuration = cloud.ReplicatorConfiguration(targetPrefix, $"bench-{runId}");
+        IConfiguration configuration = cloud.ReplicatorConfiguration(targetPrefix, $"bench-{runId}", options.Settings);
 
         var services = new ServiceCollection();
         services.AddSingleton<TokenCredential>(new CountingTokenCredential(cloud.KeyVaultCredential, counter));
@@ -75,6 +75,7 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
             Seed = options.Seed,
             Schema = options.Schema.ToString(),
             Delivery = DeliveryDescription,
+            Settings = options.Settings.Keys.Order(StringComparer.Ordinal).ToArray(),
             Phases = phases,
             Verification = verification,
             PeakWorkingSetMegabytes = Megabytes(sampler.PeakWorkingSetBytes),

@@ -40,6 +40,11 @@ internal static class BenchTableWriter
         text.AppendLine(CultureInfo.InvariantCulture,
             $"kvrep bench: {report.Secrets} secrets x {report.VersionsPerSecret} versions, concurrency {report.Concurrency}, duplicate rate {report.DuplicateRate:0.##}, {(report.Shuffled ? $"shuffled (seed {report.Seed})" : "in creation order")}, {report.Schema}");
         text.AppendLine(CultureInfo.InvariantCulture, $"delivery: {report.Delivery}");
+        if (report.Settings.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"settings overridden: {string.Join(", ", report.Settings)}");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture,
             $"machine: {report.Machine.Processors} processors, {report.Machine.MemoryGigabytes:0.#} GB, {report.Machine.OperatingSystem}, {report.Machine.Runtime}");
         text.Append("".PadRight(LabelWidth));

@@ -29,6 +29,12 @@ internal sealed class BenchCommand : Command
 
     internal static readonly Option<int> RetryDelayOption = new("--retry-delay-ms") { Description = "Pause before redelivering an event answered 'retry later'.", DefaultValueFactory = _ => 200 };
 
+    internal static readonly Option<string[]> SettingOption = new("--setting")
+    {
+        Description = "A replicator setting for the run, KEY=VALUE, repeatable, e.g. KvReplicator:SecretsManager:OwnershipCacheDuration=00:00:00.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     internal static readonly Option<bool> JsonOption = new("--json") { Description = "Write the report as JSON on stdout instead of the table." };
 
     internal static readonly Option<bool> ProfileOption = new("--profile") { Description = "Add CPU time, allocations, GC collections, lock contentions and thread-pool size per phase." };
@@ -51,6 +57,7 @@ internal sealed class BenchCommand : Command
         Options.Add(SeedOption);
         Options.Add(SchemaOption);
         Options.Add(RetryDelayOption);
+        Options.Add(SettingOption);
         Options.Add(JsonOption);
         Options.Add(ProfileOption);
         SetAction(ExecuteAsync);
@@ -67,7 +74,20 @@ internal sealed class BenchCommand : Command
         Schema = parseResult.GetValue(SchemaOption) == "cloudevents" ? EventDeliverySchema.CloudEventSchemaV1_0 : EventDeliverySchema.EventGridSchema,
         RetryDelay = TimeSpan.FromMilliseconds(parseResult.GetValue(RetryDelayOption)),
         Profile = parseResult.GetValue(ProfileOption),
+        Settings = ParseSettings(parseResult.GetValue(SettingOption) ?? []),
     };
+
+    private static Dictionary<string, string?> ParseSettings(string[] settings)
+    {
+        var parsed = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (string setting in settings)
+        {
+            int equals = setting.IndexOf('=', StringComparison.Ordinal);
+            parsed[equals < 0 ? setting : setting[..equals]] = equals < 0 ? null : setting[(equals + 1)..];
+        }
+
+        return parsed;
+    }
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
