@@ -28,6 +28,8 @@ internal sealed class BenchOptions
     /// <summary>Seeds the shuffle and the choice of duplicates, so a run can be repeated.</summary>
     public int Seed { get; init; } = 1;
 
+    public BenchDeliveryMode Delivery { get; init; } = BenchDeliveryMode.Direct;
+
     public EventDeliverySchema Schema { get; init; } = EventDeliverySchema.EventGridSchema;
 
     /// <summary>Pause before redelivering an event the ledger reported in flight (Event Grid waits at least 10 s; the bench less).</summary>

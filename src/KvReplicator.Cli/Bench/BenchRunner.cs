@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using KvReplicator.Cli.Local;
-using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.Configuration;
@@ -19,8 +18,6 @@ namespace KvReplicator.Cli.Bench;
 /// </summary>
 internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions options, TextWriter progress)
 {
-    public const string DeliveryDescription = "direct: Event Grid JSON bodies into KeyVaultEventProcessor.ProcessAsync(BinaryData), in process (no HTTP hop)";
-
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken = default)
     {
         var total = Stopwatch.StartNew();
@@ -29,16 +26,16 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
         var counter = new RemoteCallCounter();
         IConfiguration configuration = cloud.ReplicatorConfiguration(targetPrefix, $"bench-{runId}", options.Settings);
 
-        var services = new ServiceCollection();
-        services.AddSingleton<TokenCredential>(new CountingTokenCredential(cloud.KeyVaultCredential, counter));
-        services.AddSingleton<HttpPipelinePolicy>(new CountingPipelinePolicy(counter, cloud.KeyVault.VaultUri));
-        services.AddHttpClient(SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => new CountingHttpHandler(counter));
-        cloud.AddReplicator(services, configuration);
-        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        void AddReplicator(IServiceCollection services)
+        {
+            services.AddSingleton<TokenCredential>(new CountingTokenCredential(cloud.KeyVaultCredential, counter));
+            services.AddSingleton<HttpPipelinePolicy>(new CountingPipelinePolicy(counter, cloud.KeyVault.VaultUri));
+            services.AddHttpClient(SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => new CountingHttpHandler(counter));
+            cloud.AddReplicator(services, configuration);
+        }
 
-        // Resolved per delivery so that the first one pays for building the clients, as a fresh host does.
-        var runner = new PhaseRunner(
-            (body, ct) => provider.GetRequiredService<KeyVaultEventProcessor>().ProcessAsync(body, ct), counter, options);
+        await using IBenchDelivery delivery = await StartDeliveryAsync(AddReplicator, counter, cancellationToken).ConfigureAwait(false);
+        var runner = new PhaseRunner(delivery, options);
         var workload = new BenchWorkload(cloud.CreateSecretClient(), cloud.KeyVault, cloud.EventGrid, options, runId);
         await using var sampler = new ResourceSampler();
         var phases = new List<PhaseReport>();
@@ -74,13 +71,25 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
             Shuffled = options.Shuffle,
             Seed = options.Seed,
             Schema = options.Schema.ToString(),
-            Delivery = DeliveryDescription,
+            Delivery = delivery.Description,
             Settings = options.Settings.Keys.Order(StringComparer.Ordinal).ToArray(),
             Phases = phases,
             Verification = verification,
             PeakWorkingSetMegabytes = Megabytes(sampler.PeakWorkingSetBytes),
             TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1),
         };
+    }
+
+    private async Task<IBenchDelivery> StartDeliveryAsync(Action<IServiceCollection> addReplicator, RemoteCallCounter counter, CancellationToken cancellationToken)
+    {
+        if (options.Delivery == BenchDeliveryMode.Http)
+        {
+            return await ServeDelivery.StartAsync(addReplicator, counter, options.Schema, cancellationToken).ConfigureAwait(false);
+        }
+
+        var services = new ServiceCollection();
+        addReplicator(services);
+        return new DirectDelivery(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), counter);
     }
 
     private async Task<PhaseReport> MeasureAsync(

@@ -6,7 +6,7 @@ namespace KvReplicator.Cli.Bench;
 internal static class BenchTableWriter
 {
     private const int LabelWidth = 44;
-    private const int ColumnWidth = 18;
+    private const int ColumnWidth = 22;
 
     public static string Render(BenchReport report)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Cli.Bench;
 
@@ -9,10 +8,12 @@ namespace KvReplicator.Cli.Bench;
 /// is published at the phase's start, at most <see cref="BenchOptions.Concurrency"/> deliveries run at once,
 /// and an event the handler answers "retry later" is redelivered after a pause.
 /// </summary>
-internal sealed class PhaseRunner(Func<BinaryData, CancellationToken, Task<DeliveryResult>> deliver, RemoteCallCounter counter, BenchOptions options)
+internal sealed class PhaseRunner(IBenchDelivery target, BenchOptions options)
 {
     /// <summary>Past this many attempts an event counts as failed, so a broken run ends instead of spinning.</summary>
     private const int MaxAttempts = 20;
+
+    private readonly IBenchDelivery _delivery = target;
 
     public async Task<PhaseMeasurement> RunAsync(IReadOnlyList<PlannedDelivery> deliveries, int concurrency, CancellationToken cancellationToken = default)
     {
@@ -58,22 +59,18 @@ internal sealed class PhaseRunner(Func<BinaryData, CancellationToken, Task<Deliv
         return new PhaseMeasurement(records, burst.Elapsed);
     }
 
-    private async Task<DeliveryRecord> DeliverOnceAsync(PlannedDelivery delivery, Stopwatch burst, CancellationToken cancellationToken)
+    private async Task<DeliveryRecord> DeliverOnceAsync(PlannedDelivery planned, Stopwatch burst, CancellationToken cancellationToken)
     {
         var calls = new CallTally();
         long started = Stopwatch.GetTimestamp();
         DeliveryKind kind;
-        using (counter.ChargeTo(calls))
+        try
         {
-            try
-            {
-                DeliveryResult result = await deliver(delivery.Body, cancellationToken).ConfigureAwait(false);
-                kind = Classify(result);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                kind = DeliveryKind.Failed;
-            }
+            kind = await _delivery.DeliverAsync(planned, calls, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            kind = DeliveryKind.Failed;
         }
 
         return new DeliveryRecord(kind, Stopwatch.GetElapsedTime(started), burst.Elapsed, calls);
@@ -90,24 +87,5 @@ internal sealed class PhaseRunner(Func<BinaryData, CancellationToken, Task<Deliv
         {
             // The run was cancelled; nothing waits for this event any more.
         }
-    }
-
-    internal static DeliveryKind Classify(DeliveryResult result)
-    {
-        ReplicationOutcome[] outcomes = [.. result.Events.Select(e => e.Outcome)];
-        if (outcomes.Length == 1)
-        {
-            ReplicationOutcome outcome = outcomes[0];
-            return outcome.Kind switch
-            {
-                ReplicationOutcomeKind.Replicated => DeliveryKind.NewVersion,
-                ReplicationOutcomeKind.AlreadyDone => DeliveryKind.Duplicate,
-                ReplicationOutcomeKind.RetryLater when outcome.Reason?.Contains("in flight", StringComparison.Ordinal) == true => DeliveryKind.InFlight,
-                ReplicationOutcomeKind.RetryLater => DeliveryKind.TransientFailure,
-                _ => DeliveryKind.Failed,
-            };
-        }
-
-        return DeliveryKind.Failed;
     }
 }

@@ -27,6 +27,12 @@ internal sealed class BenchCommand : Command
 
     internal static readonly Option<string> SchemaOption = new("--schema") { Description = "Event schema on the wire.", DefaultValueFactory = _ => "eventgrid" };
 
+    internal static readonly Option<string> DeliveryOption = new("--delivery")
+    {
+        Description = "direct: into KeyVaultEventProcessor.ProcessAsync (the handler alone); http: POST to an in-process kvrep serve (handler + HTTP hop + webhook).",
+        DefaultValueFactory = _ => "direct",
+    };
+
     internal static readonly Option<int> RetryDelayOption = new("--retry-delay-ms") { Description = "Pause before redelivering an event answered 'retry later'.", DefaultValueFactory = _ => 200 };
 
     internal static readonly Option<string[]> SettingOption = new("--setting")
@@ -49,6 +55,7 @@ internal sealed class BenchCommand : Command
     {
         _startCloud = startCloud ?? (ct => LocalCloudEnvironment.StartAsync(cancellationToken: ct));
         SchemaOption.AcceptOnlyFromAmong("eventgrid", "cloudevents");
+        DeliveryOption.AcceptOnlyFromAmong("direct", "http");
         Options.Add(SecretsOption);
         Options.Add(VersionsOption);
         Options.Add(ConcurrencyOption);
@@ -56,6 +63,7 @@ internal sealed class BenchCommand : Command
         Options.Add(ShuffleOption);
         Options.Add(SeedOption);
         Options.Add(SchemaOption);
+        Options.Add(DeliveryOption);
         Options.Add(RetryDelayOption);
         Options.Add(SettingOption);
         Options.Add(JsonOption);
@@ -72,6 +80,7 @@ internal sealed class BenchCommand : Command
         Shuffle = parseResult.GetValue(ShuffleOption),
         Seed = parseResult.GetValue(SeedOption),
         Schema = parseResult.GetValue(SchemaOption) == "cloudevents" ? EventDeliverySchema.CloudEventSchemaV1_0 : EventDeliverySchema.EventGridSchema,
+        Delivery = parseResult.GetValue(DeliveryOption) == "http" ? BenchDeliveryMode.Http : BenchDeliveryMode.Direct,
         RetryDelay = TimeSpan.FromMilliseconds(parseResult.GetValue(RetryDelayOption)),
         Profile = parseResult.GetValue(ProfileOption),
         Settings = ParseSettings(parseResult.GetValue(SettingOption) ?? []),

@@ -14,12 +14,13 @@ namespace KvReplicator.IntegrationTests.Bench;
 public sealed class BenchCommandTests
 {
     [Theory]
-    [InlineData("eventgrid")]
-    [InlineData("cloudevents")]
-    public async Task A_small_run_replicates_every_version_once_and_costs_one_secrets_manager_call_per_steady_state_version(string schema)
+    [InlineData("eventgrid", "direct")]
+    [InlineData("cloudevents", "direct")]
+    [InlineData("eventgrid", "http")]
+    public async Task A_small_run_replicates_every_version_once_and_costs_one_secrets_manager_call_per_steady_state_version(string schema, string delivery)
     {
         (int exitCode, string stdout, string stderr) = await InvokeAsync(
-            "bench", "--secrets", "5", "--versions", "2", "--duplicate-rate", "0.5", "--concurrency", "4", "--schema", schema, "--json");
+            "bench", "--secrets", "5", "--versions", "2", "--duplicate-rate", "0.5", "--concurrency", "4", "--schema", schema, "--delivery", delivery, "--json");
 
         Assert.True(exitCode == ExitCodes.Success, stderr);
         using JsonDocument report = JsonDocument.Parse(stdout);
@@ -31,6 +32,7 @@ public sealed class BenchCommandTests
         Assert.Equal(0, verification.GetProperty("extraAwsVersions").GetInt32());
         Assert.Equal(0, verification.GetProperty("wrongCurrentVersions").GetInt32());
 
+        Assert.StartsWith(delivery + ":", root.GetProperty("delivery").GetString(), StringComparison.Ordinal);
         JsonElement[] phases = [.. root.GetProperty("phases").EnumerateArray()];
         Assert.Equal(["cold", "first-versions", "steady"], phases.Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(10, phases.Sum(p => p.GetProperty("newVersions").GetInt32()));
@@ -38,6 +40,7 @@ public sealed class BenchCommandTests
 
         JsonElement steady = phases[2];
         Assert.Equal(5, steady.GetProperty("newVersions").GetInt32());
+        Assert.True(steady.GetProperty("duplicates").GetInt32() + steady.GetProperty("inFlightRedeliveries").GetInt32() > 0, "seed 1 at rate 0.5 duplicates some of the five events");
         Assert.InRange(steady.GetProperty("callsPerNewVersion").GetProperty("SecretsManager").GetDouble(), 0.0, 1.0);
         Assert.Equal(0.0, steady.GetProperty("callsPerDuplicate").GetProperty("SecretsManager").GetDouble());
         Assert.Equal(0.0, steady.GetProperty("callsPerNewVersion").GetProperty("KeyVaultToken").GetDouble());

@@ -17,6 +17,7 @@ public sealed class BenchCommandTests
         Assert.Equal(5, options.Versions);
         Assert.True(options.Shuffle);
         Assert.Equal(EventDeliverySchema.EventGridSchema, options.Schema);
+        Assert.Equal(BenchDeliveryMode.Direct, options.Delivery);
         Assert.Empty(options.Validate());
     }
 
@@ -25,23 +26,26 @@ public sealed class BenchCommandTests
     {
         ParseResult result = new KvrepRootCommand().Parse([
             "bench", "--secrets", "7", "--versions", "3", "--concurrency", "2", "--duplicate-rate", "0.25", "--shuffle", "false",
-            "--seed", "42", "--schema", "cloudevents", "--retry-delay-ms", "5", "--profile", "--json",
+            "--seed", "42", "--schema", "cloudevents", "--delivery", "http", "--retry-delay-ms", "5", "--profile", "--json",
             "--setting", "KvReplicator:SecretsManager:OwnershipCacheDuration=00:00:00"]);
 
         Assert.Empty(result.Errors);
         BenchOptions options = BenchCommand.ReadOptions(result);
         Assert.Equal((7, 3, 2, 0.25, false, 42), (options.Secrets, options.Versions, options.Concurrency, options.DuplicateRate, options.Shuffle, options.Seed));
         Assert.Equal(EventDeliverySchema.CloudEventSchemaV1_0, options.Schema);
+        Assert.Equal(BenchDeliveryMode.Http, options.Delivery);
         Assert.Equal(TimeSpan.FromMilliseconds(5), options.RetryDelay);
         Assert.True(options.Profile);
         Assert.True(result.GetValue(BenchCommand.JsonOption));
         Assert.Equal("00:00:00", options.Settings["KvReplicator:SecretsManager:OwnershipCacheDuration"]);
     }
 
-    [Fact]
-    public void An_unknown_schema_is_a_parse_error()
+    [Theory]
+    [InlineData("--schema", "xml")]
+    [InlineData("--delivery", "carrier-pigeon")]
+    public void An_unknown_schema_or_delivery_is_a_parse_error(string option, string value)
     {
-        Assert.NotEmpty(new KvrepRootCommand().Parse(["bench", "--schema", "xml"]).Errors);
+        Assert.NotEmpty(new KvrepRootCommand().Parse(["bench", option, value]).Errors);
     }
 
     [Theory]
