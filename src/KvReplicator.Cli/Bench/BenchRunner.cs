@@ -38,15 +38,16 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
         var runner = new PhaseRunner(delivery, options);
         var workload = new BenchWorkload(cloud.CreateSecretClient(), cloud.KeyVault, cloud.EventGrid, options, runId);
         await using var sampler = new ResourceSampler();
+        using ConnectionCounterListener? connections = options.Profile ? new ConnectionCounterListener() : null;
         var phases = new List<PhaseReport>();
 
         await progress.WriteLineAsync($"kvrep bench: creating version 1 of {options.Secrets} secrets in the local Key Vault…").ConfigureAwait(false);
         IReadOnlyList<PlannedDelivery> firstVersions = await workload.CreateVersionsAsync(1, cancellationToken).ConfigureAwait(false);
 
         phases.Add(await MeasureAsync("cold", "first event of a fresh host: builds the clients, answers the Key Vault challenge, checks the ledger container, creates the AWS secret",
-            runner, [firstVersions[0]], 1, sampler, cancellationToken).ConfigureAwait(false));
+            runner, [firstVersions[0]], 1, sampler, connections, cancellationToken).ConfigureAwait(false));
         phases.Add(await MeasureAsync("first-versions", "version 1 of every other secret: each creates its AWS secret (DescribeSecret, CreateSecret)",
-            runner, workload.Arrange(firstVersions.Skip(1), withDuplicates: false), options.Concurrency, sampler, cancellationToken).ConfigureAwait(false));
+            runner, workload.Arrange(firstVersions.Skip(1), withDuplicates: false), options.Concurrency, sampler, connections, cancellationToken).ConfigureAwait(false));
 
         var rotation = new List<PlannedDelivery>();
         for (int version = 2; version <= options.Versions; version++)
@@ -56,7 +57,7 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
         }
 
         phases.Add(await MeasureAsync("steady", $"versions 2..{options.Versions} of every secret as one burst{(options.Shuffle ? ", shuffled" : string.Empty)}, {options.DuplicateRate:P0} delivered twice",
-            runner, workload.Arrange(rotation, withDuplicates: true), options.Concurrency, sampler, cancellationToken).ConfigureAwait(false));
+            runner, workload.Arrange(rotation, withDuplicates: true), options.Concurrency, sampler, connections, cancellationToken).ConfigureAwait(false));
 
         await progress.WriteLineAsync("kvrep bench: checking what reached Secrets Manager…").ConfigureAwait(false);
         BenchVerification verification = await VerifyAsync(workload, [.. firstVersions, .. rotation], targetPrefix, cancellationToken).ConfigureAwait(false);
@@ -93,14 +94,34 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
     }
 
     private async Task<PhaseReport> MeasureAsync(
-        string name, string description, PhaseRunner runner, IReadOnlyList<PlannedDelivery> deliveries, int concurrency, ResourceSampler sampler, CancellationToken cancellationToken)
+        string name, string description, PhaseRunner runner, IReadOnlyList<PlannedDelivery> deliveries, int concurrency, ResourceSampler sampler, ConnectionCounterListener? connections, CancellationToken cancellationToken)
     {
         await progress.WriteLineAsync($"kvrep bench: phase {name}: {deliveries.Count} deliveries, concurrency {concurrency}…").ConfigureAwait(false);
+        IReadOnlyDictionary<int, int> connectionsBefore = connections?.Snapshot() ?? new Dictionary<int, int>();
         sampler.TakeMaxThreadPoolThreads();
         ProcessSnapshot start = ProcessSnapshot.Take();
         PhaseMeasurement measurement = await runner.RunAsync(deliveries, concurrency, cancellationToken).ConfigureAwait(false);
         PhaseProfile? profile = options.Profile ? ProcessSnapshot.Take().Since(start, sampler.TakeMaxThreadPoolThreads()) : null;
+        if (profile is not null && connections is not null)
+        {
+            profile = profile with { ConnectionsOpened = ConnectionsByService(connectionsBefore, connections.Snapshot()) };
+        }
         return measurement.ToReport(name, description, Megabytes(sampler.PeakWorkingSetBytes), profile);
+    }
+
+    private Dictionary<string, int> ConnectionsByService(IReadOnlyDictionary<int, int> before, IReadOnlyDictionary<int, int> after)
+    {
+        var byService = new Dictionary<string, int>(StringComparer.Ordinal) { ["KeyVault"] = 0, ["Blob"] = 0, ["SecretsManager"] = 0, ["Other"] = 0 };
+        foreach ((int port, int count) in after)
+        {
+            string service = port == cloud.KeyVault.VaultUri.Port ? "KeyVault"
+                : port == cloud.Moto.Endpoint.Port ? "SecretsManager"
+                : port == cloud.Azurite.BlobEndpoint.Port ? "Blob"
+                : "Other";
+            byService[service] += count - before.GetValueOrDefault(port);
+        }
+
+        return byService;
     }
 
     /// <summary>Lists every target's versions with a client of its own, so the check is not counted as the replicator's calls.</summary>

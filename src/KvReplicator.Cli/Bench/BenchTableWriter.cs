@@ -33,6 +33,9 @@ internal static class BenchTableWriter
             rows.Add(("profile: allocated MB", p => Num(p.Profile?.AllocatedMegabytes ?? 0, "0.0")));
             rows.Add(("profile: GC gen0/gen1/gen2", p => p.Profile is { } profile ? $"{profile.Gen0Collections}/{profile.Gen1Collections}/{profile.Gen2Collections}" : "-"));
             rows.Add(("profile: lock contentions", p => Int((int)(p.Profile?.LockContentions ?? 0))));
+            rows.Add(("profile: connections opened KV/Blob/SM", p => p.Profile is { } profile
+                ? $"{profile.ConnectionsOpened.GetValueOrDefault("KeyVault")}/{profile.ConnectionsOpened.GetValueOrDefault("Blob")}/{profile.ConnectionsOpened.GetValueOrDefault("SecretsManager")}"
+                : "-"));
             rows.Add(("profile: max thread-pool threads", p => Int(p.Profile?.MaxThreadPoolThreads ?? 0)));
         }
 
