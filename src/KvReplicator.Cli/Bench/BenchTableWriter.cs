@@ -24,6 +24,8 @@ internal static class BenchTableWriter
             ("end-to-end lag ms p50/p99", p => Latency(p.EndToEndLagMs, withP95: false)),
         };
 
+        rows.Add(("ms waiting on KV/Blob/SM per new version", p => string.Create(CultureInfo.InvariantCulture,
+            $"{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("KeyVault"):0}/{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("Blob"):0}/{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("SecretsManager"):0}")));
         AddCallRows(rows, report, "per new version", p => p.CallsPerNewVersion);
         AddCallRows(rows, report, "per duplicate", p => p.CallsPerDuplicate);
         rows.Add(("peak working set MB (so far)", p => Num(p.PeakWorkingSetMegabytes, "0.0")));

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace KvReplicator.Cli.Bench;
 
 /// <summary>Counts every Secrets Manager request that leaves the real client, by its <c>X-Amz-Target</c> operation.</summary>
@@ -5,10 +7,18 @@ internal sealed class CountingHttpHandler(RemoteCallCounter counter) : Delegatin
 {
     private const string TargetPrefix = "secretsmanager.";
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         counter.Record(RemoteService.SecretsManager, OperationOf(request));
-        return base.SendAsync(request, cancellationToken);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            counter.RecordTime(RemoteService.SecretsManager, Stopwatch.GetElapsedTime(started));
+        }
     }
 
     internal static string OperationOf(HttpRequestMessage request)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -13,27 +14,43 @@ internal sealed class CountingPipelinePolicy(RemoteCallCounter counter, Uri keyV
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        Record(message.Request);
-        ProcessNext(message, pipeline);
+        RemoteService service = Record(message.Request);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            ProcessNext(message, pipeline);
+        }
+        finally
+        {
+            counter.RecordTime(service, Stopwatch.GetElapsedTime(started));
+        }
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        Record(message.Request);
-        return ProcessNextAsync(message, pipeline);
+        RemoteService service = Record(message.Request);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+        finally
+        {
+            counter.RecordTime(service, Stopwatch.GetElapsedTime(started));
+        }
     }
 
-    private void Record(Request request)
+    private RemoteService Record(Request request)
     {
         Uri uri = request.Uri.ToUri();
         if (string.Equals(uri.Authority, _keyVaultAuthority, StringComparison.OrdinalIgnoreCase))
         {
             counter.Record(RemoteService.KeyVault, KeyVaultOperation(request.Method, uri));
+            return RemoteService.KeyVault;
         }
-        else
-        {
-            counter.Record(RemoteService.Blob, BlobOperation(request.Method, uri));
-        }
+
+        counter.Record(RemoteService.Blob, BlobOperation(request.Method, uri));
+        return RemoteService.Blob;
     }
 
     internal static string KeyVaultOperation(RequestMethod method, Uri uri)

@@ -32,6 +32,7 @@ internal sealed record PhaseMeasurement(IReadOnlyList<DeliveryRecord> Records, T
             DuplicateHandlerLatencyMs = LatencySummary.From(duplicates.Select(r => r.HandlerLatency)),
             EndToEndLagMs = LatencySummary.From(replicated.Select(r => r.Lag)),
             CallsPerNewVersion = PerDelivery(replicated, replicated.Length),
+            MillisecondsInServicePerNewVersion = TimePerDelivery(replicated),
             CallsPerDuplicate = PerDelivery(nothingReplicated, duplicates.Length),
             TotalCalls = all.Snapshot().OrderBy(e => e.Key.Service).ThenBy(e => e.Key.Operation, StringComparer.Ordinal)
                 .ToDictionary(e => Key(e.Key.Service, e.Key.Operation), e => e.Value),
@@ -63,6 +64,11 @@ internal sealed record PhaseMeasurement(IReadOnlyList<DeliveryRecord> Records, T
 
         return perDelivery;
     }
+
+    private static Dictionary<string, double> TimePerDelivery(IReadOnlyList<DeliveryRecord> records) =>
+        new[] { RemoteService.KeyVault, RemoteService.Blob, RemoteService.SecretsManager }.ToDictionary(
+            service => service.ToString(),
+            service => records.Count == 0 ? 0 : Math.Round(records.Sum(r => r.Calls.Time(service).TotalMilliseconds) / records.Count, 1));
 
     private static double Ratio(int calls, int divisor) => divisor == 0 ? 0 : Math.Round((double)calls / divisor, 3);
 }

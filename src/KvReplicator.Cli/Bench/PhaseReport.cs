@@ -37,6 +37,9 @@ internal sealed record PhaseReport
     /// <summary>Calls per replicated version, by service, then by "service/operation".</summary>
     public required IReadOnlyDictionary<string, double> CallsPerNewVersion { get; init; }
 
+    /// <summary>Milliseconds per replicated version spent waiting for each service (request sent to response read), by service.</summary>
+    public required IReadOnlyDictionary<string, double> MillisecondsInServicePerNewVersion { get; init; }
+
     /// <summary>Calls per duplicate delivery (in-flight attempts included), by service, then by "service/operation".</summary>
     public required IReadOnlyDictionary<string, double> CallsPerDuplicate { get; init; }
 

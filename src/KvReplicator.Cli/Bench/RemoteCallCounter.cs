@@ -15,6 +15,9 @@ internal sealed class RemoteCallCounter
     public void Record(RemoteService service, string operation) =>
         (_current.Value ?? Unattributed).Add(service, operation);
 
+    public void RecordTime(RemoteService service, TimeSpan elapsed) =>
+        (_current.Value ?? Unattributed).AddTime(service, elapsed);
+
     /// <summary>Charges the calls made by the code that runs until the scope is disposed to <paramref name="tally"/>.</summary>
     public IDisposable ChargeTo(CallTally tally)
     {
