@@ -28,6 +28,13 @@ internal sealed class BenchOptions
     /// <summary>Seeds the shuffle and the choice of duplicates, so a run can be repeated.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Delivers the steady state one rotation round at a time (version k of every secret created, then
+    /// delivered) instead of creating every version first; each event then names the latest version, as in
+    /// production, which costs the post-write Key Vault re-check that an overtaken version skips.
+    /// </summary>
+    public bool RotationRounds { get; init; }
+
     public BenchDeliveryMode Delivery { get; init; } = BenchDeliveryMode.Direct;
 
     public EventDeliverySchema Schema { get; init; } = EventDeliverySchema.EventGridSchema;

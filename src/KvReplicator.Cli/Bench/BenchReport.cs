@@ -17,6 +17,9 @@ internal sealed record BenchReport
 
     public required int Seed { get; init; }
 
+    /// <summary>True when the steady state was delivered one rotation round at a time.</summary>
+    public required bool RotationRounds { get; init; }
+
     public required string Schema { get; init; }
 
     /// <summary>How events reach the handler, i.e. what the latencies include.</summary>

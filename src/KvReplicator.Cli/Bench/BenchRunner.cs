@@ -41,23 +41,33 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
         using ConnectionCounterListener? connections = options.Profile ? new ConnectionCounterListener() : null;
         var phases = new List<PhaseReport>();
 
-        await progress.WriteLineAsync($"kvrep bench: creating version 1 of {options.Secrets} secrets in the local Key Vault…").ConfigureAwait(false);
-        IReadOnlyList<PlannedDelivery> firstVersions = await workload.CreateVersionsAsync(1, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<PlannedDelivery> firstVersions = await CreateVersionsAsync(workload, 1, cancellationToken).ConfigureAwait(false);
+        await progress.WriteLineAsync("kvrep bench: phase cold: 1 delivery…").ConfigureAwait(false);
 
         phases.Add(await MeasureAsync("cold", "first event of a fresh host: builds the clients, answers the Key Vault challenge, checks the ledger container, creates the AWS secret",
-            runner, [firstVersions[0]], 1, sampler, connections, cancellationToken).ConfigureAwait(false));
+            () => runner.RunAsync([firstVersions[0]], 1, cancellationToken), sampler, connections).ConfigureAwait(false));
+        IReadOnlyList<PlannedDelivery> otherFirstVersions = workload.Arrange(firstVersions.Skip(1), withDuplicates: false);
+        await progress.WriteLineAsync($"kvrep bench: phase first-versions: {otherFirstVersions.Count} deliveries, concurrency {options.Concurrency}…").ConfigureAwait(false);
         phases.Add(await MeasureAsync("first-versions", "version 1 of every other secret: each creates its AWS secret (DescribeSecret, CreateSecret)",
-            runner, workload.Arrange(firstVersions.Skip(1), withDuplicates: false), options.Concurrency, sampler, connections, cancellationToken).ConfigureAwait(false));
+            () => runner.RunAsync(otherFirstVersions, options.Concurrency, cancellationToken), sampler, connections).ConfigureAwait(false));
 
         var rotation = new List<PlannedDelivery>();
-        for (int version = 2; version <= options.Versions; version++)
-        {
-            await progress.WriteLineAsync($"kvrep bench: creating version {version} of {options.Secrets} secrets…").ConfigureAwait(false);
-            rotation.AddRange(await workload.CreateVersionsAsync(version, cancellationToken).ConfigureAwait(false));
-        }
+        phases.Add(options.RotationRounds
+            ? await MeasureAsync("steady", $"versions 2..{options.Versions}, one rotation round at a time (each round created, then delivered{(options.Shuffle ? " shuffled" : string.Empty)}), {options.DuplicateRate:P0} delivered twice",
+                () => RunRotationRoundsAsync(runner, workload, rotation, cancellationToken), sampler, connections).ConfigureAwait(false)
+            : await MeasureAsync("steady", $"versions 2..{options.Versions} of every secret created first, then delivered as one burst{(options.Shuffle ? ", shuffled" : string.Empty)}, {options.DuplicateRate:P0} delivered twice",
+                async () =>
+                {
+                    for (int version = 2; version <= options.Versions; version++)
+                    {
+                        rotation.AddRange(await CreateVersionsAsync(workload, version, cancellationToken).ConfigureAwait(false));
+                    }
 
-        phases.Add(await MeasureAsync("steady", $"versions 2..{options.Versions} of every secret as one burst{(options.Shuffle ? ", shuffled" : string.Empty)}, {options.DuplicateRate:P0} delivered twice",
-            runner, workload.Arrange(rotation, withDuplicates: true), options.Concurrency, sampler, connections, cancellationToken).ConfigureAwait(false));
+                    IReadOnlyList<PlannedDelivery> burst = workload.Arrange(rotation, withDuplicates: true);
+                    await progress.WriteLineAsync($"kvrep bench: phase steady: {burst.Count} deliveries, concurrency {options.Concurrency}…").ConfigureAwait(false);
+                    return await runner.RunAsync(burst, options.Concurrency, cancellationToken).ConfigureAwait(false);
+                },
+                sampler, connections).ConfigureAwait(false));
 
         await progress.WriteLineAsync("kvrep bench: checking what reached Secrets Manager…").ConfigureAwait(false);
         BenchVerification verification = await VerifyAsync(workload, [.. firstVersions, .. rotation], targetPrefix, cancellationToken).ConfigureAwait(false);
@@ -71,6 +81,7 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
             DuplicateRate = options.DuplicateRate,
             Shuffled = options.Shuffle,
             Seed = options.Seed,
+            RotationRounds = options.RotationRounds,
             Schema = options.Schema.ToString(),
             Delivery = delivery.Description,
             Settings = options.Settings.Keys.Order(StringComparer.Ordinal).ToArray(),
@@ -93,14 +104,36 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
         return new DirectDelivery(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), counter);
     }
 
-    private async Task<PhaseReport> MeasureAsync(
-        string name, string description, PhaseRunner runner, IReadOnlyList<PlannedDelivery> deliveries, int concurrency, ResourceSampler sampler, ConnectionCounterListener? connections, CancellationToken cancellationToken)
+    /// <summary>Each round creates one new version of every secret and delivers it before the next round, so every event names the latest version when it arrives.</summary>
+    private async Task<PhaseMeasurement> RunRotationRoundsAsync(PhaseRunner runner, BenchWorkload workload, List<PlannedDelivery> rotation, CancellationToken cancellationToken)
     {
-        await progress.WriteLineAsync($"kvrep bench: phase {name}: {deliveries.Count} deliveries, concurrency {concurrency}…").ConfigureAwait(false);
+        var rounds = new List<PhaseMeasurement>();
+        for (int version = 2; version <= options.Versions; version++)
+        {
+            IReadOnlyList<PlannedDelivery> created = await CreateVersionsAsync(workload, version, cancellationToken).ConfigureAwait(false);
+            rotation.AddRange(created);
+            IReadOnlyList<PlannedDelivery> round = workload.Arrange(created, withDuplicates: true);
+            await progress.WriteLineAsync($"kvrep bench: phase steady, round {version - 1}: {round.Count} deliveries, concurrency {options.Concurrency}…").ConfigureAwait(false);
+            rounds.Add(await runner.RunAsync(round, options.Concurrency, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new PhaseMeasurement([.. rounds.SelectMany(round => round.Records)], TimeSpan.FromTicks(rounds.Sum(round => round.Duration.Ticks)));
+    }
+
+    private async Task<IReadOnlyList<PlannedDelivery>> CreateVersionsAsync(BenchWorkload workload, int version, CancellationToken cancellationToken)
+    {
+        await progress.WriteLineAsync($"kvrep bench: creating version {version} of {options.Secrets} secrets…").ConfigureAwait(false);
+        return await workload.CreateVersionsAsync(version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <remarks>The profile figures span <paramref name="run"/> whole, Key Vault writes of the steady phase included; the rest cover deliveries only.</remarks>
+    private async Task<PhaseReport> MeasureAsync(
+        string name, string description, Func<Task<PhaseMeasurement>> run, ResourceSampler sampler, ConnectionCounterListener? connections)
+    {
         IReadOnlyDictionary<int, int> connectionsBefore = connections?.Snapshot() ?? new Dictionary<int, int>();
         sampler.TakeMaxThreadPoolThreads();
         ProcessSnapshot start = ProcessSnapshot.Take();
-        PhaseMeasurement measurement = await runner.RunAsync(deliveries, concurrency, cancellationToken).ConfigureAwait(false);
+        PhaseMeasurement measurement = await run().ConfigureAwait(false);
         PhaseProfile? profile = options.Profile ? ProcessSnapshot.Take().Since(start, sampler.TakeMaxThreadPoolThreads()) : null;
         if (profile is not null && connections is not null)
         {

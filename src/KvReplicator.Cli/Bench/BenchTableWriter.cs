@@ -43,7 +43,7 @@ internal static class BenchTableWriter
 
         var text = new System.Text.StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"kvrep bench: {report.Secrets} secrets x {report.VersionsPerSecret} versions, concurrency {report.Concurrency}, duplicate rate {report.DuplicateRate:0.##}, {(report.Shuffled ? $"shuffled (seed {report.Seed})" : "in creation order")}, {report.Schema}");
+            $"kvrep bench: {report.Secrets} secrets x {report.VersionsPerSecret} versions, concurrency {report.Concurrency}, duplicate rate {report.DuplicateRate:0.##}, {(report.Shuffled ? $"shuffled (seed {report.Seed})" : "in creation order")}, {(report.RotationRounds ? "steady state in rotation rounds" : "steady state in one burst")}, {report.Schema}");
         text.AppendLine(CultureInfo.InvariantCulture, $"delivery: {report.Delivery}");
         if (report.Settings.Count > 0)
         {
@@ -52,6 +52,11 @@ internal static class BenchTableWriter
 
         text.AppendLine(CultureInfo.InvariantCulture,
             $"machine: {report.Machine.Processors} processors, {report.Machine.MemoryGigabytes:0.#} GB, {report.Machine.OperatingSystem}, {report.Machine.Runtime}");
+        foreach (PhaseReport phase in report.Phases)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {phase.Name}: {phase.Description}");
+        }
+
         text.Append("".PadRight(LabelWidth));
         foreach (PhaseReport phase in report.Phases)
         {

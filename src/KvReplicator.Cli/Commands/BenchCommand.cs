@@ -27,6 +27,11 @@ internal sealed class BenchCommand : Command
 
     internal static readonly Option<string> SchemaOption = new("--schema") { Description = "Event schema on the wire.", DefaultValueFactory = _ => "eventgrid" };
 
+    internal static readonly Option<bool> RotationRoundsOption = new("--rotation-rounds")
+    {
+        Description = "Deliver the steady state one rotation round at a time (each event names the latest version) instead of one burst of every version.",
+    };
+
     internal static readonly Option<string> DeliveryOption = new("--delivery")
     {
         Description = "direct: into KeyVaultEventProcessor.ProcessAsync (the handler alone); http: POST to an in-process kvrep serve (handler + HTTP hop + webhook).",
@@ -64,6 +69,7 @@ internal sealed class BenchCommand : Command
         Options.Add(SeedOption);
         Options.Add(SchemaOption);
         Options.Add(DeliveryOption);
+        Options.Add(RotationRoundsOption);
         Options.Add(RetryDelayOption);
         Options.Add(SettingOption);
         Options.Add(JsonOption);
@@ -80,6 +86,7 @@ internal sealed class BenchCommand : Command
         Shuffle = parseResult.GetValue(ShuffleOption),
         Seed = parseResult.GetValue(SeedOption),
         Schema = parseResult.GetValue(SchemaOption) == "cloudevents" ? EventDeliverySchema.CloudEventSchemaV1_0 : EventDeliverySchema.EventGridSchema,
+        RotationRounds = parseResult.GetValue(RotationRoundsOption),
         Delivery = parseResult.GetValue(DeliveryOption) == "http" ? BenchDeliveryMode.Http : BenchDeliveryMode.Direct,
         RetryDelay = TimeSpan.FromMilliseconds(parseResult.GetValue(RetryDelayOption)),
         Profile = parseResult.GetValue(ProfileOption),

@@ -52,14 +52,15 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task The_table_names_every_service_and_the_check_of_what_reached_aws()
     {
-        (int exitCode, string stdout, string stderr) = await InvokeAsync("bench", "--secrets", "2", "--versions", "2", "--shuffle", "false");
+        (int exitCode, string stdout, string stderr) = await InvokeAsync("bench", "--secrets", "2", "--versions", "2", "--shuffle", "false", "--rotation-rounds", "--profile");
 
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("Key Vault calls per new version", stdout, StringComparison.Ordinal);
         Assert.Contains("Blob calls per new version", stdout, StringComparison.Ordinal);
         Assert.Contains("PutSecretValue", stdout, StringComparison.Ordinal);
+        Assert.Contains("profile: connections opened KV/Blob/SM", stdout, StringComparison.Ordinal);
         Assert.Contains("4 of 4 Key Vault versions, 0 missing, 0 extra, 0 with the wrong AWSCURRENT: consistent", stdout, StringComparison.Ordinal);
-        Assert.Contains("phase steady", stderr, StringComparison.Ordinal);
+        Assert.Contains("phase steady, round 1", stderr, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> InvokeAsync(params string[] args)

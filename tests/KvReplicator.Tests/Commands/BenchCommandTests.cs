@@ -18,6 +18,7 @@ public sealed class BenchCommandTests
         Assert.True(options.Shuffle);
         Assert.Equal(EventDeliverySchema.EventGridSchema, options.Schema);
         Assert.Equal(BenchDeliveryMode.Direct, options.Delivery);
+        Assert.False(options.RotationRounds);
         Assert.Empty(options.Validate());
     }
 
@@ -26,7 +27,7 @@ public sealed class BenchCommandTests
     {
         ParseResult result = new KvrepRootCommand().Parse([
             "bench", "--secrets", "7", "--versions", "3", "--concurrency", "2", "--duplicate-rate", "0.25", "--shuffle", "false",
-            "--seed", "42", "--schema", "cloudevents", "--delivery", "http", "--retry-delay-ms", "5", "--profile", "--json",
+            "--seed", "42", "--schema", "cloudevents", "--delivery", "http", "--rotation-rounds", "--retry-delay-ms", "5", "--profile", "--json",
             "--setting", "KvReplicator:SecretsManager:OwnershipCacheDuration=00:00:00"]);
 
         Assert.Empty(result.Errors);
@@ -34,6 +35,7 @@ public sealed class BenchCommandTests
         Assert.Equal((7, 3, 2, 0.25, false, 42), (options.Secrets, options.Versions, options.Concurrency, options.DuplicateRate, options.Shuffle, options.Seed));
         Assert.Equal(EventDeliverySchema.CloudEventSchemaV1_0, options.Schema);
         Assert.Equal(BenchDeliveryMode.Http, options.Delivery);
+        Assert.True(options.RotationRounds);
         Assert.Equal(TimeSpan.FromMilliseconds(5), options.RetryDelay);
         Assert.True(options.Profile);
         Assert.True(result.GetValue(BenchCommand.JsonOption));
