@@ -21,6 +21,11 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken = default)
     {
         var total = Stopwatch.StartNew();
+        if (options.Profile)
+        {
+            await progress.WriteLineAsync($"kvrep bench: process id {Environment.ProcessId} (dotnet-counters / dotnet-trace can attach to it; see docs/benchmarks.md)").ConfigureAwait(false);
+        }
+
         string runId = RandomNumberGenerator.GetHexString(6, lowercase: true);
         string targetPrefix = $"bench-{runId}/";
         var counter = new RemoteCallCounter();
@@ -44,7 +49,7 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
         IReadOnlyList<PlannedDelivery> firstVersions = await CreateVersionsAsync(workload, 1, cancellationToken).ConfigureAwait(false);
         await progress.WriteLineAsync("kvrep bench: phase cold: 1 delivery…").ConfigureAwait(false);
 
-        phases.Add(await MeasureAsync("cold", "first event of a fresh host: builds the clients, answers the Key Vault challenge, checks the ledger container, creates the AWS secret",
+        phases.Add(await MeasureAsync("cold", "first event of a fresh host: builds the clients, fetches the Key Vault token, checks and creates the ledger container, creates the AWS secret",
             () => runner.RunAsync([firstVersions[0]], 1, cancellationToken), sampler, connections).ConfigureAwait(false));
         IReadOnlyList<PlannedDelivery> otherFirstVersions = workload.Arrange(firstVersions.Skip(1), withDuplicates: false);
         await progress.WriteLineAsync($"kvrep bench: phase first-versions: {otherFirstVersions.Count} deliveries, concurrency {options.Concurrency}…").ConfigureAwait(false);
