@@ -38,12 +38,19 @@ internal sealed class PhaseRunner(IBenchDelivery target, BenchOptions options)
             await foreach ((PlannedDelivery delivery, int attempt) in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 DeliveryRecord record = await DeliverOnceAsync(delivery, burst, cancellationToken).ConfigureAwait(false);
+                bool retry = record.Kind is DeliveryKind.InFlight or DeliveryKind.TransientFailure;
+                if (retry && attempt >= MaxAttempts)
+                {
+                    record = record with { Kind = DeliveryKind.Failed };
+                    retry = false;
+                }
+
                 lock (gate)
                 {
                     records.Add(record);
                 }
 
-                if (record.Kind is DeliveryKind.InFlight or DeliveryKind.TransientFailure && attempt < MaxAttempts)
+                if (retry)
                 {
                     _ = RedeliverLaterAsync(queue.Writer, delivery, attempt + 1, redeliveries.Token);
                 }
