@@ -20,6 +20,9 @@ internal static class ExitCodes
     /// <summary><c>kvrep replay</c>: at least one dead-lettered event still fails (or a dead letter is unreadable); it stays in place.</summary>
     public const int EventsStillFailing = 5;
 
+    /// <summary><c>kvrep bench</c> finished, but what reached Secrets Manager differs from what was written to Key Vault.</summary>
+    public const int BenchInconsistent = 6;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;
 }

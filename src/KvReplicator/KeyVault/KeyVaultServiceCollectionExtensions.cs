@@ -16,7 +16,8 @@ internal static class KeyVaultServiceCollectionExtensions
     /// Registers <see cref="KeyVaultSecretSource"/> as the <see cref="ISecretSource"/>, configured from
     /// <c>KvReplicator:KeyVault</c> (validated at start). It authenticates with a <see cref="TokenCredential"/>
     /// registered in the container if there is one (local runs register the stand-in's credential), else
-    /// with <see cref="DefaultAzureCredential"/>.
+    /// with <see cref="DefaultAzureCredential"/>. Every <see cref="HttpPipelinePolicy"/> registered in the container
+    /// joins the client's pipeline just before the transport, so a host sees every request on the wire (challenges and retries included; the benchmark counts them).
     /// </summary>
     internal static IServiceCollection AddKeyVaultSource(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,16 +29,21 @@ internal static class KeyVaultServiceCollectionExtensions
         services.TryAddSingleton(provider =>
         {
             KeyVaultOptions options = provider.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
-            SecretClient client = CreateSecretClient(options, provider.GetService<TokenCredential>());
+            SecretClient client = CreateSecretClient(options, provider.GetService<TokenCredential>(), provider.GetServices<HttpPipelinePolicy>());
             return new KeyVaultSecretSource(client, options.EffectiveVaultName);
         });
         services.TryAddSingleton<ISecretSource>(provider => provider.GetRequiredService<KeyVaultSecretSource>());
         return services;
     }
 
-    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential)
+    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential, IEnumerable<HttpPipelinePolicy>? policies = null)
     {
         var clientOptions = new SecretClientOptions { DisableChallengeResourceVerification = options.DisableChallengeResourceVerification };
+        foreach (HttpPipelinePolicy policy in policies ?? [])
+        {
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.BeforeTransport);
+        }
+
         if (!string.IsNullOrWhiteSpace(options.TrustedServerCertificateThumbprint))
         {
             clientOptions.Transport = new HttpClientTransport(new PinnedServerCertificate(options.TrustedServerCertificateThumbprint).CreateHandler());

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,8 @@ internal static class LedgerServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="BlobReplicationLedger"/> as the <see cref="IReplicationLedger"/>, configured from
     /// <c>KvReplicator:Ledger</c> (validated at start-up). With a ServiceUri it signs in with the
-    /// <see cref="TokenCredential"/> already registered, else with DefaultAzureCredential.
+    /// <see cref="TokenCredential"/> already registered, else with DefaultAzureCredential. Every
+    /// <see cref="HttpPipelinePolicy"/> registered in the container joins the client's pipeline just before the transport, so it sees every request on the wire.
     /// </summary>
     internal static IServiceCollection AddBlobLedger(this IServiceCollection services, IConfiguration configuration)
     {
@@ -39,9 +41,15 @@ internal static class LedgerServiceCollectionExtensions
     private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
     {
         LedgerOptions options = provider.GetRequiredService<IOptions<LedgerOptions>>().Value;
+        var clientOptions = new BlobClientOptions();
+        foreach (HttpPipelinePolicy policy in provider.GetServices<HttpPipelinePolicy>())
+        {
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.BeforeTransport);
+        }
+
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            return new BlobContainerClient(options.ConnectionString, options.ContainerName);
+            return new BlobContainerClient(options.ConnectionString, options.ContainerName, clientOptions);
         }
 
         TokenCredential credential = provider.GetService<TokenCredential>()
@@ -50,6 +58,6 @@ internal static class LedgerServiceCollectionExtensions
                 ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
             });
         var containerUri = new BlobUriBuilder(options.ServiceUri!) { BlobContainerName = options.ContainerName }.ToUri();
-        return new BlobContainerClient(containerUri, credential);
+        return new BlobContainerClient(containerUri, credential, clientOptions);
     }
 }
