@@ -11,6 +11,12 @@ internal static class ExitCodes
     /// <summary>The command line or the configuration is wrong; stderr says what to set.</summary>
     public const int InvalidConfiguration = 2;
 
+    /// <summary>The run finished but found something wrong: a version lost, written twice, or a test case failed.</summary>
+    public const int VerificationFailed = 3;
+
+    /// <summary>A program the command needs (moto_server, Azurite) is not installed; stderr says how to install it.</summary>
+    public const int PrerequisiteMissing = 4;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;
 }

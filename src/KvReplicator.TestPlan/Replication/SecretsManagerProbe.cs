@@ -1,0 +1,53 @@
+using KvReplicator.Replication;
+using KvReplicator.SecretsManager;
+using KvReplicator.SecretsManager.Model;
+
+namespace KvReplicator.TestPlan.Replication;
+
+/// <summary>
+/// Read-only look at Secrets Manager (ListSecretVersionIds, GetSecretValue): a secret that does not exist yet
+/// is an empty list, not an error, and a value is only ever held long enough to hash it.
+/// </summary>
+public sealed class SecretsManagerProbe(SecretsManagerClient client)
+{
+    /// <summary>Every version (deprecated ones too) with its staging labels; empty when the secret does not exist.</summary>
+    public async Task<IReadOnlyList<SecretVersionsListEntry>> ListVersionsAsync(string targetName, CancellationToken cancellationToken = default)
+    {
+        var versions = new List<SecretVersionsListEntry>();
+        string? next = null;
+        try
+        {
+            do
+            {
+                ListSecretVersionIdsResponse page = await client.ListSecretVersionIdsAsync(
+                    new ListSecretVersionIdsRequest { SecretId = targetName, IncludeDeprecated = true, NextToken = next, MaxResults = 100 },
+                    cancellationToken).ConfigureAwait(false);
+                versions.AddRange(page.Versions);
+                next = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+            }
+            while (next is not null);
+        }
+        catch (SecretsManagerException exception) when (exception.ErrorType == "ResourceNotFoundException")
+        {
+            return [];
+        }
+
+        return versions;
+    }
+
+    /// <summary>The version id and value hash of a version (by id) or a stage; null when it does not exist.</summary>
+    public async Task<(string VersionId, string Sha256Hex)?> GetHashAsync(string targetName, string? versionId = null, string? stage = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            GetSecretValueResponse response = await client.GetSecretValueAsync(
+                new GetSecretValueRequest { SecretId = targetName, VersionId = versionId, VersionStage = stage }, cancellationToken).ConfigureAwait(false);
+            SecretValue? value = response.SecretString;
+            return value is null || response.VersionId is null ? null : (response.VersionId, value.Sha256Hex());
+        }
+        catch (SecretsManagerException exception) when (exception.ErrorType == "ResourceNotFoundException")
+        {
+            return null;
+        }
+    }
+}
