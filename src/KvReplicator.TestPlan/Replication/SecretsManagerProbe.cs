@@ -17,6 +17,9 @@ public sealed class SecretsManagerProbe(SecretsManagerClient client)
         string? next = null;
         try
         {
+            // DescribeSecret first: it answers ResourceNotFound for a missing secret everywhere, where moto's
+            // ListSecretVersionIds fails with HTTP 500 instead.
+            await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
             do
             {
                 ListSecretVersionIdsResponse page = await client.ListSecretVersionIdsAsync(
