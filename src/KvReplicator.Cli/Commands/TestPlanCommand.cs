@@ -23,7 +23,7 @@ internal sealed class TestPlanCommand : Command
 
     internal static readonly Option<FileInfo> EnvironmentFileOption = new("--environment-file") { Description = "Where to look for a running kvrep localcloud (default: as kvrep localcloud writes it)." };
 
-    internal static readonly Option<Uri> KeyVaultUriOption = new("--key-vault-uri") { Description = "The source vault of a real deployment, e.g. https://my-vault.vault.azure.net/ (implies --target azure)." };
+    internal static readonly Option<string> KeyVaultUriOption = new("--key-vault-uri") { Description = "The source vault of a real deployment, e.g. https://my-vault.vault.azure.net/ (implies --target azure)." };
 
     internal static readonly Option<string> AwsRegionOption = new("--aws-region") { Description = "Region of the deployment's Secrets Manager (default: AWS_REGION)." };
 
@@ -138,7 +138,13 @@ internal sealed class TestPlanCommand : Command
                     return ExitCodes.InvalidConfiguration;
                 }
 
-                target = TestPlanTargets.ForDeployment(parseResult.GetValue(KeyVaultUriOption)!, region, parseResult.GetValue(AwsProfileOption), parseResult.GetValue(TargetPrefixOption) ?? string.Empty);
+                if (!Uri.TryCreate(parseResult.GetValue(KeyVaultUriOption), UriKind.Absolute, out Uri? vaultUri) || vaultUri.Scheme != Uri.UriSchemeHttps)
+                {
+                    await error.WriteLineAsync("kvrep test-plan: --key-vault-uri must be an https URI, e.g. https://my-vault.vault.azure.net/.").ConfigureAwait(false);
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                target = TestPlanTargets.ForDeployment(vaultUri, region, parseResult.GetValue(AwsProfileOption), parseResult.GetValue(TargetPrefixOption) ?? string.Empty);
             }
             else
             {
