@@ -5,6 +5,7 @@ using KvReplicator.Cli.Hosting;
 using KvReplicator.Cli.Local;
 using KvReplicator.LocalCloud.Emulators;
 using KvReplicator.LocalCloud.EventGrid;
+using KvReplicator.TestPlan.Cases;
 using KvReplicator.TestPlan.Replication;
 using KvReplicator.TestPlan.Targets;
 using Spectre.Console;
@@ -144,6 +145,12 @@ internal sealed class DemoCommand : Command
         {
             await error.WriteLineAsync($"kvrep demo: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.PrerequisiteMissing;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Store exceptions are sanitised; anything else is named by type, since SDK messages may quote responses.
+            await error.WriteLineAsync($"kvrep demo: failed: {TestPlanRunner.Describe(ex)}").ConfigureAwait(false);
+            return ExitCodes.UnexpectedError;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

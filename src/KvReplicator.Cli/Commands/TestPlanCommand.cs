@@ -180,6 +180,12 @@ internal sealed class TestPlanCommand : Command
             await error.WriteLineAsync($"kvrep test-plan: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.InvalidConfiguration;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Store exceptions are sanitised; anything else is named by type, since SDK messages may quote responses.
+            await error.WriteLineAsync($"kvrep test-plan: failed: {TestPlanRunner.Describe(ex)}").ConfigureAwait(false);
+            return ExitCodes.UnexpectedError;
+        }
         catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
         {
             await error.WriteLineAsync("kvrep test-plan: stopped.").ConfigureAwait(false);

@@ -116,8 +116,16 @@ public sealed class LocalDeployment : IAsyncDisposable
 
     /// <summary>The test plan's view: the real Key Vault SDK client on the stand-in, and a Secrets Manager client on moto.</summary>
     public TestPlanTarget CreateTarget(string description = "local cloud (in-process)") =>
-        new(description, Cloud.CreateSecretClient(), Cloud.CreateSecretsManagerClient(_verificationHttp), new SecretNameMapper(TargetPrefix), Faults,
+        new(description, Cloud.CreateSecretClient(), CreateVerificationClient(_verificationHttp, Cloud.Moto.Endpoint, LocalCloudEnvironment.Region), new SecretNameMapper(TargetPrefix), Faults,
             "this local deployment was started without fault injection");
+
+    /// <summary>
+    /// A Secrets Manager client on moto that does not retry: the watcher's polls are retries already, and moto
+    /// answers a missing secret's ListSecretVersionIds with HTTP 500, which the client would otherwise retry.
+    /// </summary>
+    internal static SecretsManagerClient CreateVerificationClient(HttpClient http, Uri motoEndpoint, string region) =>
+        new(http, new AwsSdkCredentialSource(LocalCloudEnvironment.EmulatorCredentials, "local-emulator"),
+            new SecretsManagerOptions { Region = region, ServiceUrl = motoEndpoint, MaxRetries = 0 });
 
     /// <summary>What <c>kvrep localcloud</c> writes for the test plan to find it; no key, no secret.</summary>
     public LocalCloudEnvironmentFile DescribeForFile() => new()

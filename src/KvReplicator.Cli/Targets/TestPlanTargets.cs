@@ -34,10 +34,7 @@ internal static class TestPlanTargets
             DisableChallengeResourceVerification = true,
             Transport = new HttpClientTransport(handler),
         });
-        var aws = new SecretsManagerClient(
-            new HttpClient(),
-            new AwsSdkCredentialSource(LocalCloudEnvironment.EmulatorCredentials, "local-emulator"),
-            new SecretsManagerOptions { Region = file.AwsRegion, ServiceUrl = file.MotoEndpoint });
+        SecretsManagerClient aws = LocalDeployment.CreateVerificationClient(new HttpClient(), file.MotoEndpoint, file.AwsRegion);
         return new TestPlanTarget(
             $"local cloud of process {file.ProcessId} ({path})",
             vault,

@@ -57,7 +57,7 @@ public sealed class TestPlanRunner
     /// <summary>
     /// Only a store's own sanitised messages are shown: an SDK's message may quote a response body.
     /// </summary>
-    internal static string Describe(Exception exception) => exception switch
+    public static string Describe(Exception exception) => exception switch
     {
         SecretStoreException store => store.Message,
         RequestFailedException azure => $"Key Vault error {azure.ErrorCode ?? "(none)"} (HTTP {azure.Status})",

@@ -103,9 +103,11 @@ public sealed class ReplicationScenario
         {
             WrittenSecret[] pending = [.. secrets.Where(s => !done.Contains(s) && s.Versions.Count > 0)];
             var finished = new System.Collections.Concurrent.ConcurrentBag<WrittenSecret>();
+
+            // Polls are cheap reads; more of them at once keep a round (the lag's resolution) short.
             await Parallel.ForEachAsync(
                 pending,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(8, options.Concurrency), CancellationToken = cancellationToken },
                 async (secret, token) =>
                 {
                     if (await PollAsync(secret, token).ConfigureAwait(false))

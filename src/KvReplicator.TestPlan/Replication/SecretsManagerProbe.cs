@@ -11,15 +11,15 @@ namespace KvReplicator.TestPlan.Replication;
 public sealed class SecretsManagerProbe(SecretsManagerClient client)
 {
     /// <summary>Every version (deprecated ones too) with its staging labels; empty when the secret does not exist.</summary>
-    public async Task<IReadOnlyList<SecretVersionsListEntry>> ListVersionsAsync(string targetName, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SecretVersionsListEntry>> ListVersionsAsync(string targetName, CancellationToken cancellationToken = default) =>
+        await ListVersionsAsync(targetName, confirmedToExist: false, cancellationToken).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<SecretVersionsListEntry>> ListVersionsAsync(string targetName, bool confirmedToExist, CancellationToken cancellationToken)
     {
         var versions = new List<SecretVersionsListEntry>();
         string? next = null;
         try
         {
-            // DescribeSecret first: it answers ResourceNotFound for a missing secret everywhere, where moto's
-            // ListSecretVersionIds fails with HTTP 500 instead.
-            await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
             do
             {
                 ListSecretVersionIdsResponse page = await client.ListSecretVersionIdsAsync(
@@ -34,8 +34,30 @@ public sealed class SecretsManagerProbe(SecretsManagerClient client)
         {
             return [];
         }
+        catch (SecretsManagerException exception) when (exception.HttpStatus >= 500 && !confirmedToExist)
+        {
+            // moto answers ListSecretVersionIds for a missing secret with HTTP 500 where AWS says ResourceNotFound;
+            // DescribeSecret tells the two apart. When the secret exists (it may have been created a moment ago),
+            // the list is asked once more, and a second failure is a real one.
+            return await ExistsAsync(targetName, cancellationToken).ConfigureAwait(false)
+                ? await ListVersionsAsync(targetName, confirmedToExist: true, cancellationToken).ConfigureAwait(false)
+                : [];
+        }
 
         return versions;
+    }
+
+    private async Task<bool> ExistsAsync(string targetName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SecretsManagerException exception) when (exception.ErrorType == "ResourceNotFoundException")
+        {
+            return false;
+        }
     }
 
     /// <summary>The version id and value hash of a version (by id) or a stage; null when it does not exist.</summary>
