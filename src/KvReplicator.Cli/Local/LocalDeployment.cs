@@ -119,13 +119,10 @@ public sealed class LocalDeployment : IAsyncDisposable
         new(description, Cloud.CreateSecretClient(), CreateVerificationClient(_verificationHttp, Cloud.Moto.Endpoint, LocalCloudEnvironment.Region), new SecretNameMapper(TargetPrefix), Faults,
             "this local deployment was started without fault injection");
 
-    /// <summary>
-    /// A Secrets Manager client on moto that does not retry: the watcher's polls are retries already, and moto
-    /// answers a missing secret's ListSecretVersionIds with HTTP 500, which the client would otherwise retry.
-    /// </summary>
+    /// <summary>A Secrets Manager client on moto for the test plan's reads (it retries moto's occasional HTTP 500 under load).</summary>
     internal static SecretsManagerClient CreateVerificationClient(HttpClient http, Uri motoEndpoint, string region) =>
         new(http, new AwsSdkCredentialSource(LocalCloudEnvironment.EmulatorCredentials, "local-emulator"),
-            new SecretsManagerOptions { Region = region, ServiceUrl = motoEndpoint, MaxRetries = 0 });
+            new SecretsManagerOptions { Region = region, ServiceUrl = motoEndpoint });
 
     /// <summary>What <c>kvrep localcloud</c> writes for the test plan to find it; no key, no secret.</summary>
     public LocalCloudEnvironmentFile DescribeForFile() => new()
