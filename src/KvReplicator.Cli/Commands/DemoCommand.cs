@@ -136,7 +136,14 @@ internal sealed class DemoCommand : Command
 
             if (parseResult.GetValue(KeepRunningOption))
             {
-                await LocalCloudCommand.RunUntilStoppedAsync(deployment, LocalCloudEnvironmentFile.DefaultPath, error, token).ConfigureAwait(false);
+                try
+                {
+                    await LocalCloudCommand.RunUntilStoppedAsync(deployment, LocalCloudEnvironmentFile.DefaultPath, error, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Ctrl-C is how --keep-running ends; the exit code stays the report's.
+                }
             }
 
             return report.Succeeded ? ExitCodes.Success : ExitCodes.VerificationFailed;

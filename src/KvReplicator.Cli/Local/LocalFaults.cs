@@ -38,8 +38,6 @@ internal sealed class LocalFaults(
         await cloud.EventGrid.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task WhenDeliveriesIdleAsync(CancellationToken cancellationToken = default) => cloud.EventGrid.WhenIdleAsync(cancellationToken);
-
     public void BreakCredentials() => switchable.Break();
 
     public void RestoreCredentials() => switchable.Restore();

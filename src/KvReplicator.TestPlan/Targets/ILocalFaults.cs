@@ -19,9 +19,6 @@ public interface ILocalFaults
     /// <summary>Publishes <paramref name="times"/> more <c>SecretNewVersionCreated</c> events for the version and waits until Event Grid is idle.</summary>
     Task RedeliverAsync(string secretName, string version, int times, CancellationToken cancellationToken = default);
 
-    /// <summary>Waits until Event Grid has nothing queued or in flight.</summary>
-    Task WhenDeliveriesIdleAsync(CancellationToken cancellationToken = default);
-
     /// <summary>From now on the replicator's credential source fails, as with a revoked role or a broken trust anchor.</summary>
     void BreakCredentials();
 
