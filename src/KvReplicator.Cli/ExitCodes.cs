@@ -23,6 +23,12 @@ internal static class ExitCodes
     /// <summary><c>kvrep bench</c> finished, but what reached Secrets Manager differs from what was written to Key Vault.</summary>
     public const int BenchInconsistent = 6;
 
+    /// <summary>The run finished but found something wrong: a version lost, written twice, or a test case failed.</summary>
+    public const int VerificationFailed = 7;
+
+    /// <summary>A program the command needs (moto_server, Azurite) is not installed; stderr says how to install it.</summary>
+    public const int PrerequisiteMissing = 8;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;
 }

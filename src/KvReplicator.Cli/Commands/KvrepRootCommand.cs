@@ -13,5 +13,8 @@ internal sealed class KvrepRootCommand : RootCommand
         Subcommands.Add(new VerifyCommand());
         Subcommands.Add(new ReplayCommand());
         Subcommands.Add(new BenchCommand());
+        Subcommands.Add(new DemoCommand());
+        Subcommands.Add(new LocalCloudCommand());
+        Subcommands.Add(new TestPlanCommand());
     }
 }
