@@ -23,5 +23,6 @@ dotnet test KvReplicator.Local.slnf --nologo \
   --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=normal" "$@" || status=1
 
-print_test_totals "$results"
+test_projects=$(python3 -c 'import json,sys; print(sum(1 for p in json.load(open(sys.argv[1]))["solution"]["projects"] if "tests" in p.replace("\\\\","/").split("/")[0]))' KvReplicator.Local.slnf)
+print_test_totals "$results" "$test_projects"
 exit "$status"

@@ -18,7 +18,7 @@ public sealed class MotoServer : IAsyncDisposable
     /// </summary>
     public static async Task<MotoServer> StartAsync(int? checkSignaturesAfter = null, CancellationToken cancellationToken = default)
     {
-        string program = ExecutableLocator.Find("KVREP_MOTO_SERVER", "moto_server") ?? throw new EmulatorNotFoundException(InstallHint);
+        string program = ExecutableLocator.Find("KVREP_MOTO_SERVER", "moto_server", Path.Combine(".tools", "venv", "bin", "moto_server")) ?? throw new EmulatorNotFoundException(InstallHint);
         int port = FreePort.Next();
         var environment = new Dictionary<string, string> { ["MOTO_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (checkSignaturesAfter is int count)
