@@ -64,7 +64,7 @@ public sealed class ShortLivedCredentialsCase : ITestCase
         SecretReport report = await context.Scenario.VerifySecretAsync(secret, cancellationToken).ConfigureAwait(false);
         checks.Check(signed > 0 && withToken == signed, $"{withToken}/{signed} Secrets Manager requests signed during the case carried a session token")
             .Check(temporaryKey == signed, $"{temporaryKey}/{signed} were signed with a temporary (ASIA…) access key from {atEnd.SourceName}")
-            .Check(distinctUsed >= 2, $"{distinctUsed} distinct session credentials signed the case's writes ({sessions} sessions issued by STS)")
+            .Check(distinctUsed >= 2, $"{distinctUsed} distinct session credentials signed the case's writes (STS issued {sessions} sessions during the case)")
             .Check(writtenAfterRefresh >= wanted, $"{writtenAfterRefresh} versions were written with credentials refreshed since the previous one (wanted {wanted})")
             .Check(report.Succeeded, $"{report.Replicated}/{report.VersionsWritten} versions replicated across the refreshes, AWSCURRENT on the latest");
         return checks.Result(
