@@ -25,6 +25,9 @@ public sealed class LocalDeployment : IAsyncDisposable
 {
     public const string SubscriptionName = "kvrep-serve";
 
+    /// <summary>The role the local replicator assumes; moto issues sessions for any well-formed role ARN.</summary>
+    public const string LocalRoleArn = "arn:aws:iam::123456789012:role/kvreplicator-local";
+
     private readonly WebApplication _serve;
     private readonly HttpClient _verificationHttp = new();
 
@@ -66,7 +69,9 @@ public sealed class LocalDeployment : IAsyncDisposable
         {
             string deliveryKey = RandomNumberGenerator.GetHexString(64, lowercase: true);
             string ledgerContainer = "kvrep-ledger-" + RandomNumberGenerator.GetHexString(12, lowercase: true);
-            LocalFaults? faults = null;
+            LocalStsExchange? sts = null;
+            LocalSigningTally? signing = null;
+            LocalThrottle? throttle = null;
             WebApplicationBuilder builder = ServeHost.CreateBuilder(
                 [],
                 serveOptions => serveOptions.DeliveryKey = deliveryKey,
@@ -74,15 +79,16 @@ public sealed class LocalDeployment : IAsyncDisposable
                 {
                     if (options.InjectFaults)
                     {
-                        var shortLived = new LocalShortLivedCredentialSource(options.CredentialLifetime);
-                        var switchable = new LocalSwitchableCredentialSource(shortLived);
-                        var throttle = new LocalThrottle();
-                        faults = new LocalFaults(cloud, shortLived, switchable, throttle);
-                        services.AddSingleton<ICredentialSource>(switchable);
-                        services.AddHttpClient(SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => new LocalThrottlingHandler(throttle));
+                        sts = new LocalStsExchange(options.CredentialLifetime);
+                        signing = new LocalSigningTally();
+                        throttle = new LocalThrottle();
+                        services.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName).AddHttpMessageHandler(() => new LocalStsExchangeHandler(sts));
+                        services.AddHttpClient(SecretsManagerClient.HttpClientName)
+                            .AddHttpMessageHandler(() => new LocalSigningTallyHandler(signing))
+                            .AddHttpMessageHandler(() => new LocalThrottlingHandler(throttle));
                     }
 
-                    cloud.AddReplicator(services, cloud.ReplicatorConfiguration(options.TargetPrefix, ledgerContainer));
+                    cloud.AddReplicator(services, cloud.ReplicatorConfiguration(options.TargetPrefix, ledgerContainer, WebIdentitySettings(cloud)), emulatorCredentials: false);
                 });
             builder.Logging.ClearProviders();
             options.ConfigureLogging?.Invoke(builder.Logging);
@@ -100,6 +106,9 @@ public sealed class LocalDeployment : IAsyncDisposable
                     Headers = new Dictionary<string, string> { ["X-Kvrep-Key"] = deliveryKey },
                 },
                 cancellationToken).ConfigureAwait(false);
+            LocalFaults? faults = sts is not null && signing is not null && throttle is not null
+                ? new LocalFaults(cloud, serve.Services.GetRequiredService<ICredentialSource>().Name, sts, signing, throttle)
+                : null;
             return new LocalDeployment(cloud, serve, serveUrl, options.TargetPrefix, faults);
         }
         catch
@@ -113,6 +122,21 @@ public sealed class LocalDeployment : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The replicator gets its AWS credentials the production way: the Entra ID token (here the local cloud's
+    /// token credential) exchanged with STS <c>AssumeRoleWithWebIdentity</c> — moto's STS, which accepts any token —
+    /// for temporary credentials that the production source caches and refreshes ahead of expiry.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string?> WebIdentitySettings(LocalCloudEnvironment cloud) => new Dictionary<string, string?>
+    {
+        ["KvReplicator:Credentials:Source"] = nameof(CredentialSourceKind.WebIdentity),
+        ["KvReplicator:Credentials:WebIdentity:RoleArn"] = LocalRoleArn,
+        ["KvReplicator:Credentials:WebIdentity:Region"] = LocalCloudEnvironment.Region,
+        ["KvReplicator:Credentials:WebIdentity:StsEndpoint"] = cloud.Moto.Endpoint.ToString(),
+        // The shortest session real STS grants; with fault injection moto is asked for a few seconds instead.
+        ["KvReplicator:Credentials:WebIdentity:DurationSeconds"] = "900",
+    };
 
     /// <summary>The test plan's view: the real Key Vault SDK client on the stand-in, and a Secrets Manager client on moto.</summary>
     public TestPlanTarget CreateTarget(string description = "local cloud (in-process)") =>

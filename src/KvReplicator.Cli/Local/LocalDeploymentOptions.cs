@@ -28,13 +28,18 @@ public sealed class LocalDeploymentOptions
     public string TargetPrefix { get; set; } = string.Empty;
 
     /// <summary>
-    /// Give the replicator the test plan's local-only levers: short-lived credentials that can be broken, and a
-    /// throttling handler on its Secrets Manager client. Off for the demo, which shows the plain path.
+    /// Give the replicator the test plan's local-only levers, all outside its production code: sessions from moto's
+    /// STS that last <see cref="CredentialLifetime"/> and an exchange that can be refused, a tally of what its
+    /// Secrets Manager requests were signed with, and a throttling handler on its Secrets Manager client. Off for
+    /// the demo, which shows the plain path (still with web identity credentials, in 900 s sessions).
     /// </summary>
     public bool InjectFaults { get; set; }
 
-    /// <summary>Lifetime of the short-lived credentials when <see cref="InjectFaults"/> is on.</summary>
-    public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long each STS session lasts when <see cref="InjectFaults"/> is on; whole seconds, at least 2. The
+    /// production source refreshes at half of it, so a few seconds give a refresh every second or two.
+    /// </summary>
+    public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Emulators already running (tests share one per run); started and stopped here when null.</summary>
     public MotoServer? Moto { get; set; }

@@ -6,11 +6,15 @@ using KvReplicator.TestPlan.Targets;
 
 namespace KvReplicator.Cli.Local;
 
-/// <summary>The test plan's levers on an in-process local deployment: the grid, the replicator's credentials and its Secrets Manager traffic.</summary>
+/// <summary>
+/// The test plan's levers on an in-process local deployment: the grid, the replicator's STS exchange (its
+/// production web identity credential source stays untouched) and its Secrets Manager traffic.
+/// </summary>
 internal sealed class LocalFaults(
     LocalCloudEnvironment cloud,
-    LocalShortLivedCredentialSource credentials,
-    LocalSwitchableCredentialSource switchable,
+    string credentialSourceName,
+    LocalStsExchange sts,
+    LocalSigningTally signing,
     LocalThrottle throttle) : ILocalFaults
 {
     public DeliveryTally Deliveries
@@ -22,7 +26,8 @@ internal sealed class LocalFaults(
         }
     }
 
-    public CredentialTally Credentials => credentials.Tally;
+    public CredentialTally Credentials => new(
+        credentialSourceName, signing.SignedRequests, signing.WithSessionToken, signing.WithTemporaryKey, signing.DistinctAccessKeys, sts.SessionsIssued, sts.SessionLifetime);
 
     public long ThrottledCalls => throttle.Throttled;
 
@@ -38,9 +43,9 @@ internal sealed class LocalFaults(
         await cloud.EventGrid.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void BreakCredentials() => switchable.Break();
+    public void BreakCredentials() => sts.Refuse();
 
-    public void RestoreCredentials() => switchable.Restore();
+    public void RestoreCredentials() => sts.Admit();
 
     public void SetThrottleRate(double rate) => throttle.Rate = rate;
 

@@ -60,6 +60,9 @@ public sealed class RecoveryCase : ITestCase
         await context.WriteAndWaitAsync(secret, cancellationToken).ConfigureAwait(false);
         DeliveryTally before = faults.Deliveries;
         faults.BreakCredentials();
+        // Credentials issued before the break stay valid, and rightly keep being used, until they expire; only then
+        // does the replicator need the refused exchange.
+        await Task.Delay(faults.Credentials.Lifetime, context.Time, cancellationToken).ConfigureAwait(false);
         WrittenVersion pending = await context.Scenario.WriteVersionAsync(secret, context.Values.Next(), cancellationToken).ConfigureAwait(false);
 
         // Broken for a while: long enough for Event Grid to see failures and schedule retries.

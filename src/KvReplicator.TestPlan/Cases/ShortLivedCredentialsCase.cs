@@ -3,7 +3,11 @@ using KvReplicator.TestPlan.Targets;
 
 namespace KvReplicator.TestPlan.Cases;
 
-/// <summary>Case 3: the replicator signs with temporary credentials (a session token) and keeps replicating across refreshes.</summary>
+/// <summary>
+/// Case 3: the replicator signs every Secrets Manager request with temporary credentials (a session token, an
+/// <c>ASIA…</c> key) and keeps replicating across refreshes: versions written after a refresh go out signed with
+/// the new credentials and arrive.
+/// </summary>
 public sealed class ShortLivedCredentialsCase : ITestCase
 {
     public int Number => 3;
@@ -21,30 +25,51 @@ public sealed class ShortLivedCredentialsCase : ITestCase
 
         var checks = new CaseChecks(this);
         WrittenSecret secret = context.NewSecret("credentials");
-        long issuedAtStart = faults.Credentials.Issued;
+        CredentialTally atStart = faults.Credentials;
         int wanted = context.Options.CredentialRefreshes;
         int maxRounds = wanted + 3;
+        // Versions whose writes went out signed with an access key first seen in that round: written after a refresh.
+        int writtenAfterRefresh = 0;
+        int distinctAtFirstWrite = 0;
         for (int round = 0; round < maxRounds; round++)
         {
+            int distinctBefore = faults.Credentials.DistinctAccessKeys;
             await context.WriteAndWaitAsync(secret, cancellationToken).ConfigureAwait(false);
-            if (faults.Credentials.Issued - issuedAtStart >= wanted)
+            int distinctAfter = faults.Credentials.DistinctAccessKeys;
+            if (round == 0)
+            {
+                distinctAtFirstWrite = distinctAfter;
+            }
+            else if (distinctAfter > distinctBefore)
+            {
+                writtenAfterRefresh++;
+            }
+
+            if (writtenAfterRefresh >= wanted)
             {
                 break;
             }
 
-            // The credential must expire before the next version, so its write needs a fresh one.
+            // Outlive the session, so the next version's write needs credentials from a new one.
             await Task.Delay(faults.Credentials.Lifetime, context.Time, cancellationToken).ConfigureAwait(false);
         }
 
-        CredentialTally tally = faults.Credentials;
-        // Every credential issued during the case replaced an expired one: each is a refresh the writes went through.
-        long refreshes = tally.Issued - issuedAtStart;
+        CredentialTally atEnd = faults.Credentials;
+        long signed = atEnd.SignedRequests - atStart.SignedRequests;
+        long withToken = atEnd.WithSessionToken - atStart.WithSessionToken;
+        long temporaryKey = atEnd.WithTemporaryKey - atStart.WithTemporaryKey;
+        // The key that signed the first write, plus each new one after it.
+        int distinctUsed = 1 + (atEnd.DistinctAccessKeys - distinctAtFirstWrite);
+        long sessions = atEnd.SessionsIssued - atStart.SessionsIssued;
         SecretReport report = await context.Scenario.VerifySecretAsync(secret, cancellationToken).ConfigureAwait(false);
-        checks.Check(tally.AllHadSessionToken, $"every credential {tally.SourceName} issued was temporary (session token present)")
-            .Check(refreshes >= wanted, $"credentials were refreshed {refreshes} times during the case (wanted {wanted})")
+        checks.Check(signed > 0 && withToken == signed, $"{withToken}/{signed} Secrets Manager requests signed during the case carried a session token")
+            .Check(temporaryKey == signed, $"{temporaryKey}/{signed} were signed with a temporary (ASIA…) access key from {atEnd.SourceName}")
+            .Check(distinctUsed >= 2, $"{distinctUsed} distinct session credentials signed the case's writes (STS issued {sessions} sessions during the case)")
+            .Check(writtenAfterRefresh >= wanted, $"{writtenAfterRefresh} versions were written with credentials refreshed since the previous one (wanted {wanted})")
             .Check(report.Succeeded, $"{report.Replicated}/{report.VersionsWritten} versions replicated across the refreshes, AWSCURRENT on the latest");
         return checks.Result(
-            $"temporary credentials (session token present, lifetime {tally.Lifetime.TotalSeconds:0.#} s); replication continues across {refreshes} refreshes " +
-            $"({report.Replicated}/{report.VersionsWritten} versions replicated)");
+            $"{atEnd.SourceName}: session token on {withToken}/{signed} signed requests, {distinctUsed} distinct access keys " +
+            $"(session lifetime {atEnd.Lifetime.TotalSeconds:0.#} s); {writtenAfterRefresh} versions written after a refresh, " +
+            $"{report.Replicated}/{report.VersionsWritten} versions replicated");
     }
 }

@@ -1,7 +1,19 @@
 namespace KvReplicator.TestPlan.Targets;
 
 /// <summary>
-/// What the replicator's credential source handed out: how many distinct credentials (a refresh makes a new
-/// one), whether every one carried a session token (temporary credentials do), and their lifetime.
+/// What the replicator's Secrets Manager requests were signed with, observed on the wire: how many were signed,
+/// how many carried a session token and a temporary (<c>ASIA…</c>) access key id, how many distinct access key ids
+/// signed them (a refresh brings a new one), how many sessions STS issued, and how long each lives.
 /// </summary>
-public sealed record CredentialTally(long Issued, bool AllHadSessionToken, TimeSpan Lifetime, string SourceName);
+public sealed record CredentialTally(
+    string SourceName,
+    long SignedRequests,
+    long WithSessionToken,
+    long WithTemporaryKey,
+    int DistinctAccessKeys,
+    long SessionsIssued,
+    TimeSpan Lifetime)
+{
+    /// <summary>Every signed request carried a session token and a temporary access key id.</summary>
+    public bool AllTemporary => SignedRequests > 0 && WithSessionToken == SignedRequests && WithTemporaryKey == SignedRequests;
+}

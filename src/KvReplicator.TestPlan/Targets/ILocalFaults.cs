@@ -10,7 +10,7 @@ public interface ILocalFaults
     /// <summary>Event Grid's counters for the replicator's subscription.</summary>
     DeliveryTally Deliveries { get; }
 
-    /// <summary>What the replicator's AWS credential source has handed out.</summary>
+    /// <summary>What the replicator's Secrets Manager requests were signed with, and the sessions STS issued.</summary>
     CredentialTally Credentials { get; }
 
     /// <summary>Calls to Secrets Manager answered with ThrottlingException by the fault injector.</summary>
@@ -19,7 +19,10 @@ public interface ILocalFaults
     /// <summary>Publishes <paramref name="times"/> more <c>SecretNewVersionCreated</c> events for the version and waits until Event Grid is idle.</summary>
     Task RedeliverAsync(string secretName, string version, int times, CancellationToken cancellationToken = default);
 
-    /// <summary>From now on the replicator's credential source fails, as with a revoked role or a broken trust anchor.</summary>
+    /// <summary>
+    /// From now on the replicator's credential exchange is refused, as with a revoked role or a broken trust. Credentials
+    /// issued before stay valid, and are used, until they expire (at most <see cref="CredentialTally.Lifetime"/>).
+    /// </summary>
     void BreakCredentials();
 
     void RestoreCredentials();

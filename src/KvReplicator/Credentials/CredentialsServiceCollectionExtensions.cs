@@ -37,6 +37,7 @@ internal static class CredentialsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialsOptions>, CredentialsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(RolesAnywhereHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.TryAddSingleton<ICredentialSource>(Create);
         return services;
     }
@@ -64,7 +65,9 @@ internal static class CredentialsServiceCollectionExtensions
                 loggers.CreateLogger<SigningHelperCredentialSource>()),
             CredentialSourceKind.WebIdentity => new WebIdentityFederationCredentialSource(
                 EntraCredential(services, options.WebIdentity.ManagedIdentityClientId),
-                WebIdentityFederationCredentialSource.CreateStsClient(options.WebIdentity),
+                WebIdentityFederationCredentialSource.CreateStsClient(
+                    options.WebIdentity,
+                    services.GetRequiredService<IHttpClientFactory>().CreateClient(WebIdentityFederationOptions.StsHttpClientName)),
                 options.WebIdentity,
                 options.RefreshMargin,
                 time,

@@ -36,12 +36,18 @@ internal sealed class WebIdentityFederationCredentialSource : RefreshingCredenti
 
     /// <summary>
     /// An STS client for <c>AssumeRoleWithWebIdentity</c>: the call is authorised by the token itself, so
-    /// the client signs nothing and needs no AWS credentials.
+    /// the client signs nothing and needs no AWS credentials. When <paramref name="httpClient"/> is given the
+    /// calls go through it, so a host's handlers (proxy, diagnostics, the local test plan's faults) see them.
     /// </summary>
-    public static AmazonSecurityTokenServiceClient CreateStsClient(WebIdentityFederationOptions options)
+    public static AmazonSecurityTokenServiceClient CreateStsClient(WebIdentityFederationOptions options, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonSecurityTokenServiceConfig { AuthenticationRegion = options.Region };
+        if (httpClient is not null)
+        {
+            config.HttpClientFactory = new ProvidedHttpClientFactory(httpClient);
+        }
+
         if (options.StsEndpoint is not null)
         {
             config.ServiceURL = options.StsEndpoint.AbsoluteUri;

@@ -9,6 +9,12 @@ namespace KvReplicator.Credentials;
 /// </summary>
 public sealed class WebIdentityFederationOptions
 {
+    /// <summary>
+    /// The named <see cref="HttpClient"/> the STS exchange goes through; a host adds handlers to it
+    /// (<c>services.AddHttpClient(StsHttpClientName)</c>) to route, observe or, locally, fault the exchange.
+    /// </summary>
+    public const string StsHttpClientName = "KvReplicator.Sts";
+
     [RegularExpression(RolesAnywhereOptions.RoleArnPattern, ErrorMessage = "WebIdentity:RoleArn must look like arn:aws:iam::<account>:role/<name>")]
     public string? RoleArn { get; set; }
 

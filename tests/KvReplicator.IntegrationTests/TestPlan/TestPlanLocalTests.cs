@@ -4,6 +4,7 @@ using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.TestPlan.Cases;
 using KvReplicator.TestPlan.Replication;
 using KvReplicator.TestPlan.Reporting;
+using KvReplicator.TestPlan.Targets;
 using KvReplicator.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +23,7 @@ public sealed class TestPlanLocalTests
         await using LocalDeployment deployment = await LocalDeployment.StartAsync(new LocalDeploymentOptions
         {
             InjectFaults = true,
-            CredentialLifetime = TimeSpan.FromSeconds(1),
+            CredentialLifetime = TimeSpan.FromSeconds(3),
             TargetPrefix = SharedEmulators.UniqueName("tp") + "/",
             Moto = await SharedEmulators.MotoAsync(),
             Azurite = await SharedEmulators.AzuriteAsync(),
@@ -48,6 +49,17 @@ public sealed class TestPlanLocalTests
         Assert.True(report.Succeeded, markdown);
         Assert.Equal([1, 2, 3, 4, 5, 6], report.Cases.Select(c => c.Number));
         Assert.All(report.Cases, c => Assert.Equal(TestCaseStatus.Passed, c.Status));
+
+        // The production web identity source, not a stand-in, signed every Secrets Manager request with
+        // temporary credentials from moto's STS, and refreshed them: case 3 saw at least two session keys.
+        CredentialTally credentials = deployment.Faults!.Credentials;
+        Assert.Equal("entra-web-identity", credentials.SourceName);
+        Assert.True(credentials.AllTemporary, credentials.ToString());
+        Assert.True(credentials.DistinctAccessKeys >= 2, credentials.ToString());
+        Assert.True(credentials.SessionsIssued >= credentials.DistinctAccessKeys, credentials.ToString());
+        TestCaseResult case3 = report.Cases.Single(c => c.Number == 3);
+        Assert.StartsWith("entra-web-identity: session token on", case3.Measured, StringComparison.Ordinal);
+        Assert.Equal(TestCaseStatus.Passed, case3.Status);
 
         string[] values = await AllValuesAsync(deployment.Cloud.CreateSecretClient());
         Assert.NotEmpty(values);

@@ -55,6 +55,32 @@ public sealed class CredentialsServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task WebIdentity_exchange_goes_through_the_named_sts_http_client()
+    {
+        var sts = new CannedResponseHandler(System.Net.HttpStatusCode.OK, StsSession("ASIAEXAMPLEKEY000001", DateTimeOffset.UtcNow.AddHours(1)));
+        var token = new Mock<TokenCredential>();
+        token.Setup(t => t.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new AccessToken("entra-token", DateTimeOffset.UtcNow.AddHours(1)));
+        using ServiceProvider services = Build(
+            [
+                ("KvReplicator:Credentials:Source", "WebIdentity"),
+                ("KvReplicator:Credentials:WebIdentity:RoleArn", RoleArn),
+                ("KvReplicator:Credentials:WebIdentity:StsEndpoint", "http://127.0.0.1:9/"),
+            ],
+            configure: collection =>
+            {
+                collection.AddSingleton(token.Object);
+                collection.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName).ConfigurePrimaryHttpMessageHandler(() => sts);
+            });
+
+        Amazon.Runtime.ImmutableCredentials credentials = await services.GetRequiredService<ICredentialSource>().GetCredentialsAsync();
+
+        Assert.Equal(1, sts.Requests);
+        Assert.Equal("ASIAEXAMPLEKEY000001", credentials.AccessKey);
+        Assert.Equal("session-token", credentials.Token);
+    }
+
+    [Fact]
     public void WebIdentity_resolves_the_federation_source()
     {
         using ServiceProvider services = Build(
@@ -161,7 +187,10 @@ public sealed class CredentialsServiceCollectionExtensionsTests
         return settings.Select(pair => (pair.Key, pair.Value)).ToArray();
     }
 
-    private static ServiceProvider Build((string Key, string Value)[] settings, bool registerSecretClient = false)
+    private static string StsSession(string accessKeyId, DateTimeOffset expiration) =>
+        $"""<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>{accessKeyId}</AccessKeyId><SecretAccessKey>secret-access-key</SecretAccessKey><SessionToken>session-token</SessionToken><Expiration>{expiration.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}</Expiration></Credentials></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>""";
+
+    private static ServiceProvider Build((string Key, string Value)[] settings, bool registerSecretClient = false, Action<IServiceCollection>? configure = null)
     {
         var lastWins = new Dictionary<string, string?>();
         foreach ((string key, string value) in settings)
@@ -177,6 +206,7 @@ public sealed class CredentialsServiceCollectionExtensionsTests
             services.AddSingleton(new Mock<SecretClient>().Object);
         }
 
+        configure?.Invoke(services);
         services.AddCredentialSource(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

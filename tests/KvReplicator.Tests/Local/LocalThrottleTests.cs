@@ -1,46 +1,9 @@
-using Amazon.Runtime;
 using KvReplicator.Cli.Local;
-using KvReplicator.Replication;
-using Microsoft.Extensions.Time.Testing;
 
 namespace KvReplicator.Tests.Local;
 
-public sealed class LocalShortLivedCredentialSourceTests
+public sealed class LocalThrottleTests
 {
-    [Fact]
-    public async Task Credentials_are_temporary_kept_while_valid_and_replaced_once_expired()
-    {
-        var time = new FakeTimeProvider();
-        var source = new LocalShortLivedCredentialSource(TimeSpan.FromSeconds(2), time);
-
-        ImmutableCredentials first = await source.GetCredentialsAsync();
-        time.Advance(TimeSpan.FromSeconds(1.9));
-        ImmutableCredentials same = await source.GetCredentialsAsync();
-        time.Advance(TimeSpan.FromSeconds(0.1));
-        ImmutableCredentials refreshed = await source.GetCredentialsAsync();
-
-        Assert.Same(first, same);
-        Assert.NotEqual(first.AccessKey, refreshed.AccessKey);
-        Assert.True(first.UseToken);
-        Assert.StartsWith("ASIA", first.AccessKey, StringComparison.Ordinal);
-        Assert.Equal(2, source.Tally.Issued);
-        Assert.True(source.Tally.AllHadSessionToken);
-    }
-
-    [Fact]
-    public async Task A_broken_source_fails_transiently_until_restored()
-    {
-        var source = new LocalSwitchableCredentialSource(new LocalShortLivedCredentialSource(TimeSpan.FromMinutes(1)));
-
-        source.Break();
-        SecretStoreException failure = await Assert.ThrowsAsync<SecretStoreException>(async () => await source.GetCredentialsAsync());
-        source.Restore();
-        ImmutableCredentials restored = await source.GetCredentialsAsync();
-
-        Assert.True(failure.IsTransient);
-        Assert.True(restored.UseToken);
-    }
-
     [Theory]
     [InlineData(0.3, 10, 3)]
     [InlineData(0.5, 8, 4)]
