@@ -22,6 +22,9 @@ public sealed class VersionCoalescer
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
     }
 
+    /// <summary>False when coalescing is switched off: then no superseded version waits for a gate.</summary>
+    public bool Enabled => _options.Enabled;
+
     /// <summary>Holds the secret's gate until disposed; take it before <see cref="DecideAsync"/> and keep it through the write.</summary>
     public async Task<IDisposable> EnterAsync(string targetName, CancellationToken cancellationToken = default)
     {

@@ -10,6 +10,7 @@ using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace KvReplicator.DependencyInjection;
 
@@ -36,6 +37,7 @@ public static class KvReplicatorServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ReplicationOptions>()
             .Bind(configuration.GetSection(ReplicationOptions.SectionName))
+            .PostConfigure<IOptions<CredentialsOptions>>(ExcludeCredentialSecrets)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -58,5 +60,21 @@ public static class KvReplicatorServiceCollectionExtensions
         services.TryAddSingleton<KeyVaultEventProcessor>();
         services.TryAddSingleton<SecretReconciler>();
         return services;
+    }
+
+    /// <summary>
+    /// The secrets holding the Roles Anywhere certificate and key are never replicated, whatever they are
+    /// called: renaming them in the credential settings alone must not send the private key to AWS.
+    /// </summary>
+    private static void ExcludeCredentialSecrets(ReplicationOptions replication, IOptions<CredentialsOptions> credentials)
+    {
+        RolesAnywhereOptions rolesAnywhere = credentials.Value.RolesAnywhere;
+        foreach (string name in new[] { rolesAnywhere.CertificateSecretName, rolesAnywhere.PrivateKeySecretName, rolesAnywhere.ChainSecretName })
+        {
+            if (!string.IsNullOrWhiteSpace(name) && !replication.ExcludedSecretNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                replication.ExcludedSecretNames.Add(name);
+            }
+        }
     }
 }

@@ -38,6 +38,12 @@ public sealed class KeyVaultSecretSource : ISecretSource
                 return SourceReadResult.Disabled;
             }
 
+            // The listing for sync leaves these out too; an event (or a replayed one) must not copy them either.
+            if (secret.Properties.Managed)
+            {
+                return SourceReadResult.Managed;
+            }
+
             return SourceReadResult.Found(new SourceSecretVersion
             {
                 VaultName = VaultName,

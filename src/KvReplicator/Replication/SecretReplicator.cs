@@ -21,14 +21,27 @@ public sealed partial class SecretReplicator
     private readonly ReplicationFilter _filter;
     private readonly ILogger<SecretReplicator> _logger;
     private readonly VersionCoalescer? _coalescer;
-    private readonly IReplicationNotifier _notifier = NoOpReplicationNotifier.Instance;
+    private readonly IReplicationNotifier _notifier;
+    private readonly TimeProvider _timeProvider;
 
+    /// <summary>
+    /// How much of a claim must be left before a write: a handler that has spent its claim (slow stores,
+    /// throttling) stops instead of writing while another delivery may already have taken the version over.
+    /// </summary>
+    internal static readonly TimeSpan MinimumClaimLeftToWrite = TimeSpan.FromSeconds(5);
+
+    /// <param name="coalescer">Leaves superseded versions of a secret out of AWS once it holds too many recent versions; null never does.</param>
+    /// <param name="notifier">Told about every version written as current; null tells no one.</param>
+    /// <param name="timeProvider">The clock claims are measured with; the system clock when null.</param>
     public SecretReplicator(
         ISecretSource source,
         ISecretTarget target,
         IReplicationLedger ledger,
         IOptions<ReplicationOptions> options,
-        ILogger<SecretReplicator> logger)
+        ILogger<SecretReplicator> logger,
+        VersionCoalescer? coalescer = null,
+        IReplicationNotifier? notifier = null,
+        TimeProvider? timeProvider = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _target = target ?? throw new ArgumentNullException(nameof(target));
@@ -37,22 +50,9 @@ public sealed partial class SecretReplicator
         ReplicationOptions value = options?.Value ?? throw new ArgumentNullException(nameof(options));
         _names = new SecretNameMapper(value.TargetPrefix);
         _filter = new ReplicationFilter(value);
-    }
-
-    /// <param name="coalescer">Leaves superseded versions of a secret out of AWS once it holds too many recent versions; null never does.</param>
-    /// <param name="notifier">Told about every version written; null tells no one.</param>
-    public SecretReplicator(
-        ISecretSource source,
-        ISecretTarget target,
-        IReplicationLedger ledger,
-        IOptions<ReplicationOptions> options,
-        ILogger<SecretReplicator> logger,
-        VersionCoalescer? coalescer,
-        IReplicationNotifier? notifier)
-        : this(source, target, ledger, options, logger)
-    {
-        _coalescer = coalescer;
+        _coalescer = coalescer is { Enabled: true } ? coalescer : null;
         _notifier = notifier ?? NoOpReplicationNotifier.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Replicates one version and says how it went.</summary>
@@ -60,7 +60,8 @@ public sealed partial class SecretReplicator
     {
         ArgumentNullException.ThrowIfNull(version);
         ReplicationOutcome outcome = await ReplicateCoreAsync(version, cancellationToken).ConfigureAwait(false);
-        if (outcome.Kind == ReplicationOutcomeKind.Replicated)
+        // Consumers refresh what is current; an older version stored beside it is nothing for them to fetch.
+        if (outcome is { Kind: ReplicationOutcomeKind.Replicated, Superseded: false })
         {
             outcome = await NotifyAsync(outcome, cancellationToken).ConfigureAwait(false);
         }
@@ -110,7 +111,7 @@ public sealed partial class SecretReplicator
         ReplicationOutcome outcome;
         try
         {
-            outcome = await CopyVersionAsync(version, targetName, cancellationToken).ConfigureAwait(false);
+            outcome = await CopyVersionAsync(version, targetName, claim, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -153,7 +154,7 @@ public sealed partial class SecretReplicator
         return outcome;
     }
 
-    private async Task<ReplicationOutcome> CopyVersionAsync(SecretVersionRef version, string targetName, CancellationToken cancellationToken)
+    private async Task<ReplicationOutcome> CopyVersionAsync(SecretVersionRef version, string targetName, LedgerClaim claim, CancellationToken cancellationToken)
     {
         SourceReadResult read = await _source.ReadVersionAsync(version.SecretName, version.Version, cancellationToken).ConfigureAwait(false);
         switch (read.Status)
@@ -162,6 +163,8 @@ public sealed partial class SecretReplicator
                 return ReplicationOutcome.Skipped(version, "version no longer exists in Key Vault", targetName);
             case SourceReadStatus.Disabled:
                 return ReplicationOutcome.Skipped(version, "version is disabled in Key Vault", targetName);
+            case SourceReadStatus.Managed:
+                return ReplicationOutcome.Skipped(version, "secret backs a Key Vault certificate; its private key stays in Key Vault", targetName);
         }
 
         SourceSecretVersion secret = read.Secret!;
@@ -182,26 +185,41 @@ public sealed partial class SecretReplicator
         // Delivery order is not guaranteed: only the newest enabled version may become current, an older
         // one is stored beside it so that no version is lost.
         string? latest = await _source.GetLatestEnabledVersionAsync(secret.Name, cancellationToken).ConfigureAwait(false);
-        bool makeCurrent = latest is null || string.Equals(latest, secret.Version, StringComparison.OrdinalIgnoreCase);
+        if (latest is null)
+        {
+            // Deleted or disabled since the read: writing now could put an older value over a newer one. The
+            // claim is released; sync applies the deletion policy, and a re-enabled secret is replicated then.
+            return ReplicationOutcome.Skipped(version, "secret no longer has an enabled version in Key Vault", targetName);
+        }
+
+        bool makeCurrent = string.Equals(latest, secret.Version, StringComparison.OrdinalIgnoreCase);
 
         // Only a superseded version may be coalesced, never the newest. The gate is held through the write so
         // that this process counts one superseded version of the secret at a time.
         using IDisposable? coalescingGate = makeCurrent || _coalescer is null ? null : await _coalescer.EnterAsync(targetName, cancellationToken).ConfigureAwait(false);
-        if (coalescingGate is not null && await _coalescer!.DecideAsync(targetName, latest!, cancellationToken).ConfigureAwait(false) is { Coalesce: true } decision)
+        if (coalescingGate is not null && await _coalescer!.DecideAsync(targetName, latest, cancellationToken).ConfigureAwait(false) is { Coalesce: true } decision)
         {
             return ReplicationOutcome.Skipped(version, decision.Reason!, targetName) with { Superseded = true, CoalescedInto = latest };
         }
 
+        EnsureClaimStillHeld(claim);
         var write = new TargetSecretWrite { TargetName = targetName, VersionId = secret.Version, Value = secret.Value, MakeCurrent = makeCurrent, Source = secret };
         TargetWriteResult written = await _target.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         if (written.NeedsCurrentVersionFirst)
         {
-            written = await WriteLatestThenAsync(write, latest!, cancellationToken).ConfigureAwait(false);
+            written = await WriteLatestThenAsync(write, latest, cancellationToken).ConfigureAwait(false);
         }
 
         if (makeCurrent)
         {
             await RepairRaceWithNewerVersionAsync(secret, targetName, cancellationToken).ConfigureAwait(false);
+        }
+        else if (written.VersionIsCurrent)
+        {
+            // An earlier delivery made this version current and failed before handing AWSCURRENT to the newer
+            // version; the repeated write changed nothing, so hand it over now.
+            bool promoted = await _target.PromoteAsync(targetName, latest, secret.Version, cancellationToken).ConfigureAwait(false);
+            LogRaceRepaired(secret.Name, secret.Version, latest, promoted);
         }
 
         return new ReplicationOutcome
@@ -232,6 +250,9 @@ public sealed partial class SecretReplicator
         TargetWriteResult first = await _target.WriteAsync(
             overtaken with { VersionId = latest.Secret!.Version, Value = latest.Secret.Value, MakeCurrent = true, Source = latest.Secret },
             cancellationToken).ConfigureAwait(false);
+
+        // The version written as current may itself have been overtaken meanwhile, as any current write can.
+        await RepairRaceWithNewerVersionAsync(latest.Secret, overtaken.TargetName, cancellationToken).ConfigureAwait(false);
         TargetWriteResult second = await _target.WriteAsync(overtaken, cancellationToken).ConfigureAwait(false);
         if (second.NeedsCurrentVersionFirst)
         {
@@ -239,6 +260,16 @@ public sealed partial class SecretReplicator
         }
 
         return new TargetWriteResult(first.CreatedSecret || second.CreatedSecret, first.RestoredSecret || second.RestoredSecret);
+    }
+
+    private void EnsureClaimStillHeld(LedgerClaim claim)
+    {
+        TimeSpan left = claim.ExpiresOn - _timeProvider.GetUtcNow();
+        if (left < MinimumClaimLeftToWrite)
+        {
+            throw new SecretStoreException(
+                $"the claim on this version expires in {Math.Max(0, left.TotalSeconds):0} s, too soon to write safely; retry", isTransient: true, "ClaimExpiring");
+        }
     }
 
     /// <summary>
@@ -282,7 +313,7 @@ public sealed partial class SecretReplicator
         try
         {
             // Not the caller's token: a cancelled handler must still give its claim back.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _timeProvider);
             await _ledger.ReleaseAsync(claim, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -7,5 +7,7 @@ public sealed record SourceReadResult(SourceReadStatus Status, SourceSecretVersi
 
     public static SourceReadResult NotFound { get; } = new(SourceReadStatus.NotFound, null);
 
+    public static SourceReadResult Managed { get; } = new(SourceReadStatus.Managed, null);
+
     public static SourceReadResult Found(SourceSecretVersion secret) => new(SourceReadStatus.Found, secret ?? throw new ArgumentNullException(nameof(secret)));
 }

@@ -8,7 +8,12 @@ namespace KvReplicator.Replication;
 /// Secrets Manager makes the first version of a secret current whatever stages it is given. The caller
 /// writes the current version first, then this one again.
 /// </param>
-public sealed record TargetWriteResult(bool CreatedSecret, bool RestoredSecret, bool NeedsCurrentVersionFirst = false)
+/// <param name="VersionIsCurrent">
+/// The target reported the written version as current after the write. For a version written as not current
+/// this means an earlier delivery left it current (its hand-back to a newer version failed), which the caller
+/// repairs.
+/// </param>
+public sealed record TargetWriteResult(bool CreatedSecret, bool RestoredSecret, bool NeedsCurrentVersionFirst = false, bool VersionIsCurrent = false)
 {
     public static TargetWriteResult CurrentVersionNeededFirst { get; } = new(false, false, NeedsCurrentVersionFirst: true);
 }

@@ -46,8 +46,8 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         {
             try
             {
-                await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
-                return new TargetWriteResult(CreatedSecret: false, RestoredSecret: false);
+                bool current = await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
+                return new TargetWriteResult(CreatedSecret: false, RestoredSecret: false, VersionIsCurrent: current);
             }
             catch (SecretsManagerException exception) when (
                 exception.ErrorType == SecretsManagerErrorTypes.ResourceNotFound || SecretsManagerErrorTypes.IsMarkedForDeletion(exception))
@@ -103,7 +103,9 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             {
                 await CreateAsync(write, cancellationToken).ConfigureAwait(false);
                 _ownership.Remember(write.TargetName);
-                return new TargetWriteResult(CreatedSecret: true, RestoredSecret: false);
+
+                // A secret's first version is always current.
+                return new TargetWriteResult(CreatedSecret: true, RestoredSecret: false, VersionIsCurrent: true);
             }
             catch (SecretsManagerException exception) when (exception is { ErrorType: SecretsManagerErrorTypes.ResourceExists, Operation: "CreateSecret" })
             {
@@ -143,9 +145,9 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             LogAdopted(write.TargetName, write.VersionId);
         }
 
-        await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
+        bool isCurrent = await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
         _ownership.Remember(write.TargetName);
-        return new TargetWriteResult(CreatedSecret: false, RestoredSecret: restored);
+        return new TargetWriteResult(CreatedSecret: false, RestoredSecret: restored, VersionIsCurrent: isCurrent);
     }
 
     private async Task<DescribeSecretResponse?> TryDescribeAsync(string targetName, CancellationToken cancellationToken)
@@ -177,11 +179,15 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         await _client.CreateSecretAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task PutVersionAsync(TargetSecretWrite write, CancellationToken cancellationToken)
+    /// <returns>
+    /// Whether the version holds AWSCURRENT after the write, as the response's stages say. A repeated write
+    /// changes nothing and answers with the stages the version already has.
+    /// </returns>
+    private async Task<bool> PutVersionAsync(TargetSecretWrite write, CancellationToken cancellationToken)
     {
         try
         {
-            await _client.PutSecretValueAsync(
+            PutSecretValueResponse response = await _client.PutSecretValueAsync(
                 new PutSecretValueRequest
                 {
                     SecretId = write.TargetName,
@@ -190,6 +196,7 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
                     VersionStages = write.MakeCurrent ? null : [_options.SupersededVersionStage],
                 },
                 cancellationToken).ConfigureAwait(false);
+            return response.VersionStages?.Contains(CurrentStage) == true;
         }
         catch (SecretsManagerException exception) when (exception.ErrorType == SecretsManagerErrorTypes.ResourceExists)
         {

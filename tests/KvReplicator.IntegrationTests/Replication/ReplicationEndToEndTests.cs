@@ -151,6 +151,31 @@ public sealed class ReplicationEndToEndTests
     }
 
     [Fact]
+    public async Task An_older_version_left_current_by_a_failed_hand_back_gives_current_back_when_redelivered()
+    {
+        // The race the hand-back repairs, frozen at its worst moment: the newer version was written, then the
+        // older one's write landed after it as current, and its hand-back failed (the handler died).
+        await using ReplicationHarness harness = await ReplicationHarness.StartAsync();
+        string older = await harness.SetSecretAsync("handed-back", "older value");
+        string newer = await harness.SetSecretAsync("handed-back", "newer value");
+        var target = harness.Services.GetRequiredService<ISecretTarget>();
+        var source = harness.Services.GetRequiredService<ISecretSource>();
+        foreach (string version in new[] { newer, older })
+        {
+            SourceSecretVersion secret = (await source.ReadVersionAsync("handed-back", version)).Secret!;
+            await target.WriteAsync(new TargetSecretWrite { TargetName = harness.TargetName("handed-back"), VersionId = version, Value = secret.Value, MakeCurrent = true, Source = secret });
+        }
+
+        Assert.Equal(older, (await harness.AwsCurrentAsync("handed-back")).VersionId);
+
+        DeliveryResult redelivered = await harness.DeliverAsync("handed-back", older);
+
+        Assert.Equal(ReplicationOutcomeKind.Replicated, redelivered.Events[0].Outcome.Kind);
+        Assert.Equal(newer, (await harness.AwsCurrentAsync("handed-back")).VersionId);
+        Assert.Equal(2, (await harness.AwsVersionsAsync("handed-back")).Count);
+    }
+
+    [Fact]
     public async Task A_disabled_version_is_skipped_and_replicated_once_enabled_and_redelivered()
     {
         await using ReplicationHarness harness = await ReplicationHarness.StartAsync();

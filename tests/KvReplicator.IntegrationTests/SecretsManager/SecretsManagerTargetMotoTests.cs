@@ -132,7 +132,7 @@ public sealed class SecretsManagerTargetMotoTests
 
         TargetWriteResult result = await target.WriteAsync(MotoSecretsManager.Write(name, version, "after"));
 
-        Assert.Equal(new TargetWriteResult(CreatedSecret: false, RestoredSecret: true), result);
+        Assert.Equal(new TargetWriteResult(CreatedSecret: false, RestoredSecret: true, VersionIsCurrent: true), result);
         Assert.Null((await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name })).DeletedDate);
         GetSecretValueResponse current = await client.GetSecretValueAsync(new GetSecretValueRequest { SecretId = name });
         Assert.Equal(version, current.VersionId);

@@ -32,8 +32,9 @@ public sealed class ReplayCommandTests : IDisposable
             {
                 VaultName = DeadLetterSamples.Vault, Name = name, Version = version, Value = new SecretValue("replayed value"),
             }));
+        // Each sample secret's only version is its latest.
         _source.Setup(s => s.GetLatestEnabledVersionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string _, CancellationToken _) => null);
+            .ReturnsAsync((string name, CancellationToken _) => name == "failing-db" ? Bad : Good);
         _ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((SecretVersionRef v, CancellationToken _) => LedgerClaimResult.Claimed(new LedgerClaim(v, "\"e\"", DateTimeOffset.UtcNow.AddMinutes(2))));
         _ledger.Setup(l => l.CommitAsync(It.IsAny<LedgerClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
@@ -85,7 +86,7 @@ public sealed class ReplayCommandTests : IDisposable
     public async Task Replayed_dead_letters_move_to_replayed_and_failing_ones_stay_with_a_failing_exit_code()
     {
         Write("good.json", DeadLetterSamples.CloudEventSchema("db", Good));
-        Write("bad.json", DeadLetterSamples.EventGridSchema("db", Bad));
+        Write("bad.json", DeadLetterSamples.EventGridSchema("failing-db", Bad));
 
         (int exitCode, string stdout, _) = await InvokeAsync(RegisterPipeline, "--folder", _folder);
 

@@ -128,6 +128,91 @@ public sealed class SecretReplicatorTests
     }
 
     [Fact]
+    public async Task A_version_left_current_by_an_earlier_failed_hand_back_gives_current_to_the_newest_on_redelivery()
+    {
+        // The first delivery wrote V1 as current, then failed before handing AWSCURRENT to V2; the repeated
+        // write is a no-op in AWS that reports V1 still current.
+        ClaimSucceeds();
+        SourceHas("db-password", V1, latest: V2);
+        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => !w.MakeCurrent), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TargetWriteResult(false, false, VersionIsCurrent: true));
+        _target.Setup(t => t.PromoteAsync("db-password", V2, V1, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _ledger.Setup(l => l.CommitAsync(_claim, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        ReplicationOutcome outcome = await Replicator().ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal(ReplicationOutcomeKind.Replicated, outcome.Kind);
+        _target.Verify(t => t.PromoteAsync("db-password", V2, V1, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task A_version_whose_secret_lost_every_enabled_version_after_the_read_is_not_written()
+    {
+        ClaimSucceeds();
+        _source.Setup(s => s.ReadVersionAsync("db-password", V1, It.IsAny<CancellationToken>())).ReturnsAsync(Found("db-password", V1));
+        _source.Setup(s => s.GetLatestEnabledVersionAsync("db-password", It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
+        _ledger.Setup(l => l.ReleaseAsync(_claim, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+
+        ReplicationOutcome outcome = await Replicator().ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal(ReplicationOutcomeKind.Skipped, outcome.Kind);
+        Assert.Contains("no longer has an enabled version", outcome.Reason);
+        _target.VerifyNoOtherCalls();
+        _ledger.Verify(l => l.ReleaseAsync(_claim, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task The_newest_version_written_ahead_of_an_older_one_hands_current_on_if_it_was_overtaken_too()
+    {
+        const string V3 = "33333333333333333333333333333333";
+        ClaimSucceeds();
+        _source.Setup(s => s.ReadVersionAsync("db-password", V1, It.IsAny<CancellationToken>())).ReturnsAsync(Found("db-password", V1));
+        _source.Setup(s => s.ReadVersionAsync("db-password", V2, It.IsAny<CancellationToken>())).ReturnsAsync(Found("db-password", V2));
+        _source.SetupSequence(s => s.GetLatestEnabledVersionAsync("db-password", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(V2)
+            .ReturnsAsync(V3);
+        var results = new Queue<TargetWriteResult>([TargetWriteResult.CurrentVersionNeededFirst, new TargetWriteResult(true, false, VersionIsCurrent: true), new TargetWriteResult(false, false)]);
+        _target.Setup(t => t.WriteAsync(It.IsAny<TargetSecretWrite>(), It.IsAny<CancellationToken>())).ReturnsAsync(() => results.Dequeue());
+        _target.Setup(t => t.PromoteAsync("db-password", V3, V2, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _ledger.Setup(l => l.CommitAsync(_claim, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        ReplicationOutcome outcome = await Replicator().ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal(ReplicationOutcomeKind.Replicated, outcome.Kind);
+        _target.Verify(t => t.PromoteAsync("db-password", V3, V2, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task A_claim_about_to_expire_is_not_used_for_a_write()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var expiring = new LedgerClaim(Ref("db-password", V1), "\"etag-1\"", clock.GetUtcNow() + SecretReplicator.MinimumClaimLeftToWrite - TimeSpan.FromSeconds(1));
+        _ledger.Setup(l => l.TryClaimAsync(Ref("db-password", V1), It.IsAny<CancellationToken>())).ReturnsAsync(LedgerClaimResult.Claimed(expiring));
+        SourceHas("db-password", V1, latest: V1);
+        _ledger.Setup(l => l.ReleaseAsync(expiring, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+
+        ReplicationOutcome outcome = await Replicator(timeProvider: clock).ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal(ReplicationOutcomeKind.RetryLater, outcome.Kind);
+        Assert.Contains("too soon to write", outcome.Reason);
+        _target.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task A_secret_backing_a_certificate_is_skipped()
+    {
+        ClaimSucceeds();
+        _source.Setup(s => s.ReadVersionAsync("db-password", V1, It.IsAny<CancellationToken>())).ReturnsAsync(SourceReadResult.Managed);
+        _ledger.Setup(l => l.ReleaseAsync(_claim, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+
+        ReplicationOutcome outcome = await Replicator().ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal(ReplicationOutcomeKind.Skipped, outcome.Kind);
+        Assert.Contains("certificate", outcome.Reason);
+        _target.VerifyNoOtherCalls();
+    }
+
+    [Fact]
     public async Task A_newer_version_created_during_the_write_gets_current_back()
     {
         ClaimSucceeds();
@@ -333,9 +418,9 @@ public sealed class SecretReplicatorTests
         _target.VerifyNoOtherCalls();
     }
 
-    private SecretReplicator Replicator(string prefix = "") =>
+    private SecretReplicator Replicator(string prefix = "", TimeProvider? timeProvider = null) =>
         new(_source.Object, _target.Object, _ledger.Object,
-            Options.Create(new ReplicationOptions { TargetPrefix = prefix }), _logs.CreateLogger<SecretReplicator>());
+            Options.Create(new ReplicationOptions { TargetPrefix = prefix }), _logs.CreateLogger<SecretReplicator>(), timeProvider: timeProvider);
 
     private static SecretVersionRef Ref(string name, string version) => new(Vault, name, version);
 

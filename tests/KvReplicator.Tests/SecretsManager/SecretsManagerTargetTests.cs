@@ -20,7 +20,7 @@ public sealed class SecretsManagerTargetTests
 
         TargetWriteResult result = await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write());
 
-        Assert.Equal(new TargetWriteResult(CreatedSecret: true, RestoredSecret: false), result);
+        Assert.Equal(new TargetWriteResult(CreatedSecret: true, RestoredSecret: false, VersionIsCurrent: true), result);
         Assert.Equal(["DescribeSecret", "CreateSecret"], context.Handler.Operations);
         JsonElement create = context.Handler.Requests[1].Json;
         Assert.Equal("kv-app-db", create.GetProperty("Name").GetString());
@@ -184,6 +184,20 @@ public sealed class SecretsManagerTargetTests
         await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write(makeCurrent: false));
 
         Assert.Equal(["old-one"], context.Handler.Requests[1].Json.GetProperty("VersionStages").EnumerateArray().Select(stage => stage.GetString()));
+    }
+
+    [Theory]
+    [InlineData("""{"VersionStages":["AWSCURRENT"]}""", true)]
+    [InlineData("""{"VersionStages":["kvrep-superseded"]}""", false)]
+    [InlineData("{}", false)]
+    public async Task Reports_whether_the_written_version_is_current_from_the_stages_aws_answers(string putResponse, bool current)
+    {
+        var context = new SecretsManagerTestContext();
+        context.Handler.RespondOk(SecretsManagerTestContext.OwnedDescribe).RespondOk(putResponse);
+
+        TargetWriteResult result = await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write(makeCurrent: false));
+
+        Assert.Equal(current, result.VersionIsCurrent);
     }
 
     [Fact]
