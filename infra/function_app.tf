@@ -52,6 +52,11 @@ locals {
       "KvReplicator__Ledger__ServiceUri"    = azurerm_storage_account.data.primary_blob_endpoint
       "KvReplicator__Ledger__ContainerName" = azurerm_storage_container.ledger.name
 
+      # Events the replicator rejects (permanent failures it acknowledges, which Event Grid therefore never
+      # dead-letters) are written here as rejected/yyyy/MM/dd/HH/<id>.json, for kvrep replay.
+      "KvReplicator__DeadLetter__ServiceUri"    = azurerm_storage_account.data.primary_blob_endpoint
+      "KvReplicator__DeadLetter__ContainerName" = azurerm_storage_container.dead_letter.name
+
       "KvReplicator__SecretsManager__Region"              = var.aws_region
       "KvReplicator__SecretsManager__AdoptForeignSecrets" = tostring(var.adopt_foreign_secrets)
 

@@ -103,7 +103,8 @@ resource "azurerm_role_assignment" "function_ledger" {
   principal_type       = "ServicePrincipal"
 }
 
-# Lets the replicator (kvrep replay) read and clear what Event Grid dead-lettered.
+# Lets the function dead-letter the events it rejects, and the replicator (kvrep replay) read and clear
+# what it and Event Grid dead-lettered.
 resource "azurerm_role_assignment" "function_dead_letter" {
   scope                = local.dead_letter_container_scope
   role_definition_name = "Storage Blob Data Contributor"

@@ -1,5 +1,6 @@
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
+using KvReplicator.DeadLettering;
 using KvReplicator.Replication;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -19,27 +20,42 @@ public sealed partial class ReplicateSecret
     public const string CloudEventSchemaFunction = nameof(ReplicateSecret) + "CloudEvent";
 
     private readonly KeyVaultEventProcessor _processor;
+    private readonly RejectedDeliveryDeadLetterer _deadLetterer;
     private readonly ILogger<ReplicateSecret> _logger;
 
-    public ReplicateSecret(KeyVaultEventProcessor processor, ILogger<ReplicateSecret> logger)
+    public ReplicateSecret(KeyVaultEventProcessor processor, RejectedDeliveryDeadLetterer deadLetterer, ILogger<ReplicateSecret> logger)
     {
         _processor = processor;
+        _deadLetterer = deadLetterer;
         _logger = logger;
     }
 
     [Function(EventGridSchemaFunction)]
-    public async Task RunAsync([EventGridTrigger] EventGridEvent gridEvent, CancellationToken cancellationToken) =>
-        Conclude(await _processor.ProcessAsync(gridEvent, cancellationToken).ConfigureAwait(false));
+    public async Task RunAsync([EventGridTrigger] EventGridEvent gridEvent, CancellationToken cancellationToken)
+    {
+        DeliveryResult result = await _processor.ProcessAsync(gridEvent, cancellationToken).ConfigureAwait(false);
+        if (Conclude(result))
+        {
+            await _deadLetterer.DeadLetterAsync(gridEvent, result, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     [Function(CloudEventSchemaFunction)]
-    public async Task RunCloudEventAsync([EventGridTrigger] CloudEvent cloudEvent, CancellationToken cancellationToken) =>
-        Conclude(await _processor.ProcessAsync(cloudEvent, cancellationToken).ConfigureAwait(false));
+    public async Task RunCloudEventAsync([EventGridTrigger] CloudEvent cloudEvent, CancellationToken cancellationToken)
+    {
+        DeliveryResult result = await _processor.ProcessAsync(cloudEvent, cancellationToken).ConfigureAwait(false);
+        if (Conclude(result))
+        {
+            await _deadLetterer.DeadLetterAsync(cloudEvent, result, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// A throw is the only retry signal a trigger has: Event Grid then redelivers with back-off and, once its
-    /// retry policy is spent, dead-letters. A permanent failure returns normally so the event does not loop.
+    /// retry policy is spent, dead-letters. A permanent failure returns normally so the event does not loop, and
+    /// true: Event Grid counts it delivered, so the caller dead-letters it (a failed write throws: retried).
     /// </summary>
-    private void Conclude(DeliveryResult result)
+    private bool Conclude(DeliveryResult result)
     {
         foreach (EventResult item in result.Events)
         {
@@ -54,7 +70,9 @@ public sealed partial class ReplicateSecret
                 throw new ReplicationDeferredException(result.Summary);
             case DeliveryDisposition.Rejected:
                 LogRejected(_logger, result.Summary);
-                return;
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -64,6 +82,6 @@ public sealed partial class ReplicateSecret
         string? secret, string? secretVersion, string? targetName, string? reason);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error,
-        Message = "Delivery rejected: acknowledged without retry or dead-letter, see the outcomes above: {Summary}")]
+        Message = "Delivery rejected: acknowledged without retry (it cannot succeed as is), see the outcomes above: {Summary}")]
     private static partial void LogRejected(ILogger logger, string summary);
 }

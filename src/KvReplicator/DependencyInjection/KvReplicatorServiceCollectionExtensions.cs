@@ -1,5 +1,6 @@
 using KvReplicator.Coalescing;
 using KvReplicator.Credentials;
+using KvReplicator.DeadLettering;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
@@ -20,7 +21,8 @@ public static class KvReplicatorServiceCollectionExtensions
     /// Registers the whole replicator from the <c>KvReplicator:*</c> configuration sections: the Key Vault
     /// source, the Blob ledger, the Secrets Manager target, the AWS credential source, and the pipeline
     /// (<see cref="SecretReplicator"/>, <see cref="KeyVaultEventProcessor"/>) and the reconciler
-    /// (<see cref="SecretReconciler"/>) that hosts call. Every options
+    /// (<see cref="SecretReconciler"/>) that hosts call, and the <see cref="RejectedDeliveryDeadLetterer"/>
+    /// a host hands its rejected deliveries to. Every options
     /// class is validated when the host starts, so a misconfiguration stops start-up with a message naming
     /// the setting rather than failing the first event.
     /// </summary>
@@ -55,6 +57,9 @@ public static class KvReplicatorServiceCollectionExtensions
         services.AddSecretsManagerWriteRateLimit(configuration);
         services.AddVersionCoalescing(configuration);
         services.AddReplicationNotifications(configuration);
+
+        // Rejected deliveries: written to the dead-letter container (when configured) for kvrep replay.
+        services.AddRejectedDeliveryDeadLettering(configuration);
 
         services.TryAddSingleton<SecretReplicator>();
         services.TryAddSingleton<KeyVaultEventProcessor>();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using KvReplicator.Coalescing;
 using KvReplicator.Credentials;
+using KvReplicator.DeadLettering;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
@@ -26,6 +27,7 @@ public sealed partial class AppSettingsBindingTests
     {
         ["KeyVault"] = typeof(KeyVaultOptions),
         ["Ledger"] = typeof(LedgerOptions),
+        ["DeadLetter"] = typeof(DeadLetterOptions),
         ["SecretsManager"] = typeof(SecretsManagerOptions),
         ["Replication"] = typeof(ReplicationOptions),
         ["Credentials"] = typeof(CredentialsOptions),

@@ -1,0 +1,60 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.DeadLettering;
+
+internal static class DeadLetterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="RejectedDeliveryDeadLetterer"/> and, when <c>KvReplicator:DeadLetter</c> names a
+    /// destination, a <see cref="BlobDeadLetterSink"/> as its <see cref="IDeadLetterSink"/> (validated at start-up).
+    /// With a ServiceUri it signs in with the <see cref="TokenCredential"/> already registered, else with
+    /// DefaultAzureCredential.
+    /// </summary>
+    internal static IServiceCollection AddRejectedDeliveryDeadLettering(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<DeadLetterOptions>()
+            .Bind(configuration.GetSection(DeadLetterOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Decided now, from configuration, so that an unconfigured sink is absent rather than a null registration.
+        if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
+        {
+            services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(CreateContainerClient(provider)));
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new RejectedDeliveryDeadLetterer(
+            provider.GetService<IDeadLetterSink>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RejectedDeliveryDeadLetterer>>()));
+        return services;
+    }
+
+    private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
+    {
+        DeadLetterOptions options = provider.GetRequiredService<IOptions<DeadLetterOptions>>().Value;
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return new BlobContainerClient(options.ConnectionString, options.ContainerName);
+        }
+
+        TokenCredential credential = provider.GetService<TokenCredential>()
+            ?? new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
+            });
+        var containerUri = new BlobUriBuilder(options.ServiceUri!) { BlobContainerName = options.ContainerName }.ToUri();
+        return new BlobContainerClient(containerUri, credential);
+    }
+}
