@@ -56,7 +56,9 @@ internal static class DriftPlanner
             {
                 Kind = DriftKind.Missing,
                 InSync = false,
-                Actions = ReconcileActions.Restore | (!current && held ? ReconcileActions.Promote : ReconcileActions.None),
+                Actions = ReconcileActions.Restore | (!current && held
+                    ? target.CurrentVersionId is not null ? ReconcileActions.Promote : ReconcileActions.Write
+                    : ReconcileActions.None),
                 Detail = "scheduled for deletion in AWS",
             };
         }

@@ -295,16 +295,14 @@ public sealed partial class SecretReconciler
         }
     }
 
+    /// <summary>
+    /// Any failure of one secret except the run's own cancellation: it is reported on that secret and the run
+    /// goes on with the others, rather than losing the whole report.
+    /// </summary>
     private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is SecretStoreException or HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 
-    /// <summary>Only store exceptions carry messages built to be safe to show; anything else is reduced to its type.</summary>
-    private static string Describe(Exception exception) => exception switch
-    {
-        SecretStoreException store => store.Message,
-        HttpRequestException http => $"network error ({http.HttpRequestError})",
-        _ => "timed out",
-    };
+    private static string Describe(Exception exception) => SafeFailure.Describe(exception).Detail;
 
     /// <summary>What one run shares across its parallel secrets: the request, the write limiter and the write count.</summary>
     private sealed record Run(ReconcileRequest Request, RateLimiter Limiter)

@@ -302,7 +302,7 @@ public sealed partial class SecretReplicator
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            string detail = ex is SecretStoreException store ? store.Message : ex.GetType().Name;
+            string detail = SafeFailure.Describe(ex).Detail;
             LogNotificationFailed(outcome.TargetName!, outcome.Version!.Version, detail);
             return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
         }
@@ -325,14 +325,7 @@ public sealed partial class SecretReplicator
 
     private ReplicationOutcome FromException(SecretVersionRef version, string targetName, string step, Exception ex)
     {
-        // Only store exceptions carry messages built to be safe; anything else is reduced to its type.
-        (bool transient, string detail) = ex switch
-        {
-            SecretStoreException store => (store.IsTransient, store.Message),
-            OperationCanceledException => (true, "timed out"),
-            HttpRequestException http => (true, $"network error ({http.HttpRequestError})"),
-            _ => (true, $"unexpected {ex.GetType().Name}"),
-        };
+        (bool transient, string detail) = SafeFailure.Describe(ex);
 
         string reason = $"{step} failed: {detail}";
         return transient
