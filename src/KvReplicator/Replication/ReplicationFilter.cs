@@ -23,8 +23,9 @@ public sealed class ReplicationFilter
     {
         ArgumentNullException.ThrowIfNull(options);
         _excludedNames = new HashSet<string>(options.ExcludedSecretNames, StringComparer.OrdinalIgnoreCase);
-        _include = [.. options.IncludeNamePatterns.Select(ToRegex)];
-        _exclude = [.. options.ExcludeNamePatterns.Select(ToRegex)];
+        // A blank entry (an app setting left empty) is no pattern: it must not turn "include all" into "include none".
+        _include = [.. options.IncludeNamePatterns.Where(p => !string.IsNullOrWhiteSpace(p)).Select(ToRegex)];
+        _exclude = [.. options.ExcludeNamePatterns.Where(p => !string.IsNullOrWhiteSpace(p)).Select(ToRegex)];
         _requiredTagName = string.IsNullOrWhiteSpace(options.RequiredTagName) ? null : options.RequiredTagName;
         _requiredTagValue = _requiredTagName is null || string.IsNullOrEmpty(options.RequiredTagValue) ? null : options.RequiredTagValue;
     }

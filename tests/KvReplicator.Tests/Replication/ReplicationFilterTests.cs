@@ -58,4 +58,12 @@ public sealed class ReplicationFilterTests
 
         Assert.Null(filter.Exclude("app", new Dictionary<string, string> { ["replicate"] = "" }));
     }
+
+    [Fact]
+    public void Blank_patterns_from_empty_settings_are_ignored()
+    {
+        var filter = new ReplicationFilter(new ReplicationOptions { IncludeNamePatterns = [""], ExcludeNamePatterns = [" "] });
+
+        Assert.Null(filter.ExcludeByName("db-password"));
+    }
 }
