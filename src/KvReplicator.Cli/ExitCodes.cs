@@ -11,6 +11,9 @@ internal static class ExitCodes
     /// <summary>The command line or the configuration is wrong; stderr says what to set.</summary>
     public const int InvalidConfiguration = 2;
 
+    /// <summary>The command ran to the end and its checks found a problem (e.g. <c>kvrep chaos</c> lost a version); stdout says which.</summary>
+    public const int ChecksFailed = 3;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;
 }

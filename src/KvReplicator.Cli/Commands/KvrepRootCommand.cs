@@ -9,5 +9,6 @@ internal sealed class KvrepRootCommand : RootCommand
         : base("kvrep: replicate Azure Key Vault secrets to AWS Secrets Manager, and run the local cloud and demo.")
     {
         Subcommands.Add(new ServeCommand());
+        Subcommands.Add(new ChaosCommand());
     }
 }

@@ -28,16 +28,25 @@ internal static class KeyVaultServiceCollectionExtensions
         services.TryAddSingleton(provider =>
         {
             KeyVaultOptions options = provider.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
-            SecretClient client = CreateSecretClient(options, provider.GetService<TokenCredential>());
+            SecretClient client = CreateSecretClient(options, provider.GetService<TokenCredential>(), provider.GetServices<HttpPipelinePolicy>());
             return new KeyVaultSecretSource(client, options.EffectiveVaultName);
         });
         services.TryAddSingleton<ISecretSource>(provider => provider.GetRequiredService<KeyVaultSecretSource>());
         return services;
     }
 
-    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential)
+    /// <param name="policies">
+    /// Every <see cref="HttpPipelinePolicy"/> the host registered in the container, added per call (outside the
+    /// SDK's retries), so a host can observe or disturb the wire without replacing the client.
+    /// </param>
+    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential, IEnumerable<HttpPipelinePolicy>? policies = null)
     {
         var clientOptions = new SecretClientOptions { DisableChallengeResourceVerification = options.DisableChallengeResourceVerification };
+        foreach (HttpPipelinePolicy policy in policies ?? [])
+        {
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
         if (!string.IsNullOrWhiteSpace(options.TrustedServerCertificateThumbprint))
         {
             clientOptions.Transport = new HttpClientTransport(new PinnedServerCertificate(options.TrustedServerCertificateThumbprint).CreateHandler());

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -39,9 +40,18 @@ internal static class LedgerServiceCollectionExtensions
     private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
     {
         LedgerOptions options = provider.GetRequiredService<IOptions<LedgerOptions>>().Value;
+
+        // Policies a host registered in the container run per call (outside the SDK's retries): a host can
+        // observe or disturb the ledger's wire without replacing the client.
+        var clientOptions = new BlobClientOptions();
+        foreach (HttpPipelinePolicy policy in provider.GetServices<HttpPipelinePolicy>())
+        {
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            return new BlobContainerClient(options.ConnectionString, options.ContainerName);
+            return new BlobContainerClient(options.ConnectionString, options.ContainerName, clientOptions);
         }
 
         TokenCredential credential = provider.GetService<TokenCredential>()
@@ -50,6 +60,6 @@ internal static class LedgerServiceCollectionExtensions
                 ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
             });
         var containerUri = new BlobUriBuilder(options.ServiceUri!) { BlobContainerName = options.ContainerName }.ToUri();
-        return new BlobContainerClient(containerUri, credential);
+        return new BlobContainerClient(containerUri, credential, clientOptions);
     }
 }
