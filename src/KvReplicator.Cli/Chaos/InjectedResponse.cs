@@ -30,6 +30,9 @@ internal sealed class InjectedResponse : Response
 
     public override int Status { get; }
 
+    // Azure.Core classifies a response in its transport policy, which a made-up response never reaches.
+    public override bool IsError => Status >= 400;
+
     public override string ReasonPhrase { get; }
 
     public override Stream? ContentStream { get; set; }
