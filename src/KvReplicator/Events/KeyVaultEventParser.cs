@@ -100,6 +100,9 @@ public static partial class KeyVaultEventParser
 
     private static KeyVaultEvent FromSdkEvent(string? id, string? eventType, string? subject, BinaryData? rawData, Func<object?> readSystemData)
     {
+        // Whatever the sender wrote ends up in logs and in the answer to Event Grid: quote a little of it only.
+        id = Truncate(id);
+        eventType = Truncate(eventType);
         if (string.IsNullOrWhiteSpace(eventType))
         {
             return KeyVaultEvent.Malform(id, eventType, "event has no type");
@@ -183,7 +186,7 @@ public static partial class KeyVaultEventParser
     {
         if (data.ObjectType is { Length: > 0 } objectType && !string.Equals(objectType, "Secret", StringComparison.OrdinalIgnoreCase))
         {
-            return KeyVaultEvent.Ignore(id, eventType, $"object type '{objectType}' is not a secret");
+            return KeyVaultEvent.Ignore(id, eventType, $"object type '{Truncate(objectType)}' is not a secret");
         }
 
         string? name = data.ObjectName;

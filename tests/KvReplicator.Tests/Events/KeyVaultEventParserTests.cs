@@ -140,6 +140,29 @@ public sealed class KeyVaultEventParserTests
         Assert.Contains("larger than", Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromBytes(huge))).Reason);
     }
 
+    [Theory]
+    [InlineData("eventType")]
+    [InlineData("id")]
+    [InlineData("ObjectType")]
+    public void Quotes_at_most_a_little_of_a_huge_field_in_what_it_reports(string field)
+    {
+        // Found by the fuzzer: reasons, event types and ids end up in logs and in the HTTP answer to Event Grid.
+        string huge = new('x', 500_000);
+        string body = field switch
+        {
+            "eventType" => $$"""[{"id":"e1","topic":"/t","subject":"db","eventType":"{{huge}}","eventTime":"2026-01-01T00:00:00Z","data":{},"dataVersion":"1","metadataVersion":"1"}]""",
+            "id" => $$"""[{"id":"{{huge}}","topic":"/t","subject":"db","eventType":"Other.Type","eventTime":"2026-01-01T00:00:00Z","data":{},"dataVersion":"1","metadataVersion":"1"}]""",
+            _ => GridEvent($$"""{"ObjectType":"{{huge}}","ObjectName":"db","Version":"{{Version}}","VaultName":"sample-kv"}"""),
+        };
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.Ignored, parsed.Kind);
+        Assert.True(parsed.Reason!.Length < 300, $"reason of {parsed.Reason.Length} characters");
+        Assert.True((parsed.EventType?.Length ?? 0) < 300, $"event type of {parsed.EventType?.Length} characters");
+        Assert.True((parsed.EventId?.Length ?? 0) < 300, $"event id of {parsed.EventId?.Length} characters");
+    }
+
     [Fact]
     public void Parses_events_already_bound_by_a_host()
     {
