@@ -163,6 +163,38 @@ public sealed class KeyVaultEventParserTests
         Assert.True((parsed.EventId?.Length ?? 0) < 300, $"event id of {parsed.EventId?.Length} characters");
     }
 
+    [Theory]
+    [InlineData("id")]
+    [InlineData("eventType")]
+    [InlineData("ObjectName")]
+    public void A_string_that_is_not_valid_UTF8_makes_the_event_malformed_instead_of_throwing(string field)
+    {
+        // Found by the fuzzer: JsonDocument accepts such bytes inside a string and only GetString throws, so the
+        // delivery escaped the parser as an exception (HTTP 500, retried for a day) instead of a reasoned 400.
+        string template = GridEvent($$"""{"ObjectName":"db","Version":"{{Version}}","VaultName":"sample-kv"}""")
+            .Replace(field == "id" ? "\"e1\"" : field == "eventType" ? "\"Microsoft.KeyVault.SecretNewVersionCreated\"" : "\"db\",\"Version", field == "ObjectName" ? "\"@@\",\"Version" : "\"@@\"", StringComparison.Ordinal);
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(template);
+        int at = Array.IndexOf(utf8, (byte)'@');
+        utf8[at] = 0xC3;
+        utf8[at + 1] = 0x28;
+
+        IReadOnlyList<KeyVaultEvent> events = KeyVaultEventParser.Parse(BinaryData.FromBytes(utf8));
+
+        KeyVaultEvent parsed = Assert.Single(events);
+        Assert.Equal(KeyVaultEventKind.Malformed, parsed.Kind);
+        Assert.False(string.IsNullOrWhiteSpace(parsed.Reason));
+    }
+
+    [Fact]
+    public void An_escaped_lone_surrogate_in_the_id_is_not_quoted_and_does_not_throw()
+    {
+        string body = GridEvent($$"""{"ObjectName":"db","Version":"{{Version}}","VaultName":"sample-kv"}""").Replace("\"e1\"", "\"\\ud800\"", StringComparison.Ordinal);
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Null(parsed.EventId);
+    }
+
     [Fact]
     public void Parses_events_already_bound_by_a_host()
     {
