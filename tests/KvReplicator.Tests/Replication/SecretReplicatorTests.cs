@@ -91,6 +91,24 @@ public sealed class SecretReplicatorTests
     }
 
     [Fact]
+    public async Task A_skipped_version_whose_claim_cannot_be_released_is_retried_rather_than_left_claimed()
+    {
+        // Found by kvrep chaos: the skip was acknowledged, so no delivery ever came back and the marker stayed
+        // claimed forever. Asking for a retry brings a delivery back that takes the expired claim over,
+        // skips again and releases it.
+        ClaimSucceeds();
+        _source.Setup(s => s.ReadVersionAsync("db-password", V1, It.IsAny<CancellationToken>())).ReturnsAsync(SourceReadResult.Disabled);
+        _ledger.Setup(l => l.ReleaseAsync(_claim, It.IsAny<CancellationToken>())).ThrowsAsync(new SecretStoreException("Ledger release failed: HTTP 503", isTransient: true));
+
+        ReplicationOutcome outcome = await Replicator().ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal(ReplicationOutcomeKind.RetryLater, outcome.Kind);
+        Assert.Contains("disabled", outcome.Reason);
+        Assert.Contains("claim could not be released", outcome.Reason);
+        _target.VerifyNoOtherCalls();
+    }
+
+    [Fact]
     public async Task An_older_version_is_stored_without_becoming_current()
     {
         ClaimSucceeds();
