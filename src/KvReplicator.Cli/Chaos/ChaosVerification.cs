@@ -55,7 +55,12 @@ internal sealed class ChaosVerification
             }
 
             MarkersInFlight++;
-            Find($"marker {entry.MarkerName} is left {entry.State} (claim expires {entry.ClaimExpiresOn:O})");
+            CreatedVersion? created = _scenario.Versions
+                .Where(pair => string.Equals(pair.Key, entry.SecretName, StringComparison.OrdinalIgnoreCase))
+                .SelectMany(pair => pair.Value)
+                .FirstOrDefault(v => string.Equals(v.Version, entry.Version, StringComparison.OrdinalIgnoreCase));
+            string what = created is null ? "an unknown version" : created.Enabled ? "an enabled version" : "a disabled version";
+            Find($"marker {entry.MarkerName} ({what}) is left {entry.State} (claim expires {entry.ClaimExpiresOn:O})");
         }
     }
 

@@ -31,6 +31,8 @@ internal sealed class DeliveryFuzzer
         new string('f', 10_000), "00000000-0000-0000-0000-000000000000",
     ];
 
+    private static readonly string[] s_scalars = ["null", "1", "\"x\"", "[]", "{}", "true", "[1,2]", "[null]", "[[]]", "[{}]"];
+
     private readonly Random _random;
 
     public DeliveryFuzzer(int seed) => _random = new Random(seed);
@@ -227,7 +229,7 @@ internal sealed class DeliveryFuzzer
         return _random.Next(3) switch
         {
             0 => bytes,
-            1 => Utf8(["null", "1", "\"x\"", "[]", "{}", "true", "[1,2]", "[null]", "[[]]", "[{}]"][_random.Next(10)]),
+            1 => Utf8(s_scalars[_random.Next(s_scalars.Length)]),
             _ => Utf8(new string(' ', _random.Next(100))),
         };
     }
