@@ -25,8 +25,11 @@ public sealed record ChaosReport
 
     public required IReadOnlyList<DeadLetter> DeadLetters { get; init; }
 
-    /// <summary>Enabled Key Vault versions that never reached Secrets Manager.</summary>
+    /// <summary>Enabled Key Vault versions that never reached Secrets Manager, with no dead letter to say so.</summary>
     public required int LostVersions { get; init; }
+
+    /// <summary>Enabled versions not in Secrets Manager because Event Grid dead-lettered their event (replayable).</summary>
+    public required int AwaitingReplay { get; init; }
 
     /// <summary>Secrets Manager versions that are not one Key Vault version each (a version written twice).</summary>
     public required int DuplicatedVersions { get; init; }
@@ -37,7 +40,7 @@ public sealed record ChaosReport
     /// <summary>Secrets Manager versions whose value differs from their Key Vault version's.</summary>
     public required int WrongValues { get; init; }
 
-    /// <summary>Ledger markers still claimed (or unreadable) when every delivery has been answered.</summary>
+    /// <summary>Ledger markers still claimed (or unreadable) when every delivery has been answered, dead letters aside.</summary>
     public required int MarkersInFlight { get; init; }
 
     public required int MarkersDone { get; init; }
@@ -79,7 +82,7 @@ public sealed record ChaosReport
         Line(text, $"  AWSCURRENT not newest enabled {WrongCurrent}");
         Line(text, $"  wrong values                  {WrongValues}");
         Line(text, $"  markers left in flight        {MarkersInFlight} (done: {MarkersDone})");
-        Line(text, $"  dead-lettered events          {DeadLetters.Count}");
+        Line(text, $"  dead-lettered events          {DeadLetters.Count} ({AwaitingReplay} versions await a replay)");
         Line(text, $"  exceptions out of the handler {HandlerExceptions.Count}");
         Line(text, $"  log entries with a value      {LogLeaks} of {LogEntries}");
         foreach (string finding in Findings)

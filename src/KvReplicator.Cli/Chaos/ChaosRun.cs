@@ -66,7 +66,7 @@ public static class ChaosRun
         // Every event is answered or dead-lettered: stop disturbing and look at what the stores hold.
         faults.Enabled = false;
         var verification = new ChaosVerification(scenario, cloud, services.GetRequiredService<BlobReplicationLedger>(),
-            services.GetRequiredService<IOptions<ReplicationOptions>>().Value.TargetPrefix);
+            services.GetRequiredService<IOptions<ReplicationOptions>>().Value.TargetPrefix, grid.DeadLetters);
         await verification.RunAsync(cancellationToken).ConfigureAwait(false);
 
         return new ChaosReport
@@ -82,6 +82,7 @@ public static class ChaosRun
             Outcomes = figures.Outcomes,
             DeadLetters = grid.DeadLetters,
             LostVersions = verification.Lost,
+            AwaitingReplay = verification.AwaitingReplay,
             DuplicatedVersions = verification.Duplicated,
             WrongCurrent = verification.WrongCurrent,
             WrongValues = verification.WrongValues,
