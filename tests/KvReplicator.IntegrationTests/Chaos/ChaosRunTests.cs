@@ -22,12 +22,19 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
         ChaosReport report = await ChaosRun.RunAsync(options, cloud);
         output.WriteLine(report.ToText());
 
-        Assert.True(report.Passed, report.ToText());
+        // What must hold however unlucky the draws: Event Grid may give up on a version after 24 h of failures
+        // (its dead letter says so and a replay re-drives it), but nothing is lost silently.
+        string figures = report.ToText();
         Assert.Equal(240, report.VersionsCreated);
-        Assert.Equal(0, report.LostVersions);
-        Assert.Equal(0, report.DuplicatedVersions);
-        Assert.Equal(0, report.WrongCurrent);
-        Assert.Equal(0, report.MarkersInFlight);
+        Assert.True(report.LostVersions == 0, figures);
+        Assert.True(report.DuplicatedVersions == 0, figures);
+        Assert.True(report.WrongCurrent == 0, figures);
+        Assert.True(report.WrongValues == 0, figures);
+        Assert.True(report.MarkersInFlight == 0, figures);
+        Assert.True(report.HandlerExceptions.Count == 0, figures);
+        Assert.True(report.LogLeaks == 0, figures);
+        Assert.True(report.DeadLetters.Count <= 2, figures);
+        Assert.True(report.MarkersDone + report.VersionsDisabled + report.AwaitingReplay >= report.VersionsCreated, figures);
 
         // The run only proves something if the chaos really happened: every edge failed, every crash point was hit.
         Assert.All(
