@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KvReplicator.Cli;
 using KvReplicator.Cli.Commands;
+using KvReplicator.Testing;
 
 namespace KvReplicator.Tests.Commands;
 
@@ -41,6 +42,8 @@ public sealed class ChaosCommandTests
         int exitCode = await new KvrepRootCommand().Parse(["chaos", option, value])
             .InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null });
 
+        SecretLeakGuard.Capture("kvrep stdout", stdout.ToString());
+        SecretLeakGuard.Capture("kvrep stderr", stderr.ToString());
         Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
         Assert.Contains(named, stderr.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("starting moto", stderr.ToString(), StringComparison.Ordinal);

@@ -34,8 +34,14 @@ internal sealed class DeliveryFuzzer
     private static readonly string[] s_scalars = ["null", "1", "\"x\"", "[]", "{}", "true", "[1,2]", "[null]", "[[]]", "[{}]"];
 
     private readonly Random _random;
+    private readonly string _vault;
 
-    public DeliveryFuzzer(int seed) => _random = new Random(seed);
+    /// <param name="vault">The vault valid events come from, so a host configured for it accepts them.</param>
+    public DeliveryFuzzer(int seed, string vault = Vault)
+    {
+        _random = new Random(seed);
+        _vault = vault;
+    }
 
     /// <summary>The next input and the name of the mutation that made it.</summary>
     public (byte[] Body, string Mutation) Next()
@@ -89,15 +95,15 @@ internal sealed class DeliveryFuzzer
         string version = ValidVersion();
         var data = new JsonObject
         {
-            ["Id"] = $"https://{Vault}.vault.azure.net/secrets/{name}/{version}",
-            ["VaultName"] = Vault,
+            ["Id"] = $"https://{_vault}.vault.azure.net/secrets/{name}/{version}",
+            ["VaultName"] = _vault,
             ["ObjectType"] = "Secret",
             ["ObjectName"] = name,
             ["Version"] = version,
             ["NBF"] = null,
             ["EXP"] = null,
         };
-        string topic = $"/subscriptions/0/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/{Vault}";
+        string topic = $"/subscriptions/0/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/{_vault}";
         return _random.Next(2) == 0
             ? new JsonObject
             {
@@ -170,11 +176,11 @@ internal sealed class DeliveryFuzzer
             case 2:
                 data["Id"] = _random.Next(5) switch
                 {
-                    0 => $"http://{Vault}.vault.azure.net/secrets/a/{ValidVersion()}",
-                    1 => $"https://{Vault}.vault.azure.net/keys/a/{ValidVersion()}",
-                    2 => $"https://{Vault}.vault.azure.net/secrets/a/{ValidVersion()}/extra",
+                    0 => $"http://{_vault}.vault.azure.net/secrets/a/{ValidVersion()}",
+                    1 => $"https://{_vault}.vault.azure.net/keys/a/{ValidVersion()}",
+                    2 => $"https://{_vault}.vault.azure.net/secrets/a/{ValidVersion()}/extra",
                     3 => "not a uri",
-                    _ => $"https://{Vault}.vault.azure.net/secrets/{s_badNames[_random.Next(s_badNames.Length)]}/{ValidVersion()}",
+                    _ => $"https://{_vault}.vault.azure.net/secrets/{s_badNames[_random.Next(s_badNames.Length)]}/{ValidVersion()}",
                 };
                 break;
             case 3:

@@ -23,6 +23,7 @@ public sealed class SecretReplicatorTests
     public SecretReplicatorTests()
     {
         _source.SetupGet(s => s.VaultName).Returns(Vault);
+        SecretLeakGuard.Register(Value);
         _claim = new LedgerClaim(Ref("db-password", V1), "\"etag-1\"", DateTimeOffset.UtcNow.AddMinutes(2));
     }
 

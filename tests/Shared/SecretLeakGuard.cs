@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using System.Text;
+
+namespace KvReplicator.Testing;
+
+/// <summary>
+/// One guard for the whole test run: tests register every secret value they create; everything the run
+/// says — log entries (<see cref="CapturedLogs"/>), console output (host loggers), <c>kvrep</c> output the
+/// tests capture, and the messages of exceptions our code throws — is kept; after the last test,
+/// <see cref="SecretLeakCheck"/> fails the run if any registered value appears anywhere, or if a PEM private
+/// key (the Roles Anywhere key) was left in the temp directory.
+/// </summary>
+public static class SecretLeakGuard
+{
+    /// <summary>Shorter values ("one", "v") are too common in ordinary text to prove anything.</summary>
+    public const int MinimumLength = 6;
+
+    private static readonly ConcurrentDictionary<string, byte> s_values = new(StringComparer.Ordinal);
+    private static readonly ConcurrentQueue<(string Source, string Text)> s_captured = new();
+    private static readonly Lock s_installGate = new();
+    private static bool s_installed;
+
+    /// <summary>When the run started: key files written since then are the run's.</summary>
+    public static DateTime StartedUtc { get; } = DateTime.UtcNow;
+
+    /// <summary>Registers a value a test stores as a secret, and returns it, so tests can wrap literals.</summary>
+    public static string Register(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Trim().Length >= MinimumLength)
+        {
+            s_values.TryAdd(value, 0);
+        }
+
+        return value;
+    }
+
+    /// <summary>Keeps text the run produced (a log entry, a command's output) for the final check.</summary>
+    public static void Capture(string source, string? text)
+    {
+        if (!string.IsNullOrEmpty(text))
+        {
+            s_captured.Enqueue((source, text));
+        }
+    }
+
+    /// <summary>Starts capturing the console and exception messages; called once, before the first test.</summary>
+    public static void Install()
+    {
+        lock (s_installGate)
+        {
+            if (s_installed)
+            {
+                return;
+            }
+
+            s_installed = true;
+            Console.SetOut(new CapturingTextWriter(Console.Out, "console"));
+            Console.SetError(new CapturingTextWriter(Console.Error, "stderr"));
+            AppDomain.CurrentDomain.FirstChanceException += CaptureException;
+        }
+    }
+
+    /// <summary>Every captured text that contains a registered value: where it came from and an excerpt without the value.</summary>
+    public static IReadOnlyList<string> FindLeaks()
+    {
+        var leaks = new List<string>();
+        string[] values = [.. s_values.Keys];
+        foreach ((string source, string text) in s_captured)
+        {
+            foreach (string value in values)
+            {
+                int at = text.IndexOf(value, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    // The report must not leak the value it found.
+                    string excerpt = text[..Math.Min(at, 160)].ReplaceLineEndings(" ");
+                    leaks.Add($"{source}: a secret value of {value.Length} characters follows \"{excerpt}\"");
+                    break;
+                }
+            }
+        }
+
+        return leaks;
+    }
+
+    /// <summary>PEM private keys written to the temp directory since the run started (a Roles Anywhere key left behind).</summary>
+    public static IReadOnlyList<string> FindPrivateKeysOnDisk()
+    {
+        var found = new List<string>();
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (string path in Directory.EnumerateFiles(Path.GetTempPath(), "*", options))
+        {
+            try
+            {
+                var file = new FileInfo(path);
+                if (file.LastWriteTimeUtc < StartedUtc || file.Length > 1024 * 1024)
+                {
+                    continue;
+                }
+
+                if (File.ReadAllText(path).Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+                {
+                    found.Add(path);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone or locked meanwhile: another process's file.
+            }
+        }
+
+        return found;
+    }
+
+    public static int CapturedCount => s_captured.Count;
+
+    public static int RegisteredCount => s_values.Count;
+
+    private static void CaptureException(object? sender, FirstChanceExceptionEventArgs args)
+    {
+        // Only messages our code builds: SDK exceptions may carry response bodies that are never surfaced,
+        // and our code is what must sanitise them before they reach a log.
+        Exception exception = args.Exception;
+        string? thrownBy = exception.TargetSite?.DeclaringType?.Assembly.GetName().Name;
+        bool ours = exception.GetType().Namespace?.StartsWith("KvReplicator", StringComparison.Ordinal) == true
+            || thrownBy?.StartsWith("KvReplicator", StringComparison.Ordinal) == true
+            || thrownBy == "kvrep";
+        if (ours)
+        {
+            Capture($"exception {exception.GetType().Name}", exception.Message);
+        }
+    }
+
+    private sealed class CapturingTextWriter(TextWriter inner, string source) : TextWriter
+    {
+        public override Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value)
+        {
+            inner.Write(value);
+            Capture(source, value.ToString());
+        }
+
+        public override void Write(string? value)
+        {
+            inner.Write(value);
+            Capture(source, value);
+        }
+
+        public override void WriteLine(string? value)
+        {
+            inner.WriteLine(value);
+            Capture(source, value);
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            inner.Write(buffer, index, count);
+            Capture(source, new string(buffer, index, count));
+        }
+
+        public override void Flush() => inner.Flush();
+    }
+}
