@@ -47,7 +47,7 @@ public sealed class ServeOptions
     public double MinRequestBodyBytesPerSecond { get; set; } = 1024;
 
     /// <summary>How long a body upload may start slowly before <see cref="MinRequestBodyBytesPerSecond"/> applies. Default 5 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "KvReplicator:Serve:MinRequestBodyGracePeriod must be between 1 second and 1 minute.")]
+    [Range(typeof(TimeSpan), "00:00:02", "00:01:00", ErrorMessage = "KvReplicator:Serve:MinRequestBodyGracePeriod must be between 2 seconds and 1 minute (Kestrel needs more than one second).")]
     public TimeSpan MinRequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The <c>Retry-After</c> sent with a 503, in seconds. Event Grid follows its own schedule; other senders may honour it.</summary>
