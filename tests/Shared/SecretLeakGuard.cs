@@ -13,8 +13,8 @@ namespace KvReplicator.Testing;
 /// </summary>
 public static class SecretLeakGuard
 {
-    /// <summary>Shorter values ("one", "v") are too common in ordinary text to prove anything.</summary>
-    public const int MinimumLength = 6;
+    /// <summary>Shorter values ("one", "second") are ordinary words of log text: finding them would prove nothing.</summary>
+    public const int MinimumLength = 8;
 
     private static readonly ConcurrentDictionary<string, byte> s_values = new(StringComparer.Ordinal);
     private static readonly ConcurrentQueue<(string Source, string Text)> s_captured = new();

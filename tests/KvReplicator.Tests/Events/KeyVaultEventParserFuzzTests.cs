@@ -8,6 +8,7 @@ namespace KvReplicator.Tests.Events;
 /// 100,000 generated and mutated deliveries through the parser: none may throw, every one it cannot use must
 /// say why, everything it accepts must be a well-formed Key Vault name and version, and memory must not grow.
 /// </summary>
+[Collection(MemoryMeasuringCollection.Name)]
 public sealed partial class KeyVaultEventParserFuzzTests
 {
     private const int Inputs = 100_000;

@@ -12,6 +12,7 @@ namespace KvReplicator.Tests.Serve;
 /// Generated and mutated deliveries through the whole <c>serve</c> endpoint: every answer is 200, a 4xx with a
 /// reason, or a 503 — never a 500 — and memory stays bounded.
 /// </summary>
+[Collection(MemoryMeasuringCollection.Name)]
 public sealed class ServeFuzzTests
 {
     private const int Requests = 3_000;
