@@ -95,7 +95,9 @@ public static class SecretLeakGuard
             try
             {
                 var file = new FileInfo(path);
-                if (file.LastWriteTimeUtc < StartedUtc || file.Length > 1024 * 1024)
+                // Length 0 also covers pipes and sockets (every .NET process keeps debugger FIFOs in /tmp),
+                // whose opening would block until a writer comes; an empty file holds no key anyway.
+                if (file.LastWriteTimeUtc < StartedUtc || file.Length == 0 || file.Length > 1024 * 1024)
                 {
                     continue;
                 }
