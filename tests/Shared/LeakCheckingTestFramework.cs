@@ -23,7 +23,14 @@ public sealed class LeakCheckingTestFramework : XunitTestFramework
         protected override async void RunTestCases(IEnumerable<IXunitTestCase> testCases, IMessageSink executionMessageSink, ITestFrameworkExecutionOptions executionOptions)
         {
             using var runner = new Runner(TestAssembly, testCases, DiagnosticMessageSink, executionMessageSink, executionOptions);
-            await runner.RunAsync();
+            try
+            {
+                await runner.RunAsync();
+            }
+            finally
+            {
+                SecretLeakGuard.Uninstall();
+            }
         }
     }
 

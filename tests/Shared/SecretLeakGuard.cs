@@ -20,6 +20,8 @@ public static class SecretLeakGuard
     private static readonly ConcurrentQueue<(string Source, string Text)> s_captured = new();
     private static readonly Lock s_installGate = new();
     private static bool s_installed;
+    private static TextWriter? s_originalOut;
+    private static TextWriter? s_originalError;
 
     /// <summary>When the run started: key files written since then are the run's.</summary>
     public static DateTime StartedUtc { get; } = DateTime.UtcNow;
@@ -56,8 +58,10 @@ public static class SecretLeakGuard
             }
 
             s_installed = true;
-            Console.SetOut(new CapturingTextWriter(Console.Out, "console"));
-            Console.SetError(new CapturingTextWriter(Console.Error, "stderr"));
+            s_originalOut = Console.Out;
+            s_originalError = Console.Error;
+            Console.SetOut(new CapturingTextWriter(s_originalOut, "console"));
+            Console.SetError(new CapturingTextWriter(s_originalError, "stderr"));
             AppDomain.CurrentDomain.FirstChanceException += CaptureException;
         }
     }
@@ -122,16 +126,30 @@ public static class SecretLeakGuard
 
     private static void CaptureException(object? sender, FirstChanceExceptionEventArgs args)
     {
-        // Only messages our code builds: SDK exceptions may carry response bodies that are never surfaced,
-        // and our code is what must sanitise them before they reach a log.
+        // Only the types whose messages our code builds: SDK exceptions may carry response bodies that are
+        // never surfaced, and our code is what must sanitise them before they reach a log. (The throwing
+        // method is not looked up: reflection inside a first-chance handler can stall a process at exit.)
         Exception exception = args.Exception;
-        string? thrownBy = exception.TargetSite?.DeclaringType?.Assembly.GetName().Name;
-        bool ours = exception.GetType().Namespace?.StartsWith("KvReplicator", StringComparison.Ordinal) == true
-            || thrownBy?.StartsWith("KvReplicator", StringComparison.Ordinal) == true
-            || thrownBy == "kvrep";
-        if (ours)
+        if (exception.GetType().Namespace?.StartsWith("KvReplicator", StringComparison.Ordinal) == true)
         {
             Capture($"exception {exception.GetType().Name}", exception.Message);
+        }
+    }
+
+    /// <summary>Stops capturing once the check has run, so nothing of the guard is left for the process's exit.</summary>
+    public static void Uninstall()
+    {
+        lock (s_installGate)
+        {
+            if (!s_installed)
+            {
+                return;
+            }
+
+            s_installed = false;
+            AppDomain.CurrentDomain.FirstChanceException -= CaptureException;
+            Console.SetOut(s_originalOut!);
+            Console.SetError(s_originalError!);
         }
     }
 
