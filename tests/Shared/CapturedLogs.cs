@@ -43,7 +43,9 @@ public sealed class CapturedLogs : ILoggerProvider
             string values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}"))
                 : string.Empty;
-            entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)} | {values} | {exception}");
+            string entry = $"{logLevel} {category}: {formatter(state, exception)} | {values} | {exception}";
+            entries.Enqueue(entry);
+            SecretLeakGuard.Capture($"log {category}", entry);
         }
     }
 

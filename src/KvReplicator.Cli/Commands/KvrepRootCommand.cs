@@ -16,5 +16,6 @@ internal sealed class KvrepRootCommand : RootCommand
         Subcommands.Add(new DemoCommand());
         Subcommands.Add(new LocalCloudCommand());
         Subcommands.Add(new TestPlanCommand());
+        Subcommands.Add(new ChaosCommand());
     }
 }

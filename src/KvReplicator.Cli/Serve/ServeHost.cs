@@ -2,6 +2,7 @@ using KvReplicator.DependencyInjection;
 using KvReplicator.Replication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,6 +37,8 @@ public static class ServeHost
         builder.Services.AddSingleton<IValidateOptions<ServeOptions>, ServeOptionsValidator>();
         builder.Services.AddOptions<HostOptions>()
             .Configure<IOptions<ServeOptions>>((host, serve) => host.ShutdownTimeout = serve.Value.ShutdownTimeout);
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ServeOptions>>((kestrel, serve) => LimitSlowAndLargeRequests(kestrel.Limits, serve.Value));
         builder.Services.AddSingleton<DeliveryKeyAuthenticator>();
         builder.Services.AddSingleton<EventGridWebhook>();
 
@@ -49,6 +52,19 @@ public static class ServeHost
             configureServices(builder.Services);
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Kestrel's own limits keep hostile clients from tying up the server before the webhook sees them: slow
+    /// headers and trickled bodies are cut off, and a body beyond the delivery limit is refused while it is read.
+    /// </summary>
+    internal static void LimitSlowAndLargeRequests(KestrelServerLimits limits, ServeOptions serve)
+    {
+        limits.RequestHeadersTimeout = serve.RequestHeadersTimeout;
+        limits.MinRequestBodyDataRate = new MinDataRate(serve.MinRequestBodyBytesPerSecond, serve.MinRequestBodyGracePeriod);
+        // A margin over the webhook's own limit, so that the webhook (which stops reading past it) answers with
+        // its reason; Kestrel's cut-off is the backstop for anything that reads bodies without one.
+        limits.MaxRequestBodySize = serve.MaxBodyBytes + (64 * 1024);
     }
 
     /// <summary>Builds the app and maps its endpoints; fails at once when no replication pipeline is registered.</summary>

@@ -32,6 +32,24 @@ public sealed class ServeOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "KvReplicator:Serve:ShutdownTimeout must be between 0 and 10 minutes.")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a client may take to send its request headers before Kestrel drops the connection (slow-header
+    /// "slowloris" clients). Event Grid sends them at once. Default 10 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "KvReplicator:Serve:RequestHeadersTimeout must be between 1 second and 5 minutes.")]
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The slowest body upload Kestrel tolerates after <see cref="MinRequestBodyGracePeriod"/>, in bytes per
+    /// second; slower clients are cut off with 408 so they cannot hold connections open. Default 1024.
+    /// </summary>
+    [Range(1.0, 1_000_000.0, ErrorMessage = "KvReplicator:Serve:MinRequestBodyBytesPerSecond must be between 1 and 1000000.")]
+    public double MinRequestBodyBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>How long a body upload may start slowly before <see cref="MinRequestBodyBytesPerSecond"/> applies. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:01:00", ErrorMessage = "KvReplicator:Serve:MinRequestBodyGracePeriod must be between 2 seconds and 1 minute (Kestrel needs more than one second).")]
+    public TimeSpan MinRequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The <c>Retry-After</c> sent with a 503, in seconds. Event Grid follows its own schedule; other senders may honour it.</summary>
     [Range(1, 3600, ErrorMessage = "KvReplicator:Serve:RetryAfterSeconds must be between 1 and 3600.")]
     public int RetryAfterSeconds { get; set; } = 10;

@@ -38,8 +38,10 @@ internal static class SubscriptionValidationRequest
 
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-8 or UTF-16, which JsonDocument only
+            // notices when it is read. Not a validation event; the parser refuses it with its reason.
             return false;
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using Azure.Messaging.EventGrid.SystemEvents;
@@ -28,6 +29,12 @@ public static partial class KeyVaultEventParser
         if (body.ToMemory().Length > MaxBodyBytes)
         {
             return [KeyVaultEvent.Malform(null, null, $"delivery body is larger than {MaxBodyBytes} bytes")];
+        }
+
+        // JsonDocument lets invalid UTF-8 through inside strings and only reading them throws.
+        if (!Utf8.IsValid(body.ToMemory().Span))
+        {
+            return [KeyVaultEvent.Malform(null, null, "body is not valid UTF-8")];
         }
 
         JsonDocument document;
@@ -100,6 +107,9 @@ public static partial class KeyVaultEventParser
 
     private static KeyVaultEvent FromSdkEvent(string? id, string? eventType, string? subject, BinaryData? rawData, Func<object?> readSystemData)
     {
+        // Whatever the sender wrote ends up in logs and in the answer to Event Grid: quote a little of it only.
+        id = Truncate(id);
+        eventType = Truncate(eventType);
         if (string.IsNullOrWhiteSpace(eventType))
         {
             return KeyVaultEvent.Malform(id, eventType, "event has no type");
@@ -173,7 +183,7 @@ public static partial class KeyVaultEventParser
             return EventGridModelFactory.KeyVaultSecretNewVersionCreatedEventData(
                 id: Field("Id"), vaultName: Field("VaultName"), objectType: Field("ObjectType"), objectName: Field("ObjectName"), version: Field("Version"));
         }
-        catch (Exception ex) when (ex is JsonException or FormatException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
             return null;
         }
@@ -183,7 +193,7 @@ public static partial class KeyVaultEventParser
     {
         if (data.ObjectType is { Length: > 0 } objectType && !string.Equals(objectType, "Secret", StringComparison.OrdinalIgnoreCase))
         {
-            return KeyVaultEvent.Ignore(id, eventType, $"object type '{objectType}' is not a secret");
+            return KeyVaultEvent.Ignore(id, eventType, $"object type '{Truncate(objectType)}' is not a secret");
         }
 
         string? name = data.ObjectName;
@@ -267,8 +277,23 @@ public static partial class KeyVaultEventParser
         }
     }
 
-    private static string? TryGetString(JsonElement element, string property) =>
-        element.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? Truncate(value.GetString()) : null;
+    private static string? TryGetString(JsonElement element, string property)
+    {
+        if (!element.TryGetProperty(property, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Truncate(value.GetString());
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate, e.g. "\ud800": not text, so nothing to quote.
+            return null;
+        }
+    }
 
     private static string FirstLine(string message) => Truncate(message.Split('\n')[0].Trim())!;
 

@@ -36,12 +36,16 @@ internal static class KeyVaultServiceCollectionExtensions
         return services;
     }
 
+    /// <param name="policies">
+    /// Every <see cref="HttpPipelinePolicy"/> the host registered in the container, added per call (outside the
+    /// SDK's retries), so a host can observe or disturb the wire without replacing the client.
+    /// </param>
     internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential, IEnumerable<HttpPipelinePolicy>? policies = null)
     {
         var clientOptions = new SecretClientOptions { DisableChallengeResourceVerification = options.DisableChallengeResourceVerification };
         foreach (HttpPipelinePolicy policy in policies ?? [])
         {
-            clientOptions.AddPolicy(policy, HttpPipelinePosition.BeforeTransport);
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
 
         if (!string.IsNullOrWhiteSpace(options.TrustedServerCertificateThumbprint))

@@ -44,7 +44,7 @@ internal static class LedgerServiceCollectionExtensions
         var clientOptions = new BlobClientOptions();
         foreach (HttpPipelinePolicy policy in provider.GetServices<HttpPipelinePolicy>())
         {
-            clientOptions.AddPolicy(policy, HttpPipelinePosition.BeforeTransport);
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
 
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))

@@ -126,7 +126,14 @@ public sealed partial class SecretReplicator
         if (outcome.Kind != ReplicationOutcomeKind.Replicated && outcome.CoalescedInto is null)
         {
             // Skips are released too: a disabled version that is enabled later must not look done.
-            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
+            bool released = await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
+            if (!released && outcome.Kind == ReplicationOutcomeKind.Skipped)
+            {
+                // An acknowledged skip brings no delivery back, so its claim would stay in flight forever. A
+                // retry comes back, takes the claim over once it expires, skips again and releases it.
+                return ReplicationOutcome.RetryLater(version, $"{outcome.Reason}; its claim could not be released, so the version is retried", targetName);
+            }
+
             return outcome;
         }
 
@@ -308,18 +315,21 @@ public sealed partial class SecretReplicator
         }
     }
 
-    private async Task ReleaseQuietlyAsync(LedgerClaim claim)
+    /// <returns>False when the claim stays in the ledger until it expires.</returns>
+    private async Task<bool> ReleaseQuietlyAsync(LedgerClaim claim)
     {
         try
         {
             // Not the caller's token: a cancelled handler must still give its claim back.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _timeProvider);
             await _ledger.ReleaseAsync(claim, timeout.Token).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex)
         {
             // The claim expires on its own; the next delivery after that replicates the version.
             LogReleaseFailed(claim.Version.SecretName, claim.Version.Version, ex.GetType().Name);
+            return false;
         }
     }
 

@@ -3,6 +3,7 @@ using KvReplicator.KeyVault;
 using KvReplicator.LocalCloud.KeyVault;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Time.Testing;
+using KvReplicator.Testing;
 
 namespace KvReplicator.IntegrationTests.KeyVault;
 
@@ -28,7 +29,7 @@ public sealed class KeyVaultSecretSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_version_is_found_with_its_value_and_properties_under_the_canonical_name()
     {
-        KeyVaultSecret set = await _client.SetSecretAsync(new KeyVaultSecret("Db-Password", " p@ss wörd \n")
+        KeyVaultSecret set = await _client.SetSecretAsync(new KeyVaultSecret("Db-Password", SecretLeakGuard.Register(" p@ss wörd \n"))
         {
             Properties = { ContentType = "text/plain", ExpiresOn = s_start.AddDays(30), Tags = { ["team"] = "payments" } },
         });

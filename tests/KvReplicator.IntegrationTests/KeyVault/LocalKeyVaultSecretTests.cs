@@ -131,7 +131,7 @@ public sealed class LocalKeyVaultSecretTests
         await using LocalKeyVault vault = await LocalKeyVault.StartAsync();
         SecretClient client = vault.CreateSecretClient();
         KeyVaultSecret enabled = await client.SetSecretAsync("partly-disabled", "enabled");
-        KeyVaultSecret disabled = await client.SetSecretAsync(new KeyVaultSecret("partly-disabled", "disabled") { Properties = { Enabled = false } });
+        KeyVaultSecret disabled = await client.SetSecretAsync(new KeyVaultSecret("partly-disabled", "value of the disabled version") { Properties = { Enabled = false } });
 
         RequestFailedException byVersion = await Assert.ThrowsAsync<RequestFailedException>(() => client.GetSecretAsync("partly-disabled", disabled.Properties.Version));
         RequestFailedException latest = await Assert.ThrowsAsync<RequestFailedException>(() => client.GetSecretAsync("partly-disabled"));

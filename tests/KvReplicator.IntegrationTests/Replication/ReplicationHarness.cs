@@ -75,7 +75,7 @@ internal sealed class ReplicationHarness : IAsyncDisposable
     /// <summary>Sets a secret in the local Key Vault and returns its new version id.</summary>
     public async Task<string> SetSecretAsync(string name, string value)
     {
-        KeyVaultSecret secret = await Vault.SetSecretAsync(name, value);
+        KeyVaultSecret secret = await Vault.SetSecretAsync(name, SecretLeakGuard.Register(value));
         return secret.Properties.Version;
     }
 

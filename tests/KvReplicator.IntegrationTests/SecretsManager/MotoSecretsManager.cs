@@ -3,6 +3,7 @@ using KvReplicator.Credentials;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
+using KvReplicator.Testing;
 
 namespace KvReplicator.IntegrationTests.SecretsManager;
 
@@ -30,7 +31,7 @@ internal static class MotoSecretsManager
     {
         TargetName = targetName,
         VersionId = versionId,
-        Value = new SecretValue(value),
+        Value = new SecretValue(SecretLeakGuard.Register(value)),
         MakeCurrent = makeCurrent,
         Source = new SourceSecretVersion { VaultName = "vault1", Name = "app-secret", Version = versionId, Value = new SecretValue(value) },
     };

@@ -200,9 +200,9 @@ public sealed class SecretsManagerTargetMotoTests
         (_, SecretsManagerTarget target) = await MotoSecretsManager.CreateTargetAsync();
         string name = SharedEmulators.UniqueName("conflict");
         string version = MotoSecretsManager.NewVersionId();
-        await target.WriteAsync(MotoSecretsManager.Write(name, version, "original"));
+        await target.WriteAsync(MotoSecretsManager.Write(name, version, "original value of the version"));
 
-        var conflict = await Assert.ThrowsAsync<SecretStoreException>(() => target.WriteAsync(MotoSecretsManager.Write(name, version, "tampered")));
+        var conflict = await Assert.ThrowsAsync<SecretStoreException>(() => target.WriteAsync(MotoSecretsManager.Write(name, version, "another value for the same version")));
 
         Assert.False(conflict.IsTransient);
         Assert.Equal(SecretsManagerTarget.VersionConflictErrorCode, conflict.ErrorCode);

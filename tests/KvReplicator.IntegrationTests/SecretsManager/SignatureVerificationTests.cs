@@ -6,6 +6,7 @@ using KvReplicator.LocalCloud.Emulators;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
+using KvReplicator.Testing;
 
 namespace KvReplicator.IntegrationTests.SecretsManager;
 
@@ -26,7 +27,7 @@ public sealed class SignatureVerificationTests
         string name = SharedEmulators.UniqueName("signed");
 
         SecretsManagerClient signed = CreateClient(moto.Endpoint, new BasicAWSCredentials(accessKeyId, secretAccessKey));
-        await signed.CreateSecretAsync(new CreateSecretRequest { Name = name, ClientRequestToken = Guid.NewGuid().ToString("N"), SecretString = new SecretValue("signed value") });
+        await signed.CreateSecretAsync(new CreateSecretRequest { Name = name, ClientRequestToken = Guid.NewGuid().ToString("N"), SecretString = new SecretValue(SecretLeakGuard.Register("signed value")) });
         GetSecretValueResponse read = await signed.GetSecretValueAsync(new GetSecretValueRequest { SecretId = name });
         Assert.Equal("signed value", read.SecretString!.Reveal());
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KvReplicator.Cli;
 using KvReplicator.Cli.Commands;
+using KvReplicator.Testing;
 
 namespace KvReplicator.Tests.Commands;
 
@@ -19,15 +20,16 @@ public sealed class ServeCommandTests
     [Fact]
     public async Task Serve_without_the_replicator_settings_refuses_to_start_and_names_them()
     {
+        SecretLeakGuard.Register("serve-cmd-key-7f3a9c2e5b8d1f4a6c0e9b2d");
         string config = Path.Combine(Path.GetTempPath(), $"kvrep-serve-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(config, """{ "KvReplicator": { "Serve": { "DeliveryKey": "0123456789abcdef0123456789abcdef" } } }""");
+        await File.WriteAllTextAsync(config, """{ "KvReplicator": { "Serve": { "DeliveryKey": "serve-cmd-key-7f3a9c2e5b8d1f4a6c0e9b2d" } } }""");
         try
         {
             (int exitCode, _, string stderr) = await InvokeAsync("serve", "--urls", "http://127.0.0.1:0", "--config", config);
 
             Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
             Assert.Contains("VaultUri", stderr, StringComparison.Ordinal);
-            Assert.DoesNotContain("0123456789abcdef0123456789abcdef", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("serve-cmd-key-7f3a9c2e5b8d1f4a6c0e9b2d", stderr, StringComparison.Ordinal);
         }
         finally
         {
@@ -58,6 +60,8 @@ public sealed class ServeCommandTests
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int exitCode = await new KvrepRootCommand().Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null });
+        SecretLeakGuard.Capture("kvrep stdout", stdout.ToString());
+        SecretLeakGuard.Capture("kvrep stderr", stderr.ToString());
         return (exitCode, stdout.ToString(), stderr.ToString());
     }
 }

@@ -140,6 +140,61 @@ public sealed class KeyVaultEventParserTests
         Assert.Contains("larger than", Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromBytes(huge))).Reason);
     }
 
+    [Theory]
+    [InlineData("eventType")]
+    [InlineData("id")]
+    [InlineData("ObjectType")]
+    public void Quotes_at_most_a_little_of_a_huge_field_in_what_it_reports(string field)
+    {
+        // Found by the fuzzer: reasons, event types and ids end up in logs and in the HTTP answer to Event Grid.
+        string huge = new('x', 500_000);
+        string body = field switch
+        {
+            "eventType" => $$"""[{"id":"e1","topic":"/t","subject":"db","eventType":"{{huge}}","eventTime":"2026-01-01T00:00:00Z","data":{},"dataVersion":"1","metadataVersion":"1"}]""",
+            "id" => $$"""[{"id":"{{huge}}","topic":"/t","subject":"db","eventType":"Other.Type","eventTime":"2026-01-01T00:00:00Z","data":{},"dataVersion":"1","metadataVersion":"1"}]""",
+            _ => GridEvent($$"""{"ObjectType":"{{huge}}","ObjectName":"db","Version":"{{Version}}","VaultName":"sample-kv"}"""),
+        };
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.Ignored, parsed.Kind);
+        Assert.True(parsed.Reason!.Length < 300, $"reason of {parsed.Reason.Length} characters");
+        Assert.True((parsed.EventType?.Length ?? 0) < 300, $"event type of {parsed.EventType?.Length} characters");
+        Assert.True((parsed.EventId?.Length ?? 0) < 300, $"event id of {parsed.EventId?.Length} characters");
+    }
+
+    [Theory]
+    [InlineData("id")]
+    [InlineData("eventType")]
+    [InlineData("ObjectName")]
+    public void A_string_that_is_not_valid_UTF8_makes_the_event_malformed_instead_of_throwing(string field)
+    {
+        // Found by the fuzzer: JsonDocument accepts such bytes inside a string and only GetString throws, so the
+        // delivery escaped the parser as an exception (HTTP 500, retried for a day) instead of a reasoned 400.
+        string template = GridEvent($$"""{"ObjectName":"db","Version":"{{Version}}","VaultName":"sample-kv"}""")
+            .Replace(field == "id" ? "\"e1\"" : field == "eventType" ? "\"Microsoft.KeyVault.SecretNewVersionCreated\"" : "\"db\",\"Version", field == "ObjectName" ? "\"@@\",\"Version" : "\"@@\"", StringComparison.Ordinal);
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(template);
+        int at = Array.IndexOf(utf8, (byte)'@');
+        utf8[at] = 0xC3;
+        utf8[at + 1] = 0x28;
+
+        IReadOnlyList<KeyVaultEvent> events = KeyVaultEventParser.Parse(BinaryData.FromBytes(utf8));
+
+        KeyVaultEvent parsed = Assert.Single(events);
+        Assert.Equal(KeyVaultEventKind.Malformed, parsed.Kind);
+        Assert.False(string.IsNullOrWhiteSpace(parsed.Reason));
+    }
+
+    [Fact]
+    public void An_escaped_lone_surrogate_in_the_id_is_not_quoted_and_does_not_throw()
+    {
+        string body = GridEvent($$"""{"ObjectName":"db","Version":"{{Version}}","VaultName":"sample-kv"}""").Replace("\"e1\"", "\"\\ud800\"", StringComparison.Ordinal);
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Null(parsed.EventId);
+    }
+
     [Fact]
     public void Parses_events_already_bound_by_a_host()
     {

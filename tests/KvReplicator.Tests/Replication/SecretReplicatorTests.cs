@@ -23,6 +23,7 @@ public sealed class SecretReplicatorTests
     public SecretReplicatorTests()
     {
         _source.SetupGet(s => s.VaultName).Returns(Vault);
+        SecretLeakGuard.Register(Value);
         _claim = new LedgerClaim(Ref("db-password", V1), "\"etag-1\"", DateTimeOffset.UtcNow.AddMinutes(2));
     }
 
@@ -87,6 +88,24 @@ public sealed class SecretReplicatorTests
         Assert.Contains(reason, outcome.Reason);
         _ledger.Verify(l => l.ReleaseAsync(_claim, It.IsAny<CancellationToken>()), Times.Once);
         _ledger.Verify(l => l.CommitAsync(It.IsAny<LedgerClaim>(), It.IsAny<CancellationToken>()), Times.Never);
+        _target.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task A_skipped_version_whose_claim_cannot_be_released_is_retried_rather_than_left_claimed()
+    {
+        // Found by kvrep chaos: the skip was acknowledged, so no delivery ever came back and the marker stayed
+        // claimed forever. Asking for a retry brings a delivery back that takes the expired claim over,
+        // skips again and releases it.
+        ClaimSucceeds();
+        _source.Setup(s => s.ReadVersionAsync("db-password", V1, It.IsAny<CancellationToken>())).ReturnsAsync(SourceReadResult.Disabled);
+        _ledger.Setup(l => l.ReleaseAsync(_claim, It.IsAny<CancellationToken>())).ThrowsAsync(new SecretStoreException("Ledger release failed: HTTP 503", isTransient: true));
+
+        ReplicationOutcome outcome = await Replicator().ReplicateAsync(Ref("db-password", V1));
+
+        Assert.Equal(ReplicationOutcomeKind.RetryLater, outcome.Kind);
+        Assert.Contains("disabled", outcome.Reason);
+        Assert.Contains("claim could not be released", outcome.Reason);
         _target.VerifyNoOtherCalls();
     }
 

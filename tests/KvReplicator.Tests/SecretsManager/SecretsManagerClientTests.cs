@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
+using KvReplicator.Testing;
 
 namespace KvReplicator.Tests.SecretsManager;
 
@@ -96,7 +97,7 @@ public sealed class SecretsManagerClientTests
         {
             SecretId = "n",
             ClientRequestToken = "0123456789abcdef0123456789abcdef",
-            SecretString = new SecretValue(value),
+            SecretString = new SecretValue(SecretLeakGuard.Register(value)),
             VersionStages = ["kvrep-superseded"],
         });
 

@@ -4,6 +4,7 @@ using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
+using KvReplicator.Testing;
 
 namespace KvReplicator.Tests.SecretsManager;
 
@@ -35,7 +36,7 @@ internal sealed class SecretsManagerTestContext
     {
         TargetName = name,
         VersionId = version,
-        Value = new SecretValue(value),
+        Value = new SecretValue(SecretLeakGuard.Register(value)),
         MakeCurrent = makeCurrent,
         Source = new SourceSecretVersion { VaultName = "vault1", Name = "app-db", Version = version, Value = new SecretValue(value) },
     };

@@ -134,6 +134,23 @@ public sealed class EventGridWebhookTests
     }
 
     [Fact]
+    public async Task Body_that_is_not_valid_UTF8_is_rejected_with_400_not_a_server_error()
+    {
+        // Found by fuzzing serve: reading the validation code threw on such bytes, so Event Grid saw a 500 and
+        // retried a hopeless delivery for a day instead of dead-lettering it.
+        await using ServeTestHost host = await ServeTestHost.StartAsync();
+        byte[] body = Encoding.UTF8.GetBytes("""[{"eventType":"@@","data":{}}]""");
+        body[Array.IndexOf(body, (byte)'@')] = 0xB5;
+        using HttpRequestMessage request = TestDeliveries.Post(body);
+
+        using HttpResponseMessage response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        host.Ledger.VerifyNoOtherCalls();
+    }
+
+    [Fact]
     public async Task Transient_store_failure_asks_for_a_retry_with_503()
     {
         var ledger = new Mock<IReplicationLedger>();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using KvReplicator.Testing;
 using Moq;
 
 namespace KvReplicator.Tests.Serve;
@@ -33,6 +34,7 @@ internal sealed class ServeTestHost : IAsyncDisposable
 
     public static async Task<ServeTestHost> StartAsync(Action<ServeOptions>? configure = null, Mock<IReplicationLedger>? ledger = null)
     {
+        SecretLeakGuard.Register(Key);
         ledger ??= new Mock<IReplicationLedger>(MockBehavior.Strict);
         var source = new Mock<ISecretSource>(MockBehavior.Strict);
         source.SetupGet(s => s.VaultName).Returns(VaultName);
