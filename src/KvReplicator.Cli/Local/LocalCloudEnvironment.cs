@@ -93,6 +93,16 @@ public sealed class LocalCloudEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes once every version written to the local Key Vault so far has been announced to the local
+    /// Event Grid and every delivery (with its retries and dead-letters) is answered.
+    /// </summary>
+    public async Task WhenDeliveredAsync(CancellationToken cancellationToken = default)
+    {
+        await KeyVault.WhenAnnouncedAsync(cancellationToken).ConfigureAwait(false);
+        await EventGrid.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The <c>KvReplicator:*</c> settings that point the replicator at this environment.</summary>
     public IReadOnlyDictionary<string, string?> ReplicatorSettings(string targetPrefix = "", string ledgerContainer = "kvreplicator-ledger") =>
         new Dictionary<string, string?>

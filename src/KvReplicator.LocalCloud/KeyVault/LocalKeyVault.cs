@@ -27,11 +27,13 @@ public sealed class LocalKeyVault : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly X509Certificate2 _serverCertificate;
     private readonly Channel<SecretVersionCreated> _announcements;
+    private readonly PendingAnnouncements _pending;
     private readonly Task _announcer;
     private int _disposed;
 
-    private LocalKeyVault(WebApplication app, X509Certificate2 serverCertificate, Uri vaultUri, string vaultName, Channel<SecretVersionCreated> announcements)
+    private LocalKeyVault(WebApplication app, X509Certificate2 serverCertificate, Uri vaultUri, string vaultName, Channel<SecretVersionCreated> announcements, PendingAnnouncements pending)
     {
+        _pending = pending;
         _app = app;
         _serverCertificate = serverCertificate;
         VaultUri = vaultUri;
@@ -66,14 +68,19 @@ public sealed class LocalKeyVault : IAsyncDisposable
 
         X509Certificate2 certificate = LoopbackCertificate.Create();
         var announcements = Channel.CreateUnbounded<SecretVersionCreated>(new UnboundedChannelOptions { SingleReader = true });
+        var pending = new PendingAnnouncements();
         Uri? vaultUri = null;
         var wire = new WireFormat(() => vaultUri!, options.SoftDeleteRetentionDays);
         var store = new SecretStore(
             options.TimeProvider,
             options.SoftDeleteRetentionDays,
             options.PersistencePath is null ? null : new VaultFile(options.PersistencePath),
-            (secret, version) => announcements.Writer.TryWrite(new SecretVersionCreated(
-                options.VaultName, vaultUri!, secret.Name, version.Version, version.CreatedOn, version.NotBefore, version.ExpiresOn)));
+            (secret, version) =>
+            {
+                pending.Add();
+                announcements.Writer.TryWrite(new SecretVersionCreated(
+                    options.VaultName, vaultUri!, secret.Name, version.Version, version.CreatedOn, version.NotBefore, version.ExpiresOn));
+            });
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -103,13 +110,16 @@ public sealed class LocalKeyVault : IAsyncDisposable
 
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         vaultUri = new Uri($"https://127.0.0.1:{new Uri(address).Port}/");
-        return new LocalKeyVault(app, certificate, vaultUri, options.VaultName, announcements);
+        return new LocalKeyVault(app, certificate, vaultUri, options.VaultName, announcements, pending);
     }
 
     /// <summary>
     /// Options for a <see cref="SecretClient"/> of this vault: TLS trusts exactly this vault's certificate,
     /// and the challenge's resource (vault.azure.net) is accepted although the host is 127.0.0.1.
     /// </summary>
+    /// <summary>Completes once every version created so far has been announced to the listeners.</summary>
+    public Task WhenAnnouncedAsync(CancellationToken cancellationToken = default) => _pending.WhenNoneAsync(cancellationToken);
+
     public SecretClientOptions CreateClientOptions()
     {
         var options = new SecretClientOptions
@@ -157,12 +167,7 @@ public sealed class LocalKeyVault : IAsyncDisposable
     {
         await foreach (SecretVersionCreated created in _announcements.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (SecretVersionCreated is not { } listeners)
-            {
-                continue;
-            }
-
-            foreach (Action<SecretVersionCreated> listener in listeners.GetInvocationList().Cast<Action<SecretVersionCreated>>())
+            foreach (Action<SecretVersionCreated> listener in SecretVersionCreated?.GetInvocationList().Cast<Action<SecretVersionCreated>>() ?? [])
             {
                 try
                 {
@@ -173,6 +178,8 @@ public sealed class LocalKeyVault : IAsyncDisposable
                     // A listener reports its own failures; one that throws must not silence the vault for the others.
                 }
             }
+
+            _pending.Done();
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class ReplayCommandLocalCloudTests : IAsyncDisposable
         string db1 = await SetAsync(db, "db value one");
         string db2 = await SetAsync(db, "db value two");
         string api1 = await SetAsync(api, "api value");
-        await cloud.EventGrid.WhenIdleAsync().WaitAsync(s_wait);
+        await cloud.WhenDeliveredAsync().WaitAsync(s_wait);
         Assert.Equal(3, Directory.GetFiles(deadLetters, "*.json").Length);
 
         (int exitCode, string stdout) = await ReplayAsync("--folder", deadLetters, "--json");
@@ -96,7 +96,7 @@ public sealed class ReplayCommandLocalCloudTests : IAsyncDisposable
         });
         string name = SharedEmulators.UniqueName("blob");
         string version = await SetAsync(name, "from a blob dead letter");
-        await cloud.EventGrid.WhenIdleAsync().WaitAsync(s_wait);
+        await cloud.WhenDeliveredAsync().WaitAsync(s_wait);
 
         // An event of another vault can never succeed here: it is reported and left in place.
         string foreignVersion = Guid.NewGuid().ToString("N");
