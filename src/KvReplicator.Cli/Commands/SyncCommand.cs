@@ -2,7 +2,6 @@ using System.CommandLine;
 using KvReplicator.Cli.Configuration;
 using KvReplicator.Cli.Reconcile;
 using KvReplicator.Reconciliation;
-using KvReplicator.Replication;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KvReplicator.Cli.Commands;
@@ -35,52 +34,20 @@ internal sealed class SyncCommand : Command
         SetAction(ExecuteAsync);
     }
 
-    private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
-    {
-        TextWriter output = parseResult.InvocationConfiguration.Output;
-        TextWriter error = parseResult.InvocationConfiguration.Error;
-        FileInfo? config = parseResult.GetValue(ConfigOption);
-        if (await CommandConfiguration.ReportMissingFileAsync(config, error, "sync").ConfigureAwait(false))
-        {
-            return ExitCodes.InvalidConfiguration;
-        }
+    private Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken) =>
+        _invocation.ExecuteAsync(
+            parseResult,
+            "sync",
+            parseResult.GetValue(ConfigOption),
+            new ReconcileRequest { DryRun = parseResult.GetValue(DryRunOption), Adopt = parseResult.GetValue(AdoptOption) },
+            parseResult.GetValue(JsonOption),
+            showHashes: false,
+            ExitCodeFor,
+            cancellationToken);
 
-        var request = new ReconcileRequest { DryRun = parseResult.GetValue(DryRunOption), Adopt = parseResult.GetValue(AdoptOption) };
-        ReconcileReport report;
-        try
-        {
-            report = await _invocation.RunAsync(config, request, error, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (CommandConfiguration.IsConfigurationError(ex))
-        {
-            await CommandConfiguration.ReportAsync(ex, error, "sync").ConfigureAwait(false);
-            return ExitCodes.InvalidConfiguration;
-        }
-        catch (SecretStoreException ex)
-        {
-            await error.WriteLineAsync($"kvrep sync: listing failed, nothing was changed: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.UnexpectedError;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return ExitCodes.Cancelled;
-        }
-
-        if (parseResult.GetValue(JsonOption))
-        {
-            await ReconcileReportWriter.WriteJsonAsync(report, output).ConfigureAwait(false);
-        }
-        else
-        {
-            ReconcileReportWriter.WriteTable(report, output, showHashes: false);
-        }
-
-        if (report.HasFailures)
-        {
-            return ExitCodes.SyncIncomplete;
-        }
-
+    private static int ExitCodeFor(ReconcileReport report) =>
+        report.HasFailures ? ExitCodes.SyncIncomplete
         // Drift that this run did not repair (a dry run, a conflict, an unmappable name) is still drift.
-        return report.Items.Any(item => !item.InSync && item.Status != ReconcileItemStatus.Applied) ? ExitCodes.DriftFound : ExitCodes.Success;
-    }
+        : report.Items.Any(item => !item.InSync && item.Status != ReconcileItemStatus.Applied) ? ExitCodes.DriftFound
+        : ExitCodes.Success;
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using KvReplicator.Cli.Configuration;
 using KvReplicator.Cli.Reconcile;
 using KvReplicator.Reconciliation;
-using KvReplicator.Replication;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KvReplicator.Cli.Commands;
@@ -29,45 +28,14 @@ internal sealed class VerifyCommand : Command
         SetAction(ExecuteAsync);
     }
 
-    private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
-    {
-        TextWriter output = parseResult.InvocationConfiguration.Output;
-        TextWriter error = parseResult.InvocationConfiguration.Error;
-        FileInfo? config = parseResult.GetValue(ConfigOption);
-        if (await CommandConfiguration.ReportMissingFileAsync(config, error, "verify").ConfigureAwait(false))
-        {
-            return ExitCodes.InvalidConfiguration;
-        }
-
-        ReconcileReport report;
-        try
-        {
-            report = await _invocation.RunAsync(config, new ReconcileRequest { DryRun = true, CompareValues = true }, error, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (CommandConfiguration.IsConfigurationError(ex))
-        {
-            await CommandConfiguration.ReportAsync(ex, error, "verify").ConfigureAwait(false);
-            return ExitCodes.InvalidConfiguration;
-        }
-        catch (SecretStoreException ex)
-        {
-            await error.WriteLineAsync($"kvrep verify: listing failed: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.UnexpectedError;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return ExitCodes.Cancelled;
-        }
-
-        if (parseResult.GetValue(JsonOption))
-        {
-            await ReconcileReportWriter.WriteJsonAsync(report, output).ConfigureAwait(false);
-        }
-        else
-        {
-            ReconcileReportWriter.WriteTable(report, output, showHashes: true);
-        }
-
-        return report.InSync && !report.HasFailures ? ExitCodes.Success : ExitCodes.DriftFound;
-    }
+    private Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken) =>
+        _invocation.ExecuteAsync(
+            parseResult,
+            "verify",
+            parseResult.GetValue(ConfigOption),
+            new ReconcileRequest { DryRun = true, CompareValues = true },
+            parseResult.GetValue(JsonOption),
+            showHashes: true,
+            report => report.InSync && !report.HasFailures ? ExitCodes.Success : ExitCodes.DriftFound,
+            cancellationToken);
 }

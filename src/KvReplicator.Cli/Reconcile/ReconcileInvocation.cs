@@ -1,6 +1,8 @@
+using System.CommandLine;
 using KvReplicator.Cli.Configuration;
 using KvReplicator.DependencyInjection;
 using KvReplicator.Reconciliation;
+using KvReplicator.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,6 +22,59 @@ internal sealed class ReconcileInvocation
 
     /// <param name="configureServices">Runs before the replicator is added, so its registrations win (tests supply emulator credentials).</param>
     public ReconcileInvocation(Action<IServiceCollection>? configureServices) => _configureServices = configureServices;
+
+    /// <summary>
+    /// The whole verb: runs the reconcile, reports configuration and listing errors on stderr, writes the
+    /// report (a table or JSON) on stdout, and returns the exit code <paramref name="exitCodeFor"/> gives it.
+    /// </summary>
+    public async Task<int> ExecuteAsync(
+        ParseResult parseResult,
+        string verb,
+        FileInfo? config,
+        ReconcileRequest request,
+        bool json,
+        bool showHashes,
+        Func<ReconcileReport, int> exitCodeFor,
+        CancellationToken cancellationToken)
+    {
+        TextWriter output = parseResult.InvocationConfiguration.Output;
+        TextWriter error = parseResult.InvocationConfiguration.Error;
+        if (await CommandConfiguration.ReportMissingFileAsync(config, error, verb).ConfigureAwait(false))
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        ReconcileReport report;
+        try
+        {
+            report = await RunAsync(config, request, error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (CommandConfiguration.IsConfigurationError(ex))
+        {
+            await CommandConfiguration.ReportAsync(ex, error, verb).ConfigureAwait(false);
+            return ExitCodes.InvalidConfiguration;
+        }
+        catch (SecretStoreException ex)
+        {
+            await error.WriteLineAsync($"kvrep {verb}: listing failed, nothing was changed: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UnexpectedError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+
+        if (json)
+        {
+            await ReconcileReportWriter.WriteJsonAsync(report, output).ConfigureAwait(false);
+        }
+        else
+        {
+            ReconcileReportWriter.WriteTable(report, output, showHashes);
+        }
+
+        return exitCodeFor(report);
+    }
 
     public async Task<ReconcileReport> RunAsync(FileInfo? config, ReconcileRequest request, TextWriter error, CancellationToken cancellationToken)
     {

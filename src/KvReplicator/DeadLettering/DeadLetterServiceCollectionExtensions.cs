@@ -1,6 +1,6 @@
 using Azure.Core;
-using Azure.Identity;
 using Azure.Storage.Blobs;
+using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,17 +44,7 @@ internal static class DeadLetterServiceCollectionExtensions
     private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
     {
         DeadLetterOptions options = provider.GetRequiredService<IOptions<DeadLetterOptions>>().Value;
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            return new BlobContainerClient(options.ConnectionString, options.ContainerName);
-        }
-
-        TokenCredential credential = provider.GetService<TokenCredential>()
-            ?? new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
-            });
-        var containerUri = new BlobUriBuilder(options.ServiceUri!) { BlobContainerName = options.ContainerName }.ToUri();
-        return new BlobContainerClient(containerUri, credential);
+        return BlobContainerConnection.Connect(
+            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>());
     }
 }

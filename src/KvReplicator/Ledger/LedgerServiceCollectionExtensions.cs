@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Identity;
 using Azure.Storage.Blobs;
+using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,7 +16,7 @@ internal static class LedgerServiceCollectionExtensions
     /// Registers <see cref="BlobReplicationLedger"/> as the <see cref="IReplicationLedger"/>, configured from
     /// <c>KvReplicator:Ledger</c> (validated at start-up). With a ServiceUri it signs in with the
     /// <see cref="TokenCredential"/> already registered, else with DefaultAzureCredential. Every
-    /// <see cref="HttpPipelinePolicy"/> registered in the container joins the client's pipeline just before the transport, so it sees every request on the wire.
+    /// <see cref="HttpPipelinePolicy"/> registered in the container joins the client's pipeline per call (outside the SDK's retries).
     /// </summary>
     internal static IServiceCollection AddBlobLedger(this IServiceCollection services, IConfiguration configuration)
     {
@@ -47,17 +47,7 @@ internal static class LedgerServiceCollectionExtensions
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
 
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            return new BlobContainerClient(options.ConnectionString, options.ContainerName, clientOptions);
-        }
-
-        TokenCredential credential = provider.GetService<TokenCredential>()
-            ?? new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
-            });
-        var containerUri = new BlobUriBuilder(options.ServiceUri!) { BlobContainerName = options.ContainerName }.ToUri();
-        return new BlobContainerClient(containerUri, credential, clientOptions);
+        return BlobContainerConnection.Connect(
+            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>(), clientOptions);
     }
 }
