@@ -31,6 +31,10 @@ internal sealed class TestPlanCommand : Command
 
     internal static readonly Option<string> TargetPrefixOption = new("--target-prefix") { Description = "The replicator's KvReplicator:Replication:TargetPrefix on the deployment." };
 
+    internal static readonly Option<string> RedeliverUrlOption = new("--redeliver-url") { Description = "Case 2 on a deployment: the replicator's Event Grid webhook (https://HOST/api/events, or https://APP.azurewebsites.net/runtime/webhooks/eventgrid?functionName=ReplicateSecret); its key is read from KVREP_REDELIVER_KEY." };
+
+    internal static readonly Option<bool> RedeliverKeyInQueryOption = new("--redeliver-key-in-query") { Description = "Send KVREP_REDELIVER_KEY as the code query parameter (the Functions Event Grid system key) instead of the X-Kvrep-Key header." };
+
     internal static readonly Option<int> SecretsOption = new("--secrets") { Description = "Case 1: secrets to create.", DefaultValueFactory = _ => 10 };
 
     internal static readonly Option<int> MaxVersionsOption = new("--max-versions") { Description = "Case 1: each secret gets 1 to this many versions.", DefaultValueFactory = _ => 4 };
@@ -59,6 +63,8 @@ internal sealed class TestPlanCommand : Command
         Options.Add(AwsRegionOption);
         Options.Add(AwsProfileOption);
         Options.Add(TargetPrefixOption);
+        Options.Add(RedeliverUrlOption);
+        Options.Add(RedeliverKeyInQueryOption);
         Options.Add(SecretsOption);
         Options.Add(MaxVersionsOption);
         Options.Add(UpdatesOption);
@@ -73,6 +79,11 @@ internal sealed class TestPlanCommand : Command
             if (EffectiveTarget(result) == "azure" && result.GetValue(KeyVaultUriOption) is null)
             {
                 result.AddError("--target azure needs --key-vault-uri.");
+            }
+
+            if (result.GetValue(RedeliverKeyInQueryOption) && result.GetValue(RedeliverUrlOption) is null)
+            {
+                result.AddError("--redeliver-key-in-query needs --redeliver-url.");
             }
 
             if (result.GetValue(CasesOption) is { } cases && cases.Any(c => c is < 1 or > 6))
@@ -144,7 +155,20 @@ internal sealed class TestPlanCommand : Command
                     return ExitCodes.InvalidConfiguration;
                 }
 
+                Uri? redeliverUrl = null;
+                if (parseResult.GetValue(RedeliverUrlOption) is { } redeliver &&
+                    (!Uri.TryCreate(redeliver, UriKind.Absolute, out redeliverUrl) || redeliverUrl.Scheme != Uri.UriSchemeHttps))
+                {
+                    await error.WriteLineAsync("kvrep test-plan: --redeliver-url must be an https URL, e.g. https://my-host/api/events.").ConfigureAwait(false);
+                    return ExitCodes.InvalidConfiguration;
+                }
+
                 target = TestPlanTargets.ForDeployment(vaultUri, region, parseResult.GetValue(AwsProfileOption), parseResult.GetValue(TargetPrefixOption) ?? string.Empty);
+                if (redeliverUrl is not null)
+                {
+                    target = TestPlanTargets.WithRedeliverer(target, redeliverUrl, Environment.GetEnvironmentVariable(TestPlanTargets.RedeliverKeyVariable), parseResult.GetValue(RedeliverKeyInQueryOption));
+                    await error.WriteLineAsync($"kvrep test-plan: case 2 re-delivers to {target.Redeliverer!.Description}.").ConfigureAwait(false);
+                }
             }
             else
             {

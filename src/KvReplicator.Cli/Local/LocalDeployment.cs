@@ -31,8 +31,9 @@ public sealed class LocalDeployment : IAsyncDisposable
     private readonly WebApplication _serve;
     private readonly HttpClient _verificationHttp = new();
 
-    private LocalDeployment(LocalCloudEnvironment cloud, WebApplication serve, Uri serveUrl, string targetPrefix, ILocalFaults? faults)
+    private LocalDeployment(LocalCloudEnvironment cloud, WebApplication serve, Uri serveUrl, string deliveryKey, string targetPrefix, ILocalFaults? faults)
     {
+        DeliveryKey = deliveryKey;
         Cloud = cloud;
         _serve = serve;
         ServeUrl = serveUrl;
@@ -46,6 +47,9 @@ public sealed class LocalDeployment : IAsyncDisposable
     public Uri ServeUrl { get; }
 
     public Uri EventsEndpoint => new(ServeUrl, "/api/events");
+
+    /// <summary>The key serve demands on every delivery (random per deployment), for tests that post to <see cref="EventsEndpoint"/> themselves.</summary>
+    public string DeliveryKey { get; }
 
     public string TargetPrefix { get; }
 
@@ -109,7 +113,7 @@ public sealed class LocalDeployment : IAsyncDisposable
             LocalFaults? faults = sts is not null && signing is not null && throttle is not null
                 ? new LocalFaults(cloud, serve.Services.GetRequiredService<ICredentialSource>().Name, sts, signing, throttle)
                 : null;
-            return new LocalDeployment(cloud, serve, serveUrl, options.TargetPrefix, faults);
+            return new LocalDeployment(cloud, serve, serveUrl, deliveryKey, options.TargetPrefix, faults);
         }
         catch
         {

@@ -17,6 +17,24 @@ namespace KvReplicator.Cli.Targets;
 /// <summary>The test plan's targets other than an in-process local cloud: a running <c>kvrep localcloud</c>, and a real deployment.</summary>
 internal static class TestPlanTargets
 {
+    /// <summary>The re-delivery key comes only from the environment, so it never shows in argv, shell history or process lists.</summary>
+    public const string RedeliverKeyVariable = "KVREP_REDELIVER_KEY";
+
+    /// <summary>The same target with an HTTP re-deliverer to the replicator's webhook, so case 2 can run.</summary>
+    public static TestPlanTarget WithRedeliverer(TestPlanTarget target, Uri webhook, string? key, bool keyInQuery, HttpClient? http = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (keyInQuery && string.IsNullOrEmpty(key))
+        {
+            throw new ArgumentException($"--redeliver-key-in-query needs the key in {RedeliverKeyVariable}.");
+        }
+
+        return new TestPlanTarget(target.Description, target.Vault, target.Aws, target.Names, target.Faults, target.FaultsUnavailableReason)
+        {
+            Redeliverer = new HttpEventRedeliverer(http ?? new HttpClient(), webhook, target.Vault.VaultUri, key: key, keyInQuery: keyInQuery),
+        };
+    }
+
     /// <summary>A local cloud in another process: its stand-ins are reachable, its replicator's internals are not.</summary>
     public static TestPlanTarget ForRunningLocalCloud(LocalCloudEnvironmentFile file, string path)
     {

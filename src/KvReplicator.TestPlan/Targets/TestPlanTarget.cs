@@ -39,6 +39,9 @@ public sealed class TestPlanTarget
 
     public ILocalFaults? Faults { get; }
 
+    /// <summary>Posts events straight to the replicator's webhook (given with <c>--redeliver-url</c>); case 2 uses it when there are no <see cref="Faults"/>.</summary>
+    public HttpEventRedeliverer? Redeliverer { get; init; }
+
     /// <summary>Why <see cref="Faults"/> is null, for the "not run" rows.</summary>
     public string? FaultsUnavailableReason { get; }
 

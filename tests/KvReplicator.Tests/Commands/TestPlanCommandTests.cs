@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KvReplicator.Cli;
 using KvReplicator.Cli.Commands;
 using KvReplicator.TestPlan.Cases;
 
@@ -52,5 +53,32 @@ public sealed class TestPlanCommandTests
         Assert.True(options.Keep);
         Assert.True(result.GetValue(TestPlanCommand.FreshOption));
         options.Validate();
+    }
+
+    [Fact]
+    public void A_redelivery_url_parses_with_a_real_target_and_a_key_in_the_query_needs_the_url()
+    {
+        ParseResult withUrl = new KvrepRootCommand().Parse(
+            ["test-plan", "--key-vault-uri", "https://vault.vault.azure.net/", "--aws-region", "eu-west-1",
+             "--redeliver-url", "https://app.azurewebsites.net/runtime/webhooks/eventgrid?functionName=ReplicateSecret", "--redeliver-key-in-query"]);
+
+        Assert.Empty(withUrl.Errors);
+        Assert.Equal("https://app.azurewebsites.net/runtime/webhooks/eventgrid?functionName=ReplicateSecret", withUrl.GetValue(TestPlanCommand.RedeliverUrlOption));
+        Assert.True(withUrl.GetValue(TestPlanCommand.RedeliverKeyInQueryOption));
+        Assert.NotEmpty(new KvrepRootCommand().Parse(["test-plan", "--redeliver-key-in-query"]).Errors);
+    }
+
+    [Fact]
+    public async Task A_plain_http_redelivery_url_is_refused_before_anything_runs()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        ParseResult result = new KvrepRootCommand().Parse(
+            ["test-plan", "--key-vault-uri", "https://vault.vault.azure.net/", "--aws-region", "eu-west-1", "--redeliver-url", "http://host/api/events"]);
+
+        int exit = await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, exit);
+        Assert.Contains("--redeliver-url must be an https URL", error.ToString(), StringComparison.Ordinal);
     }
 }
