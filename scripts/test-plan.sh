@@ -3,6 +3,7 @@
 #   ./scripts/test-plan.sh                      local: a running `kvrep localcloud`, else an in-process local cloud
 #   ./scripts/test-plan.sh --fresh              local, always in-process (all six cases, with fault injection)
 #   ./scripts/test-plan.sh --key-vault-uri https://VAULT.vault.azure.net/ --aws-region eu-west-1 [--aws-profile P] [--target-prefix X]
+#       [--redeliver-url https://HOST/api/events [--redeliver-key-in-query]]   case 2; key in KVREP_REDELIVER_KEY
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

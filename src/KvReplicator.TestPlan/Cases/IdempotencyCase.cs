@@ -24,7 +24,7 @@ public sealed class IdempotencyCase : ITestCase
             return await RunThroughWebhookAsync(context, redeliverer, cancellationToken).ConfigureAwait(false);
         }
 
-        return TestCaseResult.NotRun(this, $"re-delivery needs --redeliver-url (the replicator's Event Grid webhook) or an in-process local cloud ({context.Target.FaultsUnavailableReason})");
+        return TestCaseResult.NotRun(this, $"re-delivery needs --redeliver-url (the replicator's Event Grid webhook, on a real deployment) or an in-process local cloud ({context.Target.FaultsUnavailableReason})");
     }
 
     private async Task<TestCaseResult> RunThroughLocalGridAsync(TestPlanContext context, ILocalFaults faults, CancellationToken cancellationToken)
