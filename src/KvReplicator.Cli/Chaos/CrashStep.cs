@@ -3,8 +3,8 @@ namespace KvReplicator.Cli.Chaos;
 /// <summary>Where between its steps a simulated handler crash strikes.</summary>
 public enum CrashStep
 {
-    /// <summary>The ledger claim is written; nothing else happened.</summary>
-    AfterClaim,
+    /// <summary>The secret's lock (with the planned writes) is written; nothing else happened.</summary>
+    AfterLock,
 
     /// <summary>The version was read from Key Vault; nothing was written.</summary>
     AfterRead,
@@ -12,6 +12,6 @@ public enum CrashStep
     /// <summary>Secrets Manager accepted the write; the ledger does not know.</summary>
     AfterWrite,
 
-    /// <summary>Everything is done but the commit.</summary>
+    /// <summary>Everything is written but the ledger record.</summary>
     BeforeCommit,
 }

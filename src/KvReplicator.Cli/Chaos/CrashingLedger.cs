@@ -1,36 +1,38 @@
-using KvReplicator.Events;
 using KvReplicator.Ledger;
 
 namespace KvReplicator.Cli.Chaos;
 
-/// <summary>The ledger as a crashing handler sees it: dies after a claim or before a commit, and a dead handler releases nothing.</summary>
+/// <summary>The ledger as a crashing handler sees it: dies after taking a secret's lock or before recording what it wrote, and a dead handler frees nothing.</summary>
 public sealed class CrashingLedger : IReplicationLedger
 {
     private readonly IReplicationLedger _inner;
 
     public CrashingLedger(IReplicationLedger inner) => _inner = inner ?? throw new ArgumentNullException(nameof(inner));
 
-    public async Task<LedgerClaimResult> TryClaimAsync(SecretVersionRef version, CancellationToken cancellationToken = default)
+    public Task<LedgerRecord> ReadAsync(LedgerKey key, CancellationToken cancellationToken = default)
     {
         CrashPlan.ThrowIfDead();
-        LedgerClaimResult result = await _inner.TryClaimAsync(version, cancellationToken).ConfigureAwait(false);
-        if (result.Status == LedgerClaimStatus.Claimed)
+        return _inner.ReadAsync(key, cancellationToken);
+    }
+
+    public async Task<LedgerRecord?> TryWriteAsync(LedgerKey key, SecretLedgerState state, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        if (state.Lock is null)
         {
-            CrashPlan.At(CrashStep.AfterClaim);
+            // Recording what was written (and freeing the lock): the crash strikes before it lands.
+            CrashPlan.At(CrashStep.BeforeCommit);
+            return await _inner.TryWriteAsync(key, state, ifMatch, cancellationToken).ConfigureAwait(false);
         }
 
-        return result;
-    }
-
-    public Task<bool> CommitAsync(LedgerClaim claim, CancellationToken cancellationToken = default)
-    {
-        CrashPlan.At(CrashStep.BeforeCommit);
-        return _inner.CommitAsync(claim, cancellationToken);
-    }
-
-    public Task ReleaseAsync(LedgerClaim claim, CancellationToken cancellationToken = default)
-    {
         CrashPlan.ThrowIfDead();
-        return _inner.ReleaseAsync(claim, cancellationToken);
+        LedgerRecord? written = await _inner.TryWriteAsync(key, state, ifMatch, cancellationToken).ConfigureAwait(false);
+        if (written is not null)
+        {
+            CrashPlan.At(CrashStep.AfterLock);
+        }
+
+        return written;
     }
+
+    public IAsyncEnumerable<LedgerRecord> ListAsync(CancellationToken cancellationToken = default) => _inner.ListAsync(cancellationToken);
 }

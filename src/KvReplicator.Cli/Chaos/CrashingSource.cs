@@ -19,6 +19,14 @@ public sealed class CrashingSource : ISecretSource
         return result;
     }
 
+    public async Task<SourceReadResult> ReadLatestAsync(string secretName, CancellationToken cancellationToken = default)
+    {
+        CrashPlan.ThrowIfDead();
+        SourceReadResult result = await _inner.ReadLatestAsync(secretName, cancellationToken).ConfigureAwait(false);
+        CrashPlan.At(CrashStep.AfterRead);
+        return result;
+    }
+
     public Task<string?> GetLatestEnabledVersionAsync(string secretName, CancellationToken cancellationToken = default)
     {
         CrashPlan.ThrowIfDead();

@@ -17,6 +17,12 @@ public sealed class CrashingTarget : ISecretTarget
         return result;
     }
 
+    public Task<TargetSecretSummary?> DescribeAsync(string targetName, CancellationToken cancellationToken = default)
+    {
+        CrashPlan.ThrowIfDead();
+        return _inner.DescribeAsync(targetName, cancellationToken);
+    }
+
     public Task<bool> PromoteAsync(string targetName, string versionId, string expectedCurrentVersionId, CancellationToken cancellationToken = default)
     {
         CrashPlan.ThrowIfDead();

@@ -1,4 +1,3 @@
-using KvReplicator.SecretsManager;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +6,7 @@ namespace KvReplicator.Coalescing;
 
 internal static class CoalescingServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="VersionCoalescer"/> over the Secrets Manager version history; options <c>KvReplicator:Coalescing</c>.</summary>
+    /// <summary>Registers <see cref="VersionCoalescer"/>; options <c>KvReplicator:Coalescing</c>.</summary>
     internal static IServiceCollection AddVersionCoalescing(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -17,7 +16,6 @@ internal static class CoalescingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITargetVersionHistory>(provider => new SecretsManagerVersionHistory(provider.GetRequiredService<SecretsManagerClient>()));
         services.TryAddSingleton<VersionCoalescer>();
         return services;
     }

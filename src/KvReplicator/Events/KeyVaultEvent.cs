@@ -14,6 +14,9 @@ public sealed record KeyVaultEvent
     /// <summary>The version to replicate; set only when <see cref="Kind"/> is <see cref="KeyVaultEventKind.NewSecretVersion"/>.</summary>
     public SecretVersionRef? Version { get; init; }
 
+    /// <summary>When the event was raised (its <c>eventTime</c> or <c>time</c>), if it said: a hint of the version's age, never an order.</summary>
+    public DateTimeOffset? AnnouncedOn { get; init; }
+
     /// <summary>Why the event is ignored or malformed. Never contains a secret value.</summary>
     public string? Reason { get; init; }
 

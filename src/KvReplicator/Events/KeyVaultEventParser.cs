@@ -65,14 +65,14 @@ public static partial class KeyVaultEventParser
     public static KeyVaultEvent Parse(EventGridEvent gridEvent)
     {
         ArgumentNullException.ThrowIfNull(gridEvent);
-        return FromSdkEvent(gridEvent.Id, gridEvent.EventType, gridEvent.Subject, gridEvent.Data, () => gridEvent.TryGetSystemEventData(out object? data) ? data : null);
+        return FromSdkEvent(gridEvent.Id, gridEvent.EventType, gridEvent.Subject, gridEvent.EventTime, gridEvent.Data, () => gridEvent.TryGetSystemEventData(out object? data) ? data : null);
     }
 
     /// <summary>Parses an event that a host has already bound as a CloudEvent.</summary>
     public static KeyVaultEvent Parse(CloudEvent cloudEvent)
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);
-        return FromSdkEvent(cloudEvent.Id, cloudEvent.Type, cloudEvent.Subject, cloudEvent.Data, () => cloudEvent.TryGetSystemEventData(out object? data) ? data : null);
+        return FromSdkEvent(cloudEvent.Id, cloudEvent.Type, cloudEvent.Subject, cloudEvent.Time, cloudEvent.Data, () => cloudEvent.TryGetSystemEventData(out object? data) ? data : null);
     }
 
     private static KeyVaultEvent ParseElement(JsonElement element)
@@ -105,7 +105,7 @@ public static partial class KeyVaultEventParser
         return KeyVaultEvent.Malform(id, null, "event has neither 'eventType' (Event Grid schema) nor 'specversion' (CloudEvents 1.0)");
     }
 
-    private static KeyVaultEvent FromSdkEvent(string? id, string? eventType, string? subject, BinaryData? rawData, Func<object?> readSystemData)
+    private static KeyVaultEvent FromSdkEvent(string? id, string? eventType, string? subject, DateTimeOffset? time, BinaryData? rawData, Func<object?> readSystemData)
     {
         // Whatever the sender wrote ends up in logs and in the answer to Event Grid: quote a little of it only.
         id = Truncate(id);
@@ -144,7 +144,7 @@ public static partial class KeyVaultEventParser
             }
         }
 
-        return FromSecretData(id, eventType, subject, secretData);
+        return FromSecretData(id, eventType, subject, secretData) with { AnnouncedOn = time == default(DateTimeOffset) ? null : time };
     }
 
     private static KeyVaultSecretNewVersionCreatedEventData? TryReadSecretFields(BinaryData? rawData)

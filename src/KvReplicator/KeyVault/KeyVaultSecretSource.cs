@@ -24,12 +24,23 @@ public sealed class KeyVaultSecretSource : ISecretSource
 
     public string VaultName { get; }
 
-    public async Task<SourceReadResult> ReadVersionAsync(string secretName, string version, CancellationToken cancellationToken = default)
+    public Task<SourceReadResult> ReadVersionAsync(string secretName, string version, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(secretName);
 
         // An empty version would make the SDK read the latest one, which is not the version asked for.
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        return ReadAsync(secretName, version, cancellationToken);
+    }
+
+    public Task<SourceReadResult> ReadLatestAsync(string secretName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(secretName);
+        return ReadAsync(secretName, version: null, cancellationToken);
+    }
+
+    private async Task<SourceReadResult> ReadAsync(string secretName, string? version, CancellationToken cancellationToken)
+    {
         try
         {
             KeyVaultSecret secret = (await _client.GetSecretAsync(secretName, version, cancellationToken).ConfigureAwait(false)).Value;
@@ -66,7 +77,7 @@ public sealed class KeyVaultSecretSource : ISecretSource
         }
         catch (Exception exception) when (KeyVaultFailures.IsStoreFailure(exception, cancellationToken))
         {
-            throw KeyVaultFailures.ToStoreException(exception, "read of a secret version", secretName);
+            throw KeyVaultFailures.ToStoreException(exception, version is null ? "read of the latest version" : "read of a secret version", secretName);
         }
     }
 

@@ -1,28 +1,25 @@
-using KvReplicator.Events;
-
 namespace KvReplicator.Ledger;
 
 /// <summary>
-/// Remembers which versions were replicated, so that duplicate deliveries cost nothing. A claim is only
-/// "done" once committed after the target write; a released or expired claim lets the next delivery
-/// replicate the version again, so a failure half-way never loses it.
+/// One record per secret (<see cref="SecretLedgerState"/>): what was replicated, what AWS holds as current and
+/// previous, whether the target is ours, and the short lock that serialises writes to the secret. Every write
+/// is conditional on the ETag last read, so of two racing handlers exactly one wins each step; what the
+/// state means is decided by the replicator, not by the store.
 /// </summary>
 public interface IReplicationLedger
 {
-    /// <summary>Claims a version for this handler, or says it is done or in flight elsewhere.</summary>
-    Task<LedgerClaimResult> TryClaimAsync(SecretVersionRef version, CancellationToken cancellationToken = default);
-
-    /// <summary>Marks a claimed version as replicated. Returns false when the claim was lost (expired and taken over).</summary>
-    Task<bool> CommitAsync(LedgerClaim claim, CancellationToken cancellationToken = default);
+    /// <summary>The record of a secret, or <see cref="LedgerRecord.Absent"/> when there is none.</summary>
+    /// <exception cref="Replication.SecretStoreException">The store failed.</exception>
+    Task<LedgerRecord> ReadAsync(LedgerKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Marks a claimed version as done without writing it: it was coalesced into the newer version
-    /// <paramref name="coalescedInto"/> (see <see cref="Coalescing.VersionCoalescer"/>). A duplicate delivery then
-    /// finds it done. Ledgers that cannot record why fall back to a plain commit.
+    /// Writes <paramref name="state"/> only if the record is still the one read: with <paramref name="ifMatch"/>
+    /// null, only if there is no record yet. Returns the record as written, or null (writing nothing) when
+    /// someone else changed it first.
     /// </summary>
-    Task<bool> CommitCoalescedAsync(LedgerClaim claim, string coalescedInto, CancellationToken cancellationToken = default) =>
-        CommitAsync(claim, cancellationToken);
+    /// <exception cref="Replication.SecretStoreException">The store failed.</exception>
+    Task<LedgerRecord?> TryWriteAsync(LedgerKey key, SecretLedgerState state, string? ifMatch, CancellationToken cancellationToken = default);
 
-    /// <summary>Gives a claim up so the next delivery can retry at once. Best effort: an expired claim is taken over anyway.</summary>
-    Task ReleaseAsync(LedgerClaim claim, CancellationToken cancellationToken = default);
+    /// <summary>Every record, e.g. for <c>kvrep status</c> or to check that no lock stays held.</summary>
+    IAsyncEnumerable<LedgerRecord> ListAsync(CancellationToken cancellationToken = default);
 }

@@ -25,14 +25,6 @@ public sealed class LedgerOptions : IValidatableObject
         ErrorMessage = "ContainerName must be 3-63 characters of lower-case letters, digits and single hyphens, starting and ending with a letter or digit (Blob container naming rules).")]
     public string ContainerName { get; set; } = DefaultContainerName;
 
-    /// <summary>
-    /// How long a claim protects a version before another delivery may take it over. It must outlast one
-    /// handler run (Key Vault read plus AWS write, with their retries), or two handlers write at once; too
-    /// long and a crashed handler delays the version by as much. Default 2 minutes, 5 seconds to 1 hour.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "ClaimTimeout must be between 00:00:05 and 01:00:00.")]
-    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
     /// <summary>The client id of a user-assigned managed identity; empty for the system-assigned one.</summary>
     public string? ManagedIdentityClientId { get; set; }
 

@@ -31,8 +31,6 @@ internal static class LedgerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new BlobReplicationLedger(
             CreateContainerClient(provider),
-            provider.GetRequiredService<IOptions<LedgerOptions>>(),
-            provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILogger<BlobReplicationLedger>>()));
         services.AddSingleton<IReplicationLedger>(provider => provider.GetRequiredService<BlobReplicationLedger>());
         return services;

@@ -21,6 +21,7 @@ public sealed partial class SecretReconciler
 {
     private readonly ISecretSource _source;
     private readonly ISecretTarget _target;
+    private readonly SecretReplicator? _replicator;
     private readonly ReconcileOptions _options;
     private readonly SecretNameMapper _names;
     private readonly ReplicationFilter _filter;
@@ -33,10 +34,12 @@ public sealed partial class SecretReconciler
         IOptions<ReplicationOptions> replicationOptions,
         IOptions<ReconcileOptions> options,
         TimeProvider timeProvider,
-        ILogger<SecretReconciler> logger)
+        ILogger<SecretReconciler> logger,
+        SecretReplicator? replicator = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _target = target ?? throw new ArgumentNullException(nameof(target));
+        _replicator = replicator;
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         ReplicationOptions replication = replicationOptions?.Value ?? throw new ArgumentNullException(nameof(replicationOptions));
         _names = new SecretNameMapper(replication.TargetPrefix);
@@ -208,32 +211,10 @@ public sealed partial class SecretReconciler
             await _target.RestoreAsync(item.TargetName, run.CancellationToken).ConfigureAwait(false);
         }
 
-        if ((item.Actions & (ReconcileActions.Write | ReconcileActions.Restore)) != 0)
-        {
-            SourceReadResult read = await _source.ReadVersionAsync(source.Name, version, run.CancellationToken).ConfigureAwait(false);
-            if (read.Status != SourceReadStatus.Found)
-            {
-                throw new SecretStoreException($"version {version} of '{source.Name}' was {read.Status} when it was read; the next run converges it", isTransient: true);
-            }
-
-            await run.BeforeWriteAsync().ConfigureAwait(false);
-            await _target.WriteAsync(
-                new TargetSecretWrite
-                {
-                    TargetName = item.TargetName, VersionId = read.Secret!.Version, Value = read.Secret.Value, MakeCurrent = true,
-                    Source = read.Secret, AdoptForeign = run.Request.Adopt,
-                },
-                run.CancellationToken).ConfigureAwait(false);
-            await HandBackToNewerVersionAsync(run, source.Name, item.TargetName, version).ConfigureAwait(false);
-        }
-
-        if ((item.Actions & ReconcileActions.Promote) != 0)
+        if ((item.Actions & (ReconcileActions.Write | ReconcileActions.Restore | ReconcileActions.Promote)) != 0)
         {
             await run.BeforeWriteAsync().ConfigureAwait(false);
-            if (!await _target.PromoteAsync(item.TargetName, version, target!.CurrentVersionId!, run.CancellationToken).ConfigureAwait(false))
-            {
-                throw new SecretStoreException($"AWSCURRENT of '{item.TargetName}' moved while syncing; the next run converges it", isTransient: true);
-            }
+            await ConvergeCurrentAsync(run, source.Name, version).ConfigureAwait(false);
         }
 
         if ((item.Actions & ReconcileActions.UpdateMetadata) != 0)
@@ -244,17 +225,25 @@ public sealed partial class SecretReconciler
     }
 
     /// <summary>
-    /// As in the event pipeline: a newer version created during our write may just have been demoted by it.
-    /// The compare-and-swap leaves AWSCURRENT alone if anything else moved; an unwritten newer version is
-    /// made current by its own event or the next run.
+    /// Makes the newest enabled version current through the event pipeline's own path, under the secret's
+    /// lock: a sync running beside event deliveries can never interleave with them and move AWSCURRENT back.
     /// </summary>
-    private async Task HandBackToNewerVersionAsync(Run run, string sourceName, string targetName, string written)
+    private async Task ConvergeCurrentAsync(Run run, string sourceName, string version)
     {
-        string? latest = await _source.GetLatestEnabledVersionAsync(sourceName, run.CancellationToken).ConfigureAwait(false);
-        if (latest is not null && !string.Equals(latest, written, StringComparison.OrdinalIgnoreCase))
+        SecretReplicator replicator = _replicator
+            ?? throw new InvalidOperationException("This reconciler was built without a replicator and can only plan (dry run).");
+        ReplicationOutcome outcome = await replicator.ReplicateAsync(
+            new Events.SecretVersionRef(_source.VaultName, sourceName, version),
+            new ReplicationRequestOptions { AdoptForeign = run.Request.Adopt, Reconcile = true },
+            run.CancellationToken).ConfigureAwait(false);
+        switch (outcome.Kind)
         {
-            await run.BeforeWriteAsync().ConfigureAwait(false);
-            await _target.PromoteAsync(targetName, latest, written, run.CancellationToken).ConfigureAwait(false);
+            case ReplicationOutcomeKind.Replicated or ReplicationOutcomeKind.AlreadyDone:
+                return;
+            case ReplicationOutcomeKind.Rejected:
+                throw new SecretStoreException(outcome.Reason!, isTransient: false, outcome.ErrorCode);
+            default:
+                throw new SecretStoreException($"{outcome.Reason}; the next run converges it", isTransient: true, outcome.ErrorCode);
         }
     }
 

@@ -11,6 +11,14 @@ public interface ISecretSource
     Task<SourceReadResult> ReadVersionAsync(string secretName, string version, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads the secret's latest version, value included: when the event names the newest version, this one
+    /// read answers both "what is its value?" and "is it the latest?". <see cref="SourceReadStatus.Disabled"/>
+    /// when the latest version is disabled, <see cref="SourceReadStatus.NotFound"/> when the secret is gone.
+    /// </summary>
+    /// <exception cref="SecretStoreException">The store failed; <see cref="SecretStoreException.IsTransient"/> says whether to retry.</exception>
+    Task<SourceReadResult> ReadLatestAsync(string secretName, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The version id of the newest enabled version of a secret, or null when it has none (deleted, or
     /// every version disabled). The pipeline uses it to decide whether a version may become AWSCURRENT.
     /// </summary>

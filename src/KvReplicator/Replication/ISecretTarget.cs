@@ -4,11 +4,15 @@ namespace KvReplicator.Replication;
 public interface ISecretTarget
 {
     /// <summary>
-    /// Writes one version idempotently: the version id is the write's idempotency token, so writing the
-    /// same version twice leaves one target version. Creates, restores or re-creates the target as needed.
+    /// Writes one version idempotently with the stage given: the version id is the write's idempotency token,
+    /// so writing the same version twice leaves one target version. Creates or restores the target as needed,
+    /// and refuses a target that is not ours.
     /// </summary>
     /// <exception cref="SecretStoreException">The store failed; <see cref="SecretStoreException.IsTransient"/> says whether to retry.</exception>
     Task<TargetWriteResult> WriteAsync(TargetSecretWrite write, CancellationToken cancellationToken = default);
+
+    /// <summary>The target's ownership, stages and version ids (no value), or null when it does not exist.</summary>
+    Task<TargetSecretSummary?> DescribeAsync(string targetName, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Makes <paramref name="versionId"/> current in place of <paramref name="expectedCurrentVersionId"/>,

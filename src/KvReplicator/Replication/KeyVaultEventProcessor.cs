@@ -51,7 +51,7 @@ public sealed partial class KeyVaultEventProcessor
         switch (keyVaultEvent.Kind)
         {
             case KeyVaultEventKind.NewSecretVersion:
-                return await _replicator.ReplicateAsync(keyVaultEvent.Version!, cancellationToken).ConfigureAwait(false);
+                return await _replicator.ReplicateAsync(keyVaultEvent.Version!, new ReplicationRequestOptions { AnnouncedOn = keyVaultEvent.AnnouncedOn }, cancellationToken).ConfigureAwait(false);
             case KeyVaultEventKind.Ignored:
                 LogIgnored(keyVaultEvent.EventId, keyVaultEvent.EventType, keyVaultEvent.Reason);
                 return ReplicationOutcome.Skipped(null, keyVaultEvent.Reason!);

@@ -48,4 +48,21 @@ public sealed class ReplicationOptions
     /// <summary>How many events of one delivery batch are handled at once. Default 4.</summary>
     [Range(1, 64)]
     public int MaxParallelEventsPerDelivery { get; set; } = 4;
+
+    /// <summary>
+    /// How long a handler's lock on a secret lasts unless renewed. A handler renews it before a write that
+    /// would start with less than a third of it left, and a crashed handler's lock is taken over once it
+    /// expires, so this is also how long a crash delays the secret. Default 30 s; 5 to 45 s, so that Event
+    /// Grid's retry a minute after a crash always finds the lock expired.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:00:45", ErrorMessage = "LockDuration must be between 00:00:05 and 00:00:45.")]
+    public TimeSpan LockDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a delivery waits for another handler that holds its secret (a duplicate in flight, or another
+    /// version being written) before answering "retry later". Event Grid waits 30 s for an answer. Default
+    /// 10 s; 0 to 25 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:25", ErrorMessage = "InFlightWait must be between 00:00:00 and 00:00:25.")]
+    public TimeSpan InFlightWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -16,6 +16,9 @@ public sealed record ReplicationOutcome
     /// <summary>Why the event was skipped, deferred or rejected. Never contains a secret value.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>The store's error code behind a failure (e.g. Secrets Manager's <c>__type</c>), when there was one.</summary>
+    public string? ErrorCode { get; init; }
+
     /// <summary>True when the write created the target secret.</summary>
     public bool CreatedTarget { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using KvReplicator.Coalescing;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
@@ -8,12 +9,23 @@ using Microsoft.Extensions.Options;
 namespace KvReplicator.Replication;
 
 /// <summary>
-/// The whole life of one secret version: claim it in the ledger, read it from the source, write it to
-/// the target, commit the claim. Every path ends in a <see cref="ReplicationOutcome"/>; nothing escapes
-/// as an exception except cancellation.
+/// The whole life of one secret version: read the secret's ledger record, read the version from the source,
+/// take the secret's lock with the planned writes, write to the target, record what was done and free the
+/// lock. Every path ends in a <see cref="ReplicationOutcome"/>; nothing escapes as an exception except
+/// cancellation.
 /// </summary>
+/// <remarks>
+/// Strict order by construction: a version becomes AWSCURRENT (or AWSPREVIOUS) only by a write decided and
+/// made under the secret's lock, against the current and previous versions the ledger recorded under the
+/// same lock, so no two handlers can interleave "which is newer?" and the write. An older version is written
+/// with AWSPREVIOUS or the superseded label, never with AWSCURRENT. See docs/reliability.md.
+/// </remarks>
 public sealed partial class SecretReplicator
 {
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LastPollDelay = TimeSpan.FromSeconds(1);
+    private const int MaxRecordCache = 10_000;
+
     private readonly ISecretSource _source;
     private readonly ISecretTarget _target;
     private readonly IReplicationLedger _ledger;
@@ -23,16 +35,24 @@ public sealed partial class SecretReplicator
     private readonly VersionCoalescer? _coalescer;
     private readonly IReplicationNotifier _notifier;
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _lockDuration;
+    private readonly TimeSpan _inFlightWait;
+    private readonly string _holderId;
 
-    /// <summary>
-    /// How much of a claim must be left before a write: a handler that has spent its claim (slow stores,
-    /// throttling) stops instead of writing while another delivery may already have taken the version over.
-    /// </summary>
-    internal static readonly TimeSpan MinimumClaimLeftToWrite = TimeSpan.FromSeconds(5);
+    // Serialises this process's handlers of one secret, so that they queue in memory instead of racing for
+    // the lock in Blob Storage, and the next one starts from the record the previous one committed.
+    private readonly KeyedGate _secretGates = new();
+
+    // Concurrent deliveries of one version in this process share one handling: duplicates cost no call.
+    private readonly ConcurrentDictionary<string, Task<ReplicationOutcome>> _inFlight = new(StringComparer.Ordinal);
+
+    // The last record this process read or wrote per secret: a version seen done needs no read again, and the
+    // next lock is tried on the ETag we wrote (a stale one costs one read more, never a wrong decision).
+    private readonly ConcurrentDictionary<string, LedgerRecord> _records = new(StringComparer.Ordinal);
 
     /// <param name="coalescer">Leaves superseded versions of a secret out of AWS once it holds too many recent versions; null never does.</param>
     /// <param name="notifier">Told about every version written as current; null tells no one.</param>
-    /// <param name="timeProvider">The clock claims are measured with; the system clock when null.</param>
+    /// <param name="timeProvider">The clock locks are measured with; the system clock when null.</param>
     public SecretReplicator(
         ISecretSource source,
         ISecretTarget target,
@@ -50,27 +70,80 @@ public sealed partial class SecretReplicator
         ReplicationOptions value = options?.Value ?? throw new ArgumentNullException(nameof(options));
         _names = new SecretNameMapper(value.TargetPrefix);
         _filter = new ReplicationFilter(value);
+        _lockDuration = value.LockDuration;
+        _inFlightWait = value.InFlightWait;
         _coalescer = coalescer is { Enabled: true } ? coalescer : null;
         _notifier = notifier ?? NoOpReplicationNotifier.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        string instance = Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is { Length: > 0 } site ? site[..Math.Min(site.Length, 24)] : Environment.MachineName;
+        _holderId = $"{instance}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..Math.Min(instance.Length + 20, 96)];
     }
 
     /// <summary>Replicates one version and says how it went.</summary>
-    public async Task<ReplicationOutcome> ReplicateAsync(SecretVersionRef version, CancellationToken cancellationToken = default)
+    public Task<ReplicationOutcome> ReplicateAsync(SecretVersionRef version, CancellationToken cancellationToken = default) =>
+        ReplicateAsync(version, options: null, cancellationToken);
+
+    /// <summary>Replicates one version with what the caller knows of it, and says how it went.</summary>
+    public async Task<ReplicationOutcome> ReplicateAsync(SecretVersionRef version, ReplicationRequestOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
-        ReplicationOutcome outcome = await ReplicateCoreAsync(version, cancellationToken).ConfigureAwait(false);
+        string key = $"{version.VaultName}/{version.SecretName}/{version.Version}".ToLowerInvariant();
+        var mine = new TaskCompletionSource<ReplicationOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        while (!_inFlight.TryAdd(key, mine.Task))
+        {
+            if (_inFlight.TryGetValue(key, out Task<ReplicationOutcome>? running))
+            {
+                return await JoinAsync(version, running, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        ReplicationOutcome outcome;
+        try
+        {
+            outcome = await ReplicateCoreAsync(version, options, cancellationToken).ConfigureAwait(false);
+            mine.SetResult(outcome);
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+            throw;
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Task<ReplicationOutcome>>(key, mine.Task));
+        }
+
         // Consumers refresh what is current; an older version stored beside it is nothing for them to fetch.
         if (outcome is { Kind: ReplicationOutcomeKind.Replicated, Superseded: false })
         {
             outcome = await NotifyAsync(outcome, cancellationToken).ConfigureAwait(false);
         }
 
-        LogOutcome(outcome.Kind, version.VaultName, version.SecretName, version.Version, outcome.TargetName, outcome.Reason);
+        Log(outcome, version);
         return outcome;
     }
 
-    private async Task<ReplicationOutcome> ReplicateCoreAsync(SecretVersionRef version, CancellationToken cancellationToken)
+    /// <summary>A duplicate of a version being handled in this process answers with that handling's result.</summary>
+    private async Task<ReplicationOutcome> JoinAsync(SecretVersionRef version, Task<ReplicationOutcome> running, CancellationToken cancellationToken)
+    {
+        ReplicationOutcome outcome;
+        try
+        {
+            ReplicationOutcome first = await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            outcome = first.Kind == ReplicationOutcomeKind.Replicated
+                ? ReplicationOutcome.AlreadyDone(version, first.TargetName!)
+                : first with { Version = version, Warning = null };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            outcome = ReplicationOutcome.RetryLater(version, "a concurrent delivery of this version failed; retry");
+        }
+
+        Log(outcome, version);
+        return outcome;
+    }
+
+    private async Task<ReplicationOutcome> ReplicateCoreAsync(SecretVersionRef version, ReplicationRequestOptions? options, CancellationToken cancellationToken)
     {
         if (!string.Equals(version.VaultName, _source.VaultName, StringComparison.OrdinalIgnoreCase))
         {
@@ -89,98 +162,165 @@ public sealed partial class SecretReplicator
             return ReplicationOutcome.Rejected(version, rejection!);
         }
 
-        LedgerClaimResult claimResult;
+        var key = new LedgerKey(version.VaultName, version.SecretName);
         try
         {
-            claimResult = await _ledger.TryClaimAsync(version, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return FromException(version, targetName, "ledger claim", ex);
-        }
-
-        switch (claimResult.Status)
-        {
-            case LedgerClaimStatus.AlreadyDone:
+            // A done version costs one read of the record, or none when this process saw it done.
+            LedgerRecord record = Cached(key) is { } cached && cached.State?.IsDone(version.Version) == true
+                ? cached
+                : await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+            if (record.State?.IsDone(version.Version) == true && options?.Reconcile != true)
+            {
                 return ReplicationOutcome.AlreadyDone(version, targetName);
-            case LedgerClaimStatus.InFlight:
-                return ReplicationOutcome.RetryLater(version, "another delivery of this version is in flight", targetName);
-        }
+            }
 
-        LedgerClaim claim = claimResult.Claim!;
-        ReplicationOutcome outcome;
-        try
-        {
-            outcome = await CopyVersionAsync(version, targetName, claim, cancellationToken).ConfigureAwait(false);
+            using IDisposable? gate = await _secretGates.TryEnterAsync(key.RecordName, _inFlightWait, _timeProvider, cancellationToken).ConfigureAwait(false);
+            if (gate is null)
+            {
+                return ReplicationOutcome.RetryLater(version, "other versions of this secret are being written; retry", targetName);
+            }
+
+            // The handler before us in this process may have committed since our read: start from its record.
+            return await ReplicateUnderGateAsync(version, targetName, key, Cached(key) ?? record, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            outcome = FromException(version, targetName, "replication", ex);
+            return FromException(version, targetName, "replication", ex);
         }
-        catch (OperationCanceledException)
-        {
-            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
-            throw;
-        }
-
-        if (outcome.Kind != ReplicationOutcomeKind.Replicated && outcome.CoalescedInto is null)
-        {
-            // Skips are released too: a disabled version that is enabled later must not look done.
-            bool released = await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
-            if (!released && outcome.Kind == ReplicationOutcomeKind.Skipped)
-            {
-                // An acknowledged skip brings no delivery back, so its claim would stay in flight forever. A
-                // retry comes back, takes the claim over once it expires, skips again and releases it.
-                return ReplicationOutcome.RetryLater(version, $"{outcome.Reason}; its claim could not be released, so the version is retried", targetName);
-            }
-
-            return outcome;
-        }
-
-        try
-        {
-            bool committed = outcome.CoalescedInto is { } newer
-                ? await _ledger.CommitCoalescedAsync(claim, newer, cancellationToken).ConfigureAwait(false)
-                : await _ledger.CommitAsync(claim, cancellationToken).ConfigureAwait(false);
-            if (!committed)
-            {
-                // Our claim expired and another delivery took it over; it writes the same version with the
-                // same idempotency token and commits it, so the version is safe either way.
-                LogClaimLost(version.SecretName, version.Version);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // The write is done but unrecorded. Asking for a retry lets a later delivery claim the version
-            // again (at once if the release works, after expiry if not), rewrite it (a no-op in the target)
-            // and commit, so no marker stays in flight forever.
-            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
-            return FromException(version, targetName, "ledger commit after a successful write", ex);
-        }
-
-        return outcome;
     }
 
-    private async Task<ReplicationOutcome> CopyVersionAsync(SecretVersionRef version, string targetName, LedgerClaim claim, CancellationToken cancellationToken)
+    private async Task<ReplicationOutcome> ReplicateUnderGateAsync(
+        SecretVersionRef version, string targetName, LedgerKey key, LedgerRecord record, ReplicationRequestOptions? options, CancellationToken cancellationToken)
     {
-        SourceReadResult read = await _source.ReadVersionAsync(version.SecretName, version.Version, cancellationToken).ConfigureAwait(false);
-        switch (read.Status)
+        var reads = new SourceReads(_source, version.SecretName);
+        DateTimeOffset waitUntil = _timeProvider.GetUtcNow() + _inFlightWait;
+        TimeSpan pollDelay = FirstPollDelay;
+        for (int round = 0; round < 64; round++)
         {
-            case SourceReadStatus.NotFound:
-                return ReplicationOutcome.Skipped(version, "version no longer exists in Key Vault", targetName);
-            case SourceReadStatus.Disabled:
-                return ReplicationOutcome.Skipped(version, "version is disabled in Key Vault", targetName);
-            case SourceReadStatus.Managed:
-                return ReplicationOutcome.Skipped(version, "secret backs a Key Vault certificate; its private key stays in Key Vault", targetName);
+            SecretLedgerState state = record.State ?? SecretLedgerState.Empty(key);
+            if (state.IsDone(version.Version) && options?.Reconcile != true)
+            {
+                return ReplicationOutcome.AlreadyDone(version, targetName);
+            }
+
+            DateTimeOffset now = _timeProvider.GetUtcNow();
+            if (state.Lock is { } held && held.Holder != _holderId && now < held.Until)
+            {
+                // Another instance writes this secret (perhaps this very version): wait for it rather than
+                // answer "retry later", as long as Event Grid's patience allows.
+                if (now >= waitUntil)
+                {
+                    return ReplicationOutcome.RetryLater(version, "another instance is writing this secret; retry", targetName);
+                }
+
+                await Task.Delay(pollDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                pollDelay = TimeSpan.FromTicks(Math.Min(pollDelay.Ticks * 2, LastPollDelay.Ticks));
+                record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (state.Lock is { } expired)
+            {
+                // Its holder died (or overran it) after perhaps writing some of what it planned.
+                LogTakenOver(version.SecretName, expired.Holder, expired.Intent.Count);
+                state = await RecoverAsync(state, targetName, cancellationToken).ConfigureAwait(false);
+            }
+
+            WritePlan plan = await PlanAsync(
+                version, options?.AnnouncedOn, targetName,
+                options?.Reconcile == true ? state with { Current = null, OwnershipVerifiedOn = null, Done = [] } : state,
+                reads, cancellationToken).ConfigureAwait(false);
+            if (plan.Finished is { } finished)
+            {
+                return finished;
+            }
+
+            SecretLedgerState locked = plan.Writes.Count == 0
+                ? plan.Apply(state, _timeProvider.GetUtcNow()) // only a record to make (coalesced): no lock needed
+                : state with { Lock = new SecretLock(_holderId, now + _lockDuration, plan.Intent) };
+            LedgerRecord? written = await _ledger.TryWriteAsync(key, locked, record.ETag, cancellationToken).ConfigureAwait(false);
+            if (written is null)
+            {
+                // Someone changed the record since we read it: read it again and plan again.
+                record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            Remember(written);
+            return plan.Writes.Count == 0
+                ? plan.Outcome(version, default)
+                : await WriteUnderLockAsync(version, key, written, plan, reads, options, cancellationToken).ConfigureAwait(false);
         }
 
-        SourceSecretVersion secret = read.Secret!;
+        return ReplicationOutcome.RetryLater(version, "the secret's ledger record kept changing; retry", targetName);
+    }
 
-        // The opt-in tag lives on the version, so it can only be checked once the version is read; the skip
-        // releases the claim, so tagging the secret later and re-running sync (or a new version) replicates it.
+    /// <summary>
+    /// Decides what to write, from the ledger's current and previous versions and at most two Key Vault reads.
+    /// A version announced before the current one was created needs only its own read; otherwise the latest
+    /// version is read first, which is the event's own version in the usual case.
+    /// </summary>
+    private async Task<WritePlan> PlanAsync(SecretVersionRef version, DateTimeOffset? announcedOn, string targetName, SecretLedgerState state, SourceReads reads, CancellationToken cancellationToken)
+    {
+        LedgerVersion? current = state.Current;
+        SourceSecretVersion? secret = null;
+        if (current is not null && announcedOn is { } announced && announced < current.Created)
+        {
+            SourceReadResult own = await reads.VersionAsync(version.Version, cancellationToken).ConfigureAwait(false);
+            if (Unreadable(own, version, targetName) is { } skipped)
+            {
+                return WritePlan.Finish(skipped);
+            }
+
+            secret = own.Secret!;
+            if (Order(secret, current, latestId: null) >= 0)
+            {
+                secret = null; // the hint misled: find out which version is the latest
+            }
+        }
+
+        SourceSecretVersion? latest = null;
+        if (secret is null)
+        {
+            SourceReadResult latestRead = await reads.LatestEnabledAsync(refresh: false, cancellationToken).ConfigureAwait(false);
+            if (latestRead.Status == SourceReadStatus.Found && current is not null && latestRead.Secret!.Version != current.Id
+                && latestRead.Secret.CreatedOn == current.Created)
+            {
+                // Same second as the current version: only a read made after the record was read tells which is newer.
+                latestRead = await reads.LatestEnabledAsync(refresh: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            switch (latestRead.Status)
+            {
+                case SourceReadStatus.NotFound:
+                    // Deleted or disabled since the event: writing now could put an older value over a newer one.
+                    // Sync applies the deletion policy, and a re-enabled secret is replicated then.
+                    return WritePlan.Finish(ReplicationOutcome.Skipped(version, "secret no longer has an enabled version in Key Vault", targetName));
+                case SourceReadStatus.Managed:
+                    return WritePlan.Finish(ReplicationOutcome.Skipped(version, "secret backs a Key Vault certificate; its private key stays in Key Vault", targetName));
+            }
+
+            latest = latestRead.Secret!;
+            if (string.Equals(latest.Version, version.Version, StringComparison.OrdinalIgnoreCase))
+            {
+                secret = latest;
+            }
+            else
+            {
+                SourceReadResult own = await reads.VersionAsync(version.Version, cancellationToken).ConfigureAwait(false);
+                if (Unreadable(own, version, targetName) is { } skipped)
+                {
+                    return WritePlan.Finish(skipped);
+                }
+
+                secret = own.Secret!;
+            }
+        }
+
+        // The opt-in tag lives on the version, so it can only be checked once the version is read.
         if (_filter.Exclude(secret.Name, secret.Tags) is { } excluded)
         {
-            return ReplicationOutcome.Skipped(version, excluded, targetName);
+            return WritePlan.Finish(ReplicationOutcome.Skipped(version, excluded, targetName));
         }
 
         // Key Vault's own name is canonical: the event may spell a case-insensitive name differently.
@@ -189,114 +329,307 @@ public sealed partial class SecretReplicator
             targetName = _names.TryMap(secret.Name, out string? rejection) ?? throw new SecretStoreException(rejection!, isTransient: false);
         }
 
-        // Delivery order is not guaranteed: only the newest enabled version may become current, an older
-        // one is stored beside it so that no version is lost.
-        string? latest = await _source.GetLatestEnabledVersionAsync(secret.Name, cancellationToken).ConfigureAwait(false);
-        if (latest is null)
+        return Plan(secret, latest, targetName, state);
+    }
+
+    private WritePlan Plan(SourceSecretVersion secret, SourceSecretVersion? latest, string targetName, SecretLedgerState state)
+    {
+        string? latestId = latest?.Version;
+        LedgerVersion? current = state.Current;
+        LedgerVersion? previous = state.Previous;
+        var writes = new List<PlannedVersionWrite>(2);
+
+        // An overtaken version: the newest version is written first (exactly what its own event would do, with
+        // the same idempotency token), so the older one is never current even for a moment. Its own event
+        // then finds it done. A newest version the filters exclude is not replicated at all.
+        if (latest is not null && latestId != secret.Version && !state.IsDone(latest.Version)
+            && _filter.Exclude(latest.Name, latest.Tags) is null
+            && (current is null || Order(latest, current, latestId) > 0))
         {
-            // Deleted or disabled since the read: writing now could put an older value over a newer one. The
-            // claim is released; sync applies the deletion policy, and a re-enabled secret is replicated then.
-            return ReplicationOutcome.Skipped(version, "secret no longer has an enabled version in Key Vault", targetName);
+            writes.Add(new PlannedVersionWrite(latest, TargetVersionStage.Current));
+            previous = current ?? previous;
+            current = ToLedger(latest);
         }
 
-        bool makeCurrent = string.Equals(latest, secret.Version, StringComparison.OrdinalIgnoreCase);
-
-        // Only a superseded version may be coalesced, never the newest. The gate is held through the write so
-        // that this process counts one superseded version of the secret at a time.
-        using IDisposable? coalescingGate = makeCurrent || _coalescer is null ? null : await _coalescer.EnterAsync(targetName, cancellationToken).ConfigureAwait(false);
-        if (coalescingGate is not null && await _coalescer!.DecideAsync(targetName, latest, cancellationToken).ConfigureAwait(false) is { Coalesce: true } decision)
+        TargetVersionStage stage;
+        if (current is null || Order(secret, current, latestId) > 0)
         {
-            return ReplicationOutcome.Skipped(version, decision.Reason!, targetName) with { Superseded = true, CoalescedInto = latest };
+            stage = TargetVersionStage.Current;
+        }
+        else if (string.Equals(current.Id, secret.Version, StringComparison.OrdinalIgnoreCase)
+            || (previous is not null && string.Equals(previous.Id, secret.Version, StringComparison.OrdinalIgnoreCase)))
+        {
+            // Recovered from a crash: AWS holds it already with its stage; only the record is missing.
+            return new WritePlan(secret, targetName, writes, TargetVersionStage.Superseded, RecordOnly: true, CoalescedInto: null, CoalescedReason: null);
+        }
+        else
+        {
+            stage = previous is null || Order(secret, previous, latestId) > 0 ? TargetVersionStage.Previous : TargetVersionStage.Superseded;
+            if (_coalescer?.Decide(state, current.Id) is { Coalesce: true } decision)
+            {
+                return new WritePlan(secret, targetName, writes, stage, RecordOnly: false, CoalescedInto: current.Id, CoalescedReason: decision.Reason);
+            }
         }
 
-        EnsureClaimStillHeld(claim);
-        var write = new TargetSecretWrite { TargetName = targetName, VersionId = secret.Version, Value = secret.Value, MakeCurrent = makeCurrent, Source = secret };
-        TargetWriteResult written = await _target.WriteAsync(write, cancellationToken).ConfigureAwait(false);
-        if (written.NeedsCurrentVersionFirst)
-        {
-            written = await WriteLatestThenAsync(write, latest, cancellationToken).ConfigureAwait(false);
-        }
+        writes.Add(new PlannedVersionWrite(secret, stage));
+        return new WritePlan(secret, targetName, writes, stage, RecordOnly: false, CoalescedInto: null, CoalescedReason: null);
+    }
 
-        if (makeCurrent)
+    private async Task<ReplicationOutcome> WriteUnderLockAsync(
+        SecretVersionRef version, LedgerKey key, LedgerRecord locked, WritePlan plan, SourceReads reads, ReplicationRequestOptions? options, CancellationToken cancellationToken)
+    {
+        SecretLedgerState progress = locked.State!;
+        string etag = locked.ETag!;
+        var done = new WriteSummary();
+        try
         {
-            await RepairRaceWithNewerVersionAsync(secret, targetName, cancellationToken).ConfigureAwait(false);
-        }
-        else if (written.VersionIsCurrent)
-        {
-            // An earlier delivery made this version current and failed before handing AWSCURRENT to the newer
-            // version; the repeated write changed nothing, so hand it over now.
-            bool promoted = await _target.PromoteAsync(targetName, latest, secret.Version, cancellationToken).ConfigureAwait(false);
-            LogRaceRepaired(secret.Name, secret.Version, latest, promoted);
-        }
+            for (int attempt = 0; ; attempt++)
+            {
+                bool targetMissing = false;
+                foreach (PlannedVersionWrite write in plan.Writes)
+                {
+                    if (progress.IsDone(write.Secret.Version))
+                    {
+                        continue;
+                    }
 
-        return new ReplicationOutcome
+                    (progress, etag) = await EnsureLockLeftAsync(key, progress, etag, cancellationToken).ConfigureAwait(false);
+                    TimeSpan left = progress.Lock!.Until - _timeProvider.GetUtcNow();
+
+                    // No write may outlive the lock: a handler that takes the lock over after it expires must find
+                    // nothing of ours still on its way to AWS.
+                    using var budget = new CancellationTokenSource(left - (_lockDuration / 6), _timeProvider);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+                    TargetWriteResult result = await _target.WriteAsync(
+                        new TargetSecretWrite
+                        {
+                            TargetName = plan.TargetName,
+                            VersionId = write.Secret.Version,
+                            Value = write.Secret.Value,
+                            Stage = write.Stage,
+                            Source = write.Secret,
+                            TargetKnownOwned = progress.OwnershipVerifiedOn is not null && progress.Target == plan.TargetName,
+                            AdoptForeign = options?.AdoptForeign == true,
+                        },
+                        linked.Token).ConfigureAwait(false);
+                    if (result.TargetMissing)
+                    {
+                        targetMissing = true;
+                        break;
+                    }
+
+                    done.Add(result);
+                    progress = Record(progress, write, plan.TargetName, result);
+                }
+
+                if (!targetMissing)
+                {
+                    break;
+                }
+
+                if (attempt > 0)
+                {
+                    throw new SecretStoreException($"Secrets Manager target '{plan.TargetName}' vanished twice while being written; retry", isTransient: true, "TargetMissing");
+                }
+
+                // The target is gone (or was never ours to assume): forget what we knew of it and plan again under
+                // the lock we hold, which writes the newest version first so that it is the one AWS makes current.
+                LogTargetMissing(plan.TargetName);
+                progress = progress with { Current = null, Previous = null, OwnershipVerifiedOn = null };
+                plan = await PlanAsync(version, announcedOn: null, plan.TargetName, progress, reads, cancellationToken).ConfigureAwait(false);
+                if (plan.Finished is { } finished)
+                {
+                    await ReleaseAsync(key, progress, etag).ConfigureAwait(false);
+                    return finished;
+                }
+
+                (progress, etag) = await RenewAsync(key, progress with { Lock = progress.Lock! with { Intent = plan.Intent } }, etag, cancellationToken).ConfigureAwait(false);
+            }
+
+            SecretLedgerState committed = plan.Apply(progress, _timeProvider.GetUtcNow()) with { Lock = null };
+            LedgerRecord? record = await _ledger.TryWriteAsync(key, committed, etag, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                // Our lock expired and another handler took it over: it learned from AWS what we wrote (our
+                // intent told it where to look) and records it.
+                LogLockLost(version.SecretName, version.Version);
+            }
+            else
+            {
+                Remember(record);
+            }
+
+            return plan.Outcome(version, done);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Kind = ReplicationOutcomeKind.Replicated,
-            Version = version,
-            TargetName = targetName,
-            CreatedTarget = written.CreatedSecret,
-            RestoredTarget = written.RestoredSecret,
-            Superseded = !makeCurrent,
+            await ReleaseAsync(key, progress, etag).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // What was written is recorded and the lock freed, so the next delivery carries on at once.
+            await ReleaseAsync(key, progress, etag).ConfigureAwait(false);
+            return FromException(version, plan.TargetName, "replication", ex);
+        }
+    }
+
+    /// <summary>The record after one write, moving the stages the way Secrets Manager moved them.</summary>
+    private SecretLedgerState Record(SecretLedgerState state, PlannedVersionWrite write, string targetName, TargetWriteResult result)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        LedgerVersion version = ToLedger(write.Secret);
+        SecretLedgerState next = state.WithDone(new LedgerDoneVersion(version.Id, version.Created, now)) with
+        {
+            Secret = write.Secret.Name,
+            Target = targetName,
+            OwnershipVerifiedOn = result.OwnershipVerified ? now : state.OwnershipVerifiedOn,
+        };
+        return write.Stage switch
+        {
+            // AWS moves AWSPREVIOUS to the version that held AWSCURRENT; a new secret has none.
+            TargetVersionStage.Current => next with { Current = version, Previous = result.CreatedSecret ? null : state.Current ?? state.Previous },
+            TargetVersionStage.Previous => next with { Previous = version },
+            _ => next,
         };
     }
 
     /// <summary>
-    /// An overtaken version reached a target that holds no version yet. Writing the newest enabled version
-    /// first (exactly what its own event will do, idempotently) keeps the older value from ever being
-    /// current; the newest version's own delivery then finds it written.
+    /// A handler died holding the lock. Its intent names the versions it may have written; AWS's version
+    /// stages say which it did and where AWSCURRENT and AWSPREVIOUS are. One DescribeSecret, after crashes only.
     /// </summary>
-    private async Task<TargetWriteResult> WriteLatestThenAsync(TargetSecretWrite overtaken, string latestVersion, CancellationToken cancellationToken)
+    private async Task<SecretLedgerState> RecoverAsync(SecretLedgerState state, string targetName, CancellationToken cancellationToken)
     {
-        SourceReadResult latest = await _source.ReadVersionAsync(overtaken.Source.Name, latestVersion, cancellationToken).ConfigureAwait(false);
-        if (latest.Status != SourceReadStatus.Found)
+        IReadOnlyList<LedgerPlannedWrite> intent = state.Lock?.Intent ?? [];
+        if (intent.Count == 0)
         {
-            throw new SecretStoreException(
-                $"newest version {latestVersion} of '{overtaken.Source.Name}' changed while writing an older one; retry", isTransient: true);
+            return state with { Lock = null };
         }
 
-        TargetWriteResult first = await _target.WriteAsync(
-            overtaken with { VersionId = latest.Secret!.Version, Value = latest.Secret.Value, MakeCurrent = true, Source = latest.Secret },
-            cancellationToken).ConfigureAwait(false);
-
-        // The version written as current may itself have been overtaken meanwhile, as any current write can.
-        await RepairRaceWithNewerVersionAsync(latest.Secret, overtaken.TargetName, cancellationToken).ConfigureAwait(false);
-        TargetWriteResult second = await _target.WriteAsync(overtaken, cancellationToken).ConfigureAwait(false);
-        if (second.NeedsCurrentVersionFirst)
+        TargetSecretSummary? target = await _target.DescribeAsync(targetName, cancellationToken).ConfigureAwait(false);
+        if (target is null)
         {
-            throw new SecretStoreException($"target '{overtaken.TargetName}' still has no current version after writing one; retry", isTransient: true);
+            return state with { Current = null, Previous = null, OwnershipVerifiedOn = null, Lock = null };
         }
 
-        return new TargetWriteResult(first.CreatedSecret || second.CreatedSecret, first.RestoredSecret || second.RestoredSecret);
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        SecretLedgerState recovered = state with { Lock = null };
+        var known = new List<LedgerVersion>();
+        if (state.Current is not null)
+        {
+            known.Add(state.Current);
+        }
+
+        if (state.Previous is not null)
+        {
+            known.Add(state.Previous);
+        }
+
+        foreach (LedgerPlannedWrite write in intent)
+        {
+            known.Add(new LedgerVersion(write.Id, write.Created));
+            if (target.VersionIds.Contains(write.Id))
+            {
+                recovered = recovered.WithDone(new LedgerDoneVersion(write.Id, write.Created, now));
+            }
+        }
+
+        // Where AWSCURRENT is a version we know, that is the current one. Otherwise (changed behind our back)
+        // the newest version we know AWS holds: nothing older than it may be made current.
+        LedgerVersion? current = known.FirstOrDefault(v => string.Equals(v.Id, target.CurrentVersionId, StringComparison.OrdinalIgnoreCase))
+            ?? known.Where(v => target.VersionIds.Contains(v.Id)).OrderByDescending(v => v.Created).FirstOrDefault();
+        LedgerVersion? previous = known.FirstOrDefault(v => string.Equals(v.Id, target.PreviousVersionId, StringComparison.OrdinalIgnoreCase)) ?? state.Previous;
+        return recovered with { Current = current, Previous = previous };
     }
 
-    private void EnsureClaimStillHeld(LedgerClaim claim)
+    private async Task<(SecretLedgerState State, string ETag)> EnsureLockLeftAsync(LedgerKey key, SecretLedgerState state, string etag, CancellationToken cancellationToken)
     {
-        TimeSpan left = claim.ExpiresOn - _timeProvider.GetUtcNow();
-        if (left < MinimumClaimLeftToWrite)
+        TimeSpan left = state.Lock!.Until - _timeProvider.GetUtcNow();
+        return left >= _lockDuration / 3 ? (state, etag) : await RenewAsync(key, state, etag, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(SecretLedgerState State, string ETag)> RenewAsync(LedgerKey key, SecretLedgerState state, string etag, CancellationToken cancellationToken)
+    {
+        SecretLedgerState renewed = state with { Lock = state.Lock! with { Until = _timeProvider.GetUtcNow() + _lockDuration } };
+        LedgerRecord written = await _ledger.TryWriteAsync(key, renewed, etag, cancellationToken).ConfigureAwait(false)
+            ?? throw new SecretStoreException("the lock on this secret expired and was taken over before the write; retry", isTransient: true, "LockLost");
+        Remember(written);
+        return (renewed, written.ETag!);
+    }
+
+    /// <summary>Records what was written and frees the lock. Best effort: an unreleased lock expires on its own.</summary>
+    private async Task ReleaseAsync(LedgerKey key, SecretLedgerState progress, string etag)
+    {
+        try
         {
-            throw new SecretStoreException(
-                $"the claim on this version expires in {Math.Max(0, left.TotalSeconds):0} s, too soon to write safely; retry", isTransient: true, "ClaimExpiring");
+            // Not the caller's token: a cancelled handler must still give its lock back.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _timeProvider);
+            if (await _ledger.TryWriteAsync(key, progress with { Lock = null }, etag, timeout.Token).ConfigureAwait(false) is { } record)
+            {
+                Remember(record);
+            }
         }
+        catch (Exception ex)
+        {
+            LogReleaseFailed(key.SecretName, ex.GetType().Name);
+        }
+    }
+
+    private async Task<LedgerRecord> ReadRecordAsync(LedgerKey key, CancellationToken cancellationToken)
+    {
+        LedgerRecord record = await _ledger.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        Remember(record);
+        return record;
+    }
+
+    private LedgerRecord? Cached(LedgerKey key) => _records.TryGetValue(key.RecordName, out LedgerRecord? record) ? record : null;
+
+    private void Remember(LedgerRecord record)
+    {
+        if (_records.Count >= MaxRecordCache)
+        {
+            // Bounded memory; a forgotten record costs one read.
+            _records.Clear();
+        }
+
+        _records[record.Key.RecordName] = record;
     }
 
     /// <summary>
-    /// A newer version may have been created and written between our "is it the latest?" check and our
-    /// write, in which case our write just demoted it. Check once more and hand AWSCURRENT back to the newer
-    /// version; the compare-and-swap in <see cref="ISecretTarget.PromoteAsync"/> leaves it alone if anything
-    /// else moved meanwhile, and if the newer version is not written yet its own handler makes it current.
+    /// Positive when <paramref name="a"/> is newer than <paramref name="b"/>. Key Vault dates versions to the
+    /// second, so versions of the same second are ordered only when one of them is known to be the latest;
+    /// otherwise they compare equal, which never moves a stage.
     /// </summary>
-    private async Task RepairRaceWithNewerVersionAsync(SourceSecretVersion secret, string targetName, CancellationToken cancellationToken)
+    private static int Order(SourceSecretVersion a, LedgerVersion b, string? latestId)
     {
-        string? latest = await _source.GetLatestEnabledVersionAsync(secret.Name, cancellationToken).ConfigureAwait(false);
-        if (latest is not null && !string.Equals(latest, secret.Version, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(a.Version, b.Id, StringComparison.OrdinalIgnoreCase))
         {
-            bool promoted = await _target.PromoteAsync(targetName, latest, secret.Version, cancellationToken).ConfigureAwait(false);
-            LogRaceRepaired(secret.Name, secret.Version, latest, promoted);
+            return 0;
         }
+
+        int byTime = ToLedger(a).Created.CompareTo(b.Created);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        return string.Equals(latestId, a.Version, StringComparison.OrdinalIgnoreCase) ? 1
+            : string.Equals(latestId, b.Id, StringComparison.OrdinalIgnoreCase) ? -1
+            : 0;
     }
 
+    private static LedgerVersion ToLedger(SourceSecretVersion version) => new(version.Version, version.CreatedOn ?? DateTimeOffset.MinValue);
+
+    private static ReplicationOutcome? Unreadable(SourceReadResult read, SecretVersionRef version, string targetName) => read.Status switch
+    {
+        SourceReadStatus.NotFound => ReplicationOutcome.Skipped(version, "version no longer exists in Key Vault", targetName),
+        SourceReadStatus.Disabled => ReplicationOutcome.Skipped(version, "version is disabled in Key Vault", targetName),
+        SourceReadStatus.Managed => ReplicationOutcome.Skipped(version, "secret backs a Key Vault certificate; its private key stays in Key Vault", targetName),
+        _ => null,
+    };
+
     /// <summary>
-    /// The version is written and committed before consumers hear of it, so a notification failure can never
+    /// The version is written and recorded before consumers hear of it, so a notification failure can never
     /// lose or repeat the replication. The notifier retries; what still fails is reported as a warning, not
     /// as a failed delivery: a redelivery would find the version done and could not notify anyway.
     /// </summary>
@@ -315,51 +648,114 @@ public sealed partial class SecretReplicator
         }
     }
 
-    /// <returns>False when the claim stays in the ledger until it expires.</returns>
-    private async Task<bool> ReleaseQuietlyAsync(LedgerClaim claim)
+    private static ReplicationOutcome FromException(SecretVersionRef version, string targetName, string step, Exception ex)
     {
-        try
+        (bool transient, string detail) = SafeFailure.Describe(ex);
+        string reason = $"{step} failed: {detail}";
+        ReplicationOutcome outcome = transient
+            ? ReplicationOutcome.RetryLater(version, reason, targetName)
+            : ReplicationOutcome.Rejected(version, reason, targetName);
+        return outcome with { ErrorCode = (ex as SecretStoreException)?.ErrorCode };
+    }
+
+    private void Log(ReplicationOutcome outcome, SecretVersionRef version)
+    {
+        if (outcome.Kind is ReplicationOutcomeKind.RetryLater or ReplicationOutcomeKind.Rejected)
         {
-            // Not the caller's token: a cancelled handler must still give its claim back.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _timeProvider);
-            await _ledger.ReleaseAsync(claim, timeout.Token).ConfigureAwait(false);
-            return true;
+            LogFailedOutcome(outcome.Kind, version.VaultName, version.SecretName, version.Version, outcome.TargetName ?? "-", outcome.Reason ?? "-");
         }
-        catch (Exception ex)
+        else if (outcome.Reason is null)
         {
-            // The claim expires on its own; the next delivery after that replicates the version.
-            LogReleaseFailed(claim.Version.SecretName, claim.Version.Version, ex.GetType().Name);
-            return false;
+            LogOutcome(outcome.Kind, version.VaultName, version.SecretName, version.Version, outcome.TargetName ?? "-");
+        }
+        else
+        {
+            LogOutcomeWithReason(outcome.Kind, version.VaultName, version.SecretName, version.Version, outcome.TargetName ?? "-", outcome.Reason);
         }
     }
 
-    private ReplicationOutcome FromException(SecretVersionRef version, string targetName, string step, Exception ex)
+    /// <summary>The writes one handling plans under the lock, and how its outcome reads.</summary>
+    private sealed record WritePlan(
+        SourceSecretVersion? Secret, string TargetName, IReadOnlyList<PlannedVersionWrite> Writes, TargetVersionStage Stage, bool RecordOnly, string? CoalescedInto, string? CoalescedReason)
     {
-        (bool transient, string detail) = SafeFailure.Describe(ex);
+        public ReplicationOutcome? Finished { get; private init; }
 
-        string reason = $"{step} failed: {detail}";
-        return transient
-            ? ReplicationOutcome.RetryLater(version, reason, targetName)
-            : ReplicationOutcome.Rejected(version, reason, targetName);
+        public static WritePlan Finish(ReplicationOutcome outcome) =>
+            new(null, outcome.TargetName ?? string.Empty, [], TargetVersionStage.Superseded, false, null, null) { Finished = outcome };
+
+        public IReadOnlyList<LedgerPlannedWrite> Intent =>
+            [.. Writes.Select(write => new LedgerPlannedWrite(write.Secret.Version, ToLedger(write.Secret).Created, write.Stage))];
+
+        /// <summary>The record's changes beyond the writes themselves: a coalesced or recovered version is recorded done.</summary>
+        public SecretLedgerState Apply(SecretLedgerState state, DateTimeOffset now)
+        {
+            if (Secret is null || (!RecordOnly && CoalescedInto is null))
+            {
+                return state;
+            }
+
+            LedgerVersion version = ToLedger(Secret);
+            return state.WithDone(new LedgerDoneVersion(version.Id, version.Created, now, CoalescedInto));
+        }
+
+        public ReplicationOutcome Outcome(SecretVersionRef version, WriteSummary? summary) =>
+            CoalescedInto is not null
+                ? ReplicationOutcome.Skipped(version, CoalescedReason!, TargetName) with { Superseded = true, CoalescedInto = CoalescedInto }
+                : new ReplicationOutcome
+                {
+                    Kind = ReplicationOutcomeKind.Replicated,
+                    Version = version,
+                    TargetName = TargetName,
+                    CreatedTarget = summary?.Created == true,
+                    RestoredTarget = summary?.Restored == true,
+                    Superseded = Stage != TargetVersionStage.Current,
+                };
+    }
+
+    private sealed record PlannedVersionWrite(SourceSecretVersion Secret, TargetVersionStage Stage);
+
+    private sealed class WriteSummary
+    {
+        public bool Created { get; private set; }
+
+        public bool Restored { get; private set; }
+
+        public void Add(TargetWriteResult result)
+        {
+            Created |= result.CreatedSecret;
+            Restored |= result.RestoredSecret;
+        }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Replication {Outcome} for {VaultName}/{SecretName} version {SecretVersion} → {TargetName}")]
+    private partial void LogOutcome(ReplicationOutcomeKind outcome, string vaultName, string secretName, string secretVersion, string targetName);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information,
         Message = "Replication {Outcome} for {VaultName}/{SecretName} version {SecretVersion} → {TargetName}: {Reason}")]
-    private partial void LogOutcome(ReplicationOutcomeKind outcome, string vaultName, string secretName, string secretVersion, string? targetName, string? reason);
+    private partial void LogOutcomeWithReason(ReplicationOutcomeKind outcome, string vaultName, string secretName, string secretVersion, string targetName, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
+        Message = "Replication {Outcome} for {VaultName}/{SecretName} version {SecretVersion} → {TargetName}: {Reason}")]
+    private partial void LogFailedOutcome(ReplicationOutcomeKind outcome, string vaultName, string secretName, string secretVersion, string targetName, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
-        Message = "Claim on {SecretName} version {SecretVersion} expired before commit; the delivery that took it over commits it")]
-    private partial void LogClaimLost(string secretName, string secretVersion);
+        Message = "The lock on {SecretName} expired before version {SecretVersion} was recorded; the handler that took it over records it")]
+    private partial void LogLockLost(string secretName, string secretVersion);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
-        Message = "Could not release the claim on {SecretName} version {SecretVersion} ({ErrorType}); it expires on its own")]
-    private partial void LogReleaseFailed(string secretName, string secretVersion, string errorType);
+        Message = "Could not free the lock on {SecretName} ({ErrorType}); it expires on its own")]
+    private partial void LogReleaseFailed(string secretName, string errorType);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information,
-        Message = "{SecretName} version {SecretVersion} was overtaken by {LatestVersion} during its write; handed AWSCURRENT back: {Promoted}")]
-    private partial void LogRaceRepaired(string secretName, string secretVersion, string latestVersion, bool promoted);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
+        Message = "Took over the expired lock on {SecretName} from {PreviousHolder}, which planned {PlannedWrites} writes; checking AWS for what reached it")]
+    private partial void LogTakenOver(string secretName, string previousHolder, int plannedWrites);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
         Message = "{TargetName} version {SecretVersion} is replicated, but consumers were not notified: {Detail}")]
     private partial void LogNotificationFailed(string targetName, string secretVersion, string detail);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
+        Message = "Secrets Manager target {TargetName} is gone or holds no current version; writing the newest version first")]
+    private partial void LogTargetMissing(string targetName);
 }

@@ -17,6 +17,9 @@ public sealed record TargetSecretSummary
     /// <summary>The version id that holds the current stage (AWSCURRENT), which is the source version id it was written from.</summary>
     public string? CurrentVersionId { get; init; }
 
+    /// <summary>The version id that holds AWSPREVIOUS, if any.</summary>
+    public string? PreviousVersionId { get; init; }
+
     /// <summary>Every version id the target holds with at least one stage.</summary>
     public IReadOnlySet<string> VersionIds { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 

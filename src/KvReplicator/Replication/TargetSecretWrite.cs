@@ -11,11 +11,17 @@ public sealed record TargetSecretWrite
 
     public required SecretValue Value { get; init; }
 
-    /// <summary>False when a newer source version exists: the version is stored without becoming current.</summary>
-    public required bool MakeCurrent { get; init; }
+    /// <summary>The stage the version gets; the caller has decided it under the secret's lock.</summary>
+    public required TargetVersionStage Stage { get; init; }
 
     /// <summary>The source secret, recorded on the target as tags when it is created.</summary>
     public required SourceSecretVersion Source { get; init; }
+
+    /// <summary>
+    /// The ledger remembers the target as ours and live: write the version straight away. When false the
+    /// target is created (a current version) or checked for the managed-by tag first.
+    /// </summary>
+    public bool TargetKnownOwned { get; init; }
 
     /// <summary>Take over an existing target without the ownership tag for this write (<c>kvrep sync --adopt</c>).</summary>
     public bool AdoptForeign { get; init; }

@@ -23,13 +23,6 @@ public sealed class SecretsManagerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ErrorMessage = "KvReplicator:SecretsManager:BaseDelay must be between 0 and 30 seconds.")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>
-    /// How long a target secret checked as ours and live is trusted without asking again. Longer means
-    /// fewer DescribeSecret calls; a secret deleted or re-tagged meanwhile is found by the write that fails.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "KvReplicator:SecretsManager:OwnershipCacheDuration must be between 0 and 1 day.")]
-    public TimeSpan OwnershipCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
-
     /// <summary>Take over existing secrets that lack the <c>managed-by=kvreplicator</c> tag instead of refusing them.</summary>
     public bool AdoptForeignSecrets { get; set; }
 

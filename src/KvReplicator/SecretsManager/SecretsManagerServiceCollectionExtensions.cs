@@ -45,7 +45,6 @@ internal static class SecretsManagerServiceCollectionExtensions
         services.TryAddSingleton(provider => new SecretsManagerTarget(
             provider.GetRequiredService<SecretsManagerClient>(),
             provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value,
-            provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILogger<SecretsManagerTarget>>()));
         services.TryAddSingleton<ISecretTarget>(provider => provider.GetRequiredService<SecretsManagerTarget>());
         return services;

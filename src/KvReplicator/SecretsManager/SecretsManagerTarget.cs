@@ -23,41 +23,67 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
     public const string VersionConflictErrorCode = "VersionConflict";
 
     private const string CurrentStage = "AWSCURRENT";
+    private const string PreviousStage = "AWSPREVIOUS";
 
     private readonly SecretsManagerClient _client;
     private readonly SecretsManagerOptions _options;
-    private readonly OwnershipCache _ownership;
     private readonly ILogger _logger;
 
-    public SecretsManagerTarget(SecretsManagerClient client, SecretsManagerOptions options, TimeProvider? timeProvider = null, ILogger<SecretsManagerTarget>? logger = null)
+    public SecretsManagerTarget(SecretsManagerClient client, SecretsManagerOptions options, ILogger<SecretsManagerTarget>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
         _options = options;
-        _ownership = new OwnershipCache(options.OwnershipCacheDuration, timeProvider ?? TimeProvider.System);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <remarks>
+    /// One call in the common cases: PutSecretValue when the ledger knows the target as ours, CreateSecret for
+    /// a new secret's current version. DescribeSecret only when neither holds (first write to an existing
+    /// secret, adoption, a target deleted or scheduled for deletion behind our back).
+    /// </remarks>
     public async Task<TargetWriteResult> WriteAsync(TargetSecretWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        if (_ownership.IsKnownOwned(write.TargetName))
+        if (write.TargetKnownOwned)
         {
             try
             {
-                bool current = await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
-                return new TargetWriteResult(CreatedSecret: false, RestoredSecret: false, VersionIsCurrent: current);
+                await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
+                return new TargetWriteResult(CreatedSecret: false, RestoredSecret: false, OwnershipVerified: false);
+            }
+            catch (SecretsManagerException exception) when (exception.ErrorType == SecretsManagerErrorTypes.ResourceNotFound && write.Stage != TargetVersionStage.Current)
+            {
+                return TargetWriteResult.Missing;
             }
             catch (SecretsManagerException exception) when (
                 exception.ErrorType == SecretsManagerErrorTypes.ResourceNotFound || SecretsManagerErrorTypes.IsMarkedForDeletion(exception))
             {
-                // Deleted or scheduled for deletion since we looked: look again, once.
-                _ownership.Forget(write.TargetName);
+                // Deleted or scheduled for deletion behind our back: look, then create or restore.
+            }
+        }
+        else if (write.Stage == TargetVersionStage.Current)
+        {
+            try
+            {
+                await CreateAsync(write, cancellationToken).ConfigureAwait(false);
+                return new TargetWriteResult(CreatedSecret: true, RestoredSecret: false, OwnershipVerified: true);
+            }
+            catch (SecretsManagerException exception) when (exception is { ErrorType: SecretsManagerErrorTypes.ResourceExists, Operation: "CreateSecret" })
+            {
+                // It exists already: whose it is decides whether we may write to it.
             }
         }
 
         return await WriteAfterDescribingAsync(write, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TargetSecretSummary?> DescribeAsync(string targetName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        DescribeSecretResponse? secret = await TryDescribeAsync(targetName, cancellationToken).ConfigureAwait(false);
+        return secret is null ? null : ToSummary(targetName, secret);
     }
 
     public async Task<bool> PromoteAsync(string targetName, string versionId, string expectedCurrentVersionId, CancellationToken cancellationToken = default)
@@ -89,27 +115,21 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
     private async Task<TargetWriteResult> WriteAfterDescribingAsync(TargetSecretWrite write, CancellationToken cancellationToken)
     {
         DescribeSecretResponse? existing = await TryDescribeAsync(write.TargetName, cancellationToken).ConfigureAwait(false);
-        if (!write.MakeCurrent && (existing is null || !HasCurrentVersion(existing)))
-        {
-            // AWS makes a secret's first version AWSCURRENT whatever VersionStages says: an overtaken
-            // version written first would be current until the newer one lands. The caller writes the
-            // newer one first instead.
-            return TargetWriteResult.CurrentVersionNeededFirst;
-        }
-
         if (existing is null)
         {
+            if (write.Stage != TargetVersionStage.Current)
+            {
+                return TargetWriteResult.Missing;
+            }
+
             try
             {
                 await CreateAsync(write, cancellationToken).ConfigureAwait(false);
-                _ownership.Remember(write.TargetName);
-
-                // A secret's first version is always current.
-                return new TargetWriteResult(CreatedSecret: true, RestoredSecret: false, VersionIsCurrent: true);
+                return new TargetWriteResult(CreatedSecret: true, RestoredSecret: false, OwnershipVerified: true);
             }
             catch (SecretsManagerException exception) when (exception is { ErrorType: SecretsManagerErrorTypes.ResourceExists, Operation: "CreateSecret" })
             {
-                // Another delivery created it between our DescribeSecret and CreateSecret.
+                // Created by someone else between our DescribeSecret and CreateSecret.
                 existing = await TryDescribeAsync(write.TargetName, cancellationToken).ConfigureAwait(false)
                     ?? throw new SecretStoreException(
                         $"Secrets Manager target '{write.TargetName}' was reported as existing, then as missing; retry.", isTransient: true, SecretsManagerErrorTypes.ResourceNotFound);
@@ -130,6 +150,13 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             EnsureSameSource(write, existing);
         }
 
+        if (write.Stage != TargetVersionStage.Current && !HasCurrentVersion(existing))
+        {
+            // AWS makes a secret's first version AWSCURRENT whatever VersionStages says: an older version
+            // written first would be current until the newer one lands. The caller writes the newer one first.
+            return TargetWriteResult.Missing;
+        }
+
         bool restored = false;
         if (existing.DeletedDate is not null)
         {
@@ -145,9 +172,8 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             LogAdopted(write.TargetName, write.VersionId);
         }
 
-        bool isCurrent = await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
-        _ownership.Remember(write.TargetName);
-        return new TargetWriteResult(CreatedSecret: false, RestoredSecret: restored, VersionIsCurrent: isCurrent);
+        await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
+        return new TargetWriteResult(CreatedSecret: false, RestoredSecret: restored, OwnershipVerified: true);
     }
 
     private async Task<DescribeSecretResponse?> TryDescribeAsync(string targetName, CancellationToken cancellationToken)
@@ -179,24 +205,31 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         await _client.CreateSecretAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <returns>
-    /// Whether the version holds AWSCURRENT after the write, as the response's stages say. A repeated write
-    /// changes nothing and answers with the stages the version already has.
-    /// </returns>
-    private async Task<bool> PutVersionAsync(TargetSecretWrite write, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Without VersionStages Secrets Manager makes the version AWSCURRENT and moves AWSPREVIOUS to the version
+    /// that held it; a staging label given explicitly moves from whichever version holds it to this one. A
+    /// repeated write changes nothing, stages included: when the version already existed without the stage it
+    /// is to hold (a reconcile, or a record lost from the ledger), the stage is moved to it explicitly.
+    /// </remarks>
+    private async Task PutVersionAsync(TargetSecretWrite write, CancellationToken cancellationToken)
     {
+        PutSecretValueResponse response;
         try
         {
-            PutSecretValueResponse response = await _client.PutSecretValueAsync(
+            response = await _client.PutSecretValueAsync(
                 new PutSecretValueRequest
                 {
                     SecretId = write.TargetName,
                     ClientRequestToken = write.VersionId,
                     SecretString = write.Value,
-                    VersionStages = write.MakeCurrent ? null : [_options.SupersededVersionStage],
+                    VersionStages = write.Stage switch
+                    {
+                        TargetVersionStage.Current => null,
+                        TargetVersionStage.Previous => [PreviousStage],
+                        _ => [_options.SupersededVersionStage],
+                    },
                 },
                 cancellationToken).ConfigureAwait(false);
-            return response.VersionStages?.Contains(CurrentStage) == true;
         }
         catch (SecretsManagerException exception) when (exception.ErrorType == SecretsManagerErrorTypes.ResourceExists)
         {
@@ -207,6 +240,34 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
                 VersionConflictErrorCode,
                 exception);
         }
+
+        string? label = write.Stage switch
+        {
+            TargetVersionStage.Current => CurrentStage,
+            TargetVersionStage.Previous => PreviousStage,
+            _ => null,
+        };
+        if (label is not null && response.VersionStages is { } stages && !stages.Contains(label))
+        {
+            await MoveStageAsync(write.TargetName, label, write.VersionId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task MoveStageAsync(string targetName, string label, string versionId, CancellationToken cancellationToken)
+    {
+        DescribeSecretResponse secret = await _client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
+        string? holder = secret.VersionIdsToStages?.FirstOrDefault(pair => pair.Value.Contains(label)).Key;
+        if (string.Equals(holder, versionId, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        // RemoveFromVersionId names where the label is now, which makes the move a compare-and-swap; AWS moves
+        // AWSPREVIOUS along when AWSCURRENT moves.
+        await _client.UpdateSecretVersionStageAsync(
+            new UpdateSecretVersionStageRequest { SecretId = targetName, VersionStage = label, MoveToVersionId = versionId, RemoveFromVersionId = holder },
+            cancellationToken).ConfigureAwait(false);
+        LogStageMoved(targetName, label, versionId);
     }
 
     public async IAsyncEnumerable<TargetSecretSummary> ListSecretsAsync(string namePrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -292,7 +353,6 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
     {
         ArgumentException.ThrowIfNullOrEmpty(targetName);
         DescribeSecretResponse secret = await EnsureOwnedAsync(targetName, "restore", cancellationToken).ConfigureAwait(false);
-        _ownership.Forget(targetName);
         if (secret.DeletedDate is not null)
         {
             await _client.RestoreSecretAsync(new RestoreSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
@@ -316,7 +376,6 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
                 ? new DeleteSecretRequest { SecretId = targetName, ForceDeleteWithoutRecovery = true }
                 : new DeleteSecretRequest { SecretId = targetName, RecoveryWindowInDays = deletion.RecoveryWindowInDays },
             cancellationToken).ConfigureAwait(false);
-        _ownership.Forget(targetName);
         LogDeleted(targetName, deletion.Force, deletion.RecoveryWindowInDays);
     }
 
@@ -334,20 +393,28 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         return secret;
     }
 
-    private static TargetSecretSummary ToSummary(SecretListEntry entry)
+    private static TargetSecretSummary ToSummary(SecretListEntry entry) =>
+        ToSummary(entry.Name!, entry.Tags, entry.SecretVersionsToStages, entry.DeletedDate, entry.Description);
+
+    private static TargetSecretSummary ToSummary(string name, DescribeSecretResponse secret) =>
+        ToSummary(secret.Name ?? name, secret.Tags, secret.VersionIdsToStages, secret.DeletedDate, secret.Description);
+
+    private static TargetSecretSummary ToSummary(
+        string name, IReadOnlyList<Tag>? tagList, IReadOnlyDictionary<string, IReadOnlyList<string>>? versionStages, DateTimeOffset? deletedDate, string? description)
     {
-        IReadOnlyList<Tag> tags = entry.Tags ?? [];
-        IReadOnlyDictionary<string, IReadOnlyList<string>> stages = entry.SecretVersionsToStages ?? new Dictionary<string, IReadOnlyList<string>>();
+        IReadOnlyList<Tag> tags = tagList ?? [];
+        IReadOnlyDictionary<string, IReadOnlyList<string>> stages = versionStages ?? new Dictionary<string, IReadOnlyList<string>>();
         return new TargetSecretSummary
         {
-            Name = entry.Name!,
+            Name = name,
             IsOwned = IsOwned(tags),
             SourceVault = tags.FirstOrDefault(tag => tag.Key == ReplicationTags.SourceVault)?.Value,
             SourceName = tags.FirstOrDefault(tag => tag.Key == ReplicationTags.SourceName)?.Value,
             CurrentVersionId = stages.FirstOrDefault(pair => pair.Value.Contains(CurrentStage)).Key,
+            PreviousVersionId = stages.FirstOrDefault(pair => pair.Value.Contains(PreviousStage)).Key,
             VersionIds = stages.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase),
-            ScheduledForDeletion = entry.DeletedDate is not null,
-            Description = entry.Description,
+            ScheduledForDeletion = deletedDate is not null,
+            Description = description,
             Tags = tags.Where(tag => tag.Key is not null).GroupBy(tag => tag.Key!, StringComparer.Ordinal)
                 .ToDictionary(group => group.Key, group => group.First().Value ?? string.Empty, StringComparer.Ordinal),
         };
@@ -383,6 +450,9 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         .. MetadataFor(write).Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }),
         new Tag { Key = ReplicationTags.SourceVersion, Value = write.VersionId },
     ];
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Moved {Stage} of Secrets Manager secret {TargetName} to version {SecretVersion}, which already existed without it")]
+    private partial void LogStageMoved(string targetName, string stage, string secretVersion);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Restored Secrets Manager secret {TargetName}, which was scheduled for deletion, to write version {SecretVersion}")]
     private partial void LogRestored(string targetName, string secretVersion);

@@ -36,6 +36,9 @@ internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
         return result;
     }
 
+    public Task<TargetSecretSummary?> DescribeAsync(string targetName, CancellationToken cancellationToken = default) =>
+        inner.DescribeAsync(targetName, cancellationToken);
+
     public Task<bool> PromoteAsync(string targetName, string versionId, string expectedCurrentVersionId, CancellationToken cancellationToken = default) =>
         inner.PromoteAsync(targetName, versionId, expectedCurrentVersionId, cancellationToken);
 

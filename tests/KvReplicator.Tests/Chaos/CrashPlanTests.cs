@@ -1,5 +1,4 @@
 using KvReplicator.Cli.Chaos;
-using KvReplicator.Events;
 using KvReplicator.Ledger;
 using Moq;
 
@@ -7,35 +6,36 @@ namespace KvReplicator.Tests.Chaos;
 
 public sealed class CrashPlanTests
 {
-    private static readonly SecretVersionRef s_version = new("vault", "db", "0123456789abcdef0123456789abcdef");
-    private static readonly LedgerClaim s_claim = new(s_version, "\"e1\"", DateTimeOffset.UnixEpoch);
+    private static readonly LedgerKey s_key = new("vault", "db");
+    private static readonly SecretLedgerState s_locked = SecretLedgerState.Empty(s_key) with { Lock = new SecretLock("me", DateTimeOffset.UnixEpoch, []) };
+    private static readonly SecretLedgerState s_recorded = SecretLedgerState.Empty(s_key);
 
     [Fact]
-    public async Task A_handler_that_crashed_after_its_claim_releases_nothing_so_the_claim_must_expire()
+    public async Task A_handler_that_crashed_after_taking_the_lock_frees_nothing_so_the_lock_must_expire()
     {
         var inner = new Mock<IReplicationLedger>(MockBehavior.Strict);
-        inner.Setup(l => l.TryClaimAsync(s_version, It.IsAny<CancellationToken>())).ReturnsAsync(LedgerClaimResult.Claimed(s_claim));
+        inner.Setup(l => l.TryWriteAsync(s_key, s_locked, null, It.IsAny<CancellationToken>())).ReturnsAsync(new LedgerRecord(s_key, s_locked, "\"e1\""));
         var ledger = new CrashingLedger(inner.Object);
-        CrashPlan.Current = new CrashPlan(CrashStep.AfterClaim, new ChaosFigures());
+        CrashPlan.Current = new CrashPlan(CrashStep.AfterLock, new ChaosFigures());
 
-        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.TryClaimAsync(s_version));
-        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.ReleaseAsync(s_claim));
-        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.CommitAsync(s_claim));
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.TryWriteAsync(s_key, s_locked, null));
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.TryWriteAsync(s_key, s_recorded, "\"e1\""));
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.ReadAsync(s_key));
 
-        inner.Verify(l => l.TryClaimAsync(s_version, It.IsAny<CancellationToken>()), Times.Once);
+        inner.Verify(l => l.TryWriteAsync(s_key, s_locked, null, It.IsAny<CancellationToken>()), Times.Once);
         inner.VerifyNoOtherCalls();
     }
 
     [Fact]
-    public async Task A_crash_planned_before_the_commit_leaves_the_claim_and_the_release_alone()
+    public async Task A_crash_planned_before_the_record_leaves_the_lock_held()
     {
         var inner = new Mock<IReplicationLedger>(MockBehavior.Strict);
         var figures = new ChaosFigures();
         var ledger = new CrashingLedger(inner.Object);
         CrashPlan.Current = new CrashPlan(CrashStep.BeforeCommit, figures);
 
-        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.CommitAsync(s_claim));
-        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.ReleaseAsync(s_claim));
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.TryWriteAsync(s_key, s_recorded, "\"e1\""));
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => ledger.TryWriteAsync(s_key, s_recorded, "\"e1\""));
 
         inner.VerifyNoOtherCalls();
         Assert.Equal(1, figures.Crashes[nameof(CrashStep.BeforeCommit)]);
@@ -45,12 +45,12 @@ public sealed class CrashPlanTests
     public async Task Without_a_plan_the_decorator_only_passes_calls_through()
     {
         var inner = new Mock<IReplicationLedger>(MockBehavior.Strict);
-        inner.Setup(l => l.CommitAsync(s_claim, It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        inner.Setup(l => l.ReleaseAsync(s_claim, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        inner.Setup(l => l.TryWriteAsync(s_key, s_recorded, "\"e1\"", It.IsAny<CancellationToken>())).ReturnsAsync(new LedgerRecord(s_key, s_recorded, "\"e2\""));
+        inner.Setup(l => l.ReadAsync(s_key, It.IsAny<CancellationToken>())).ReturnsAsync(LedgerRecord.Absent(s_key));
         CrashPlan.Current = null;
 
-        Assert.True(await new CrashingLedger(inner.Object).CommitAsync(s_claim));
-        await new CrashingLedger(inner.Object).ReleaseAsync(s_claim);
+        Assert.NotNull(await new CrashingLedger(inner.Object).TryWriteAsync(s_key, s_recorded, "\"e1\""));
+        Assert.Null((await new CrashingLedger(inner.Object).ReadAsync(s_key)).ETag);
 
         inner.VerifyAll();
     }

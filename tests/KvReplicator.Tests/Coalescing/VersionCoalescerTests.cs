@@ -1,7 +1,7 @@
 using KvReplicator.Coalescing;
+using KvReplicator.Ledger;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Moq;
 
 namespace KvReplicator.Tests.Coalescing;
 
@@ -9,14 +9,11 @@ public sealed class VersionCoalescerTests
 {
     private const string Newer = "99999999999999999999999999999999";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-    private readonly Mock<ITargetVersionHistory> _history = new(MockBehavior.Strict);
 
     [Fact]
-    public async Task Below_the_threshold_the_superseded_version_is_written()
+    public void Below_the_threshold_the_superseded_version_is_written()
     {
-        HistoryHolds(79);
-
-        CoalescingDecision decision = await Coalescer(threshold: 80).DecideAsync("kv/db", Newer);
+        CoalescingDecision decision = Coalescer(threshold: 80).Decide(StateWith(written: 79, age: TimeSpan.FromHours(1)), Newer);
 
         Assert.False(decision.Coalesce);
         Assert.Null(decision.Reason);
@@ -25,11 +22,9 @@ public sealed class VersionCoalescerTests
     [Theory]
     [InlineData(80)]
     [InlineData(120)]
-    public async Task At_or_above_the_threshold_it_is_coalesced_with_a_reason_naming_the_newer_version(int recent)
+    public void At_or_above_the_threshold_it_is_coalesced_with_a_reason_naming_the_newer_version(int recent)
     {
-        HistoryHolds(recent);
-
-        CoalescingDecision decision = await Coalescer(threshold: 80).DecideAsync("kv/db", Newer);
+        CoalescingDecision decision = Coalescer(threshold: 80).Decide(StateWith(written: recent, age: TimeSpan.FromHours(1)), Newer);
 
         Assert.True(decision.Coalesce);
         Assert.StartsWith($"coalesced: superseded by {Newer}", decision.Reason, StringComparison.Ordinal);
@@ -37,37 +32,21 @@ public sealed class VersionCoalescerTests
     }
 
     [Fact]
-    public async Task Only_versions_of_the_last_24_hours_are_counted()
+    public void Only_versions_written_in_the_last_24_hours_count_and_coalesced_ones_never()
     {
-        HistoryHolds(0);
+        SecretLedgerState state = StateWith(written: 90, age: TimeSpan.FromHours(25));
+        for (int i = 0; i < 90; i++)
+        {
+            state = state.WithDone(new LedgerDoneVersion($"c{i:D31}", _time.GetUtcNow(), _time.GetUtcNow(), CoalescedInto: Newer));
+        }
 
-        await Coalescer(threshold: 80).DecideAsync("kv/db", Newer);
-
-        _history.Verify(h => h.CountVersionsCreatedSinceAsync("kv/db", _time.GetUtcNow() - TimeSpan.FromHours(24), It.IsAny<CancellationToken>()));
+        Assert.False(Coalescer(threshold: 80).Decide(state, Newer).Coalesce);
     }
 
     [Fact]
-    public async Task Disabled_coalescing_writes_everything_without_asking_the_target()
+    public void Disabled_coalescing_writes_everything()
     {
-        CoalescingDecision decision = await Coalescer(threshold: 80, enabled: false).DecideAsync("kv/db", Newer);
-
-        Assert.False(decision.Coalesce);
-        _history.VerifyNoOtherCalls();
-    }
-
-    [Fact]
-    public async Task The_gate_of_a_secret_admits_one_holder_at_a_time()
-    {
-        VersionCoalescer coalescer = Coalescer(threshold: 80);
-        IDisposable first = await coalescer.EnterAsync("kv/db");
-
-        Task<IDisposable> second = coalescer.EnterAsync("kv/db");
-        Assert.False(second.IsCompleted);
-
-        first.Dispose();
-        first.Dispose(); // twice is harmless: the gate is released once
-        (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
-        (await coalescer.EnterAsync("kv/db").WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        Assert.False(Coalescer(threshold: 80, enabled: false).Decide(StateWith(written: 99, age: TimeSpan.Zero), Newer).Coalesce);
     }
 
     [Fact]
@@ -80,9 +59,17 @@ public sealed class VersionCoalescerTests
         Assert.Contains("RecentVersionThreshold", Assert.Single(results).ErrorMessage, StringComparison.Ordinal);
     }
 
-    private void HistoryHolds(int count) =>
-        _history.Setup(h => h.CountVersionsCreatedSinceAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(count);
+    private SecretLedgerState StateWith(int written, TimeSpan age)
+    {
+        SecretLedgerState state = SecretLedgerState.Empty(new LedgerKey("vault", "db"));
+        for (int i = 0; i < written; i++)
+        {
+            state = state.WithDone(new LedgerDoneVersion($"{i:D32}", _time.GetUtcNow() - age, _time.GetUtcNow() - age));
+        }
+
+        return state;
+    }
 
     private VersionCoalescer Coalescer(int threshold, bool enabled = true) =>
-        new(_history.Object, Options.Create(new CoalescingOptions { RecentVersionThreshold = threshold, Enabled = enabled }), _time);
+        new(Options.Create(new CoalescingOptions { RecentVersionThreshold = threshold, Enabled = enabled }), _time);
 }

@@ -97,7 +97,7 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task Key_in_the_code_query_parameter_is_accepted()
     {
-        var ledger = LedgerSaying(LedgerClaimResult.AlreadyDone);
+        var ledger = LedgerSayingDone();
         await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
         var delivery = new JsonArray(TestDeliveries.GridEvent("db-password", TestDeliveries.NewVersion()));
         using HttpRequestMessage request = TestDeliveries.Post(delivery, key: null, path: "/api/events?code=" + Uri.EscapeDataString(ServeTestHost.Key));
@@ -110,7 +110,7 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task Already_replicated_version_is_acknowledged_with_200()
     {
-        var ledger = LedgerSaying(LedgerClaimResult.AlreadyDone);
+        var ledger = LedgerSayingDone();
         await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
         string version = TestDeliveries.NewVersion();
         using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", version)));
@@ -168,7 +168,7 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task CloudEvents_batch_of_three_is_processed_event_by_event()
     {
-        var ledger = LedgerSaying(LedgerClaimResult.AlreadyDone);
+        var ledger = LedgerSayingDone();
         await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
         var batch = new JsonArray(
             TestDeliveries.CloudEvent("one", TestDeliveries.NewVersion()),
@@ -187,7 +187,7 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task Single_structured_CloudEvent_is_processed()
     {
-        var ledger = LedgerSaying(LedgerClaimResult.AlreadyDone);
+        var ledger = LedgerSayingDone();
         await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
         using HttpRequestMessage request = TestDeliveries.Post(TestDeliveries.CloudEvent("one", TestDeliveries.NewVersion()), "application/cloudevents+json");
 
@@ -238,7 +238,7 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task Events_path_is_configurable()
     {
-        var ledger = LedgerSaying(LedgerClaimResult.AlreadyDone);
+        var ledger = LedgerSayingDone();
         await using ServeTestHost host = await ServeTestHost.StartAsync(o => o.EventsPath = "/hooks/kv", ledger);
         using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("x", TestDeliveries.NewVersion())), path: "/hooks/kv");
 
@@ -308,19 +308,25 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task Anonymous_mode_accepts_deliveries_without_a_key()
     {
-        var ledger = LedgerSaying(LedgerClaimResult.AlreadyDone);
+        string version = TestDeliveries.NewVersion();
+        var ledger = LedgerSayingDone(version);
         await using ServeTestHost host = await ServeTestHost.StartAsync(o => { o.DeliveryKey = null; o.AllowAnonymous = true; }, ledger);
-        using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("x", TestDeliveries.NewVersion())), key: null);
+        using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("x", version)), key: null);
 
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static Mock<IReplicationLedger> LedgerSaying(LedgerClaimResult result)
+    /// <summary>A ledger whose every record says the version is done: the delivery is answered without touching the clouds.</summary>
+    private static Mock<IReplicationLedger> LedgerSayingDone(string version)
     {
         var ledger = new Mock<IReplicationLedger>();
-        ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>())).ReturnsAsync(result);
+        ledger.Setup(l => l.ReadAsync(It.IsAny<LedgerKey>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((LedgerKey key, CancellationToken _) => new LedgerRecord(
+                key,
+                SecretLedgerState.Empty(key).WithDone(new LedgerDoneVersion(version, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)),
+                "\"e1\""));
         return ledger;
     }
 }
