@@ -98,6 +98,10 @@ internal sealed class ReplicationHarness : IAsyncDisposable
         return listed.Versions;
     }
 
+    /// <summary>The staging labels of every version AWS holds.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> AwsStagesAsync(string name) =>
+        (await Aws.DescribeSecretAsync(new DescribeSecretRequest { SecretId = TargetName(name) })).VersionIdsToStages ?? new Dictionary<string, IReadOnlyList<string>>();
+
     public async Task<GetSecretValueResponse> AwsCurrentAsync(string name) =>
         await Aws.GetSecretValueAsync(new GetSecretValueRequest { SecretId = TargetName(name), VersionStage = "AWSCURRENT" });
 
