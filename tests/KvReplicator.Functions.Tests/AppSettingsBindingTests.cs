@@ -14,7 +14,7 @@ using KvReplicator.SecretsManager;
 using KvReplicator.Throttling;
 using KvReplicator.Tests.Infra;
 
-namespace KvReplicator.Tests.Functions;
+namespace KvReplicator.Functions.Tests;
 
 /// <summary>
 /// Every <c>KvReplicator__…</c> app setting that the deployment (infra/) or the example settings file names
