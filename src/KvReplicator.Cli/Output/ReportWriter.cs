@@ -6,7 +6,8 @@ namespace KvReplicator.Cli.Output;
 /// <summary>
 /// The one way <c>kvrep</c> and <c>kvrep-dev</c> print reports for people: on a terminal, Spectre tables with
 /// borders and colour; anywhere else (a pipe, a file, a test), plain text: one row per line, columns aligned
-/// with spaces, no box drawing, no ANSI, nothing wrapped. Scripts that need structure use <c>--json</c>.
+/// with spaces, an empty line after each table, no box drawing, no ANSI, nothing wrapped. Scripts that need
+/// structure use <c>--json</c>.
 /// </summary>
 internal sealed class ReportWriter
 {
@@ -62,6 +63,9 @@ internal sealed class ReportWriter
 
             _output.WriteLine(text.ToString().TrimEnd());
         }
+
+        // Borders set a terminal's tables apart; in plain text an empty line does.
+        _output.WriteLine();
     }
 
     /// <summary>A line of prose: coloured on a terminal, as it is elsewhere.</summary>

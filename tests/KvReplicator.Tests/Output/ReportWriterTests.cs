@@ -24,6 +24,7 @@ public sealed class ReportWriterTests
             app-db  InSync       12
             a       Missing       3
 
+
             """.ReplaceLineEndings("\n"),
             output.ToString());
     }
