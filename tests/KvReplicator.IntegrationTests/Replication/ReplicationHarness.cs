@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Azure.Security.KeyVault.Secrets;
-using KvReplicator.Cli.Local;
+using KvReplicator.DevTools.Local;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;
