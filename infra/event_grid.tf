@@ -1,8 +1,32 @@
+# One Event Grid system topic per source vault. Azure allows a single system topic per source, so a vault that
+# already has one (existing_key_vaults[*].event_grid_system_topic_id) keeps it and only gets our subscription;
+# the others get a topic here, in the vault's region.
+
+data "azurerm_eventgrid_system_topic" "existing" {
+  for_each            = { for key, vault in local.existing_key_vaults : key => vault if vault.event_grid_system_topic_id != null }
+  name                = split("/", each.value.event_grid_system_topic_id)[8]
+  resource_group_name = split("/", each.value.event_grid_system_topic_id)[4]
+
+  lifecycle {
+    postcondition {
+      condition     = lower(self.source_resource_id) == lower(each.value.id)
+      error_message = "existing_key_vaults: the system topic ${each.value.event_grid_system_topic_id} publishes events of ${self.source_resource_id}, not of ${each.value.id}."
+    }
+    postcondition {
+      # Event Grid writes dead letters with the topic's system-assigned identity: the storage accepts no keys.
+      condition     = length(self.identity) > 0 && strcontains(self.identity[0].type, "SystemAssigned")
+      error_message = "existing_key_vaults: the system topic ${each.value.event_grid_system_topic_id} has no system-assigned identity, which dead-lettering into key-less storage needs. Enable it: az eventgrid system-topic update --ids ${each.value.event_grid_system_topic_id} --identity systemassigned"
+    }
+  }
+}
+
 resource "azurerm_eventgrid_system_topic" "key_vault" {
-  name                = "evgt-${local.base_name}"
-  location            = azurerm_resource_group.replicator.location
+  for_each = { for key, vault in local.source_key_vaults : key => vault if vault.event_grid_system_topic_id == null }
+  # The created vault's topic keeps the name it always had.
+  name                = each.key == local.created_key_vault_key ? "evgt-${local.base_name}" : "evgt-${local.base_name}-${each.value.name}"
+  location            = each.value.location
   resource_group_name = azurerm_resource_group.replicator.name
-  source_resource_id  = azurerm_key_vault.source.id
+  source_resource_id  = each.value.id
   topic_type          = "Microsoft.KeyVault.vaults"
 
   # Writes dead letters into a storage account that refuses shared keys.
@@ -13,11 +37,34 @@ resource "azurerm_eventgrid_system_topic" "key_vault" {
   tags = var.tags
 }
 
+locals {
+  # Every source vault's topic, created or reused, in one shape.
+  event_grid_system_topics = merge(
+    {
+      for key, topic in azurerm_eventgrid_system_topic.key_vault : key => {
+        id                  = topic.id
+        name                = topic.name
+        resource_group_name = topic.resource_group_name
+        principal_id        = topic.identity[0].principal_id
+      }
+    },
+    {
+      for key, topic in data.azurerm_eventgrid_system_topic.existing : key => {
+        id                  = topic.id
+        name                = topic.name
+        resource_group_name = topic.resource_group_name
+        principal_id        = topic.identity[0].principal_id
+      }
+    },
+  )
+}
+
 resource "azurerm_eventgrid_system_topic_event_subscription" "replicate_secret" {
-  count               = var.create_event_subscription ? 1 : 0
-  name                = "replicate-secret-versions"
-  system_topic        = azurerm_eventgrid_system_topic.key_vault.name
-  resource_group_name = azurerm_resource_group.replicator.name
+  for_each = { for key, vault in local.source_key_vaults : key => vault if var.create_event_subscription }
+  # A reused topic may carry other subscriptions (another deployment's too): name ours after this deployment.
+  name                = each.key == local.created_key_vault_key ? "replicate-secret-versions" : "replicate-${local.base_name}"
+  system_topic        = local.event_grid_system_topics[each.key].name
+  resource_group_name = local.event_grid_system_topics[each.key].resource_group_name
 
   # Only new versions. Key Vault has no "SecretUpdated" event; attribute changes carry no value to copy.
   included_event_types = ["Microsoft.KeyVault.SecretNewVersionCreated"]

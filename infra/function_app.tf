@@ -46,8 +46,9 @@ locals {
       "Logging__LogLevel__Default"      = "Warning"
       "Logging__LogLevel__KvReplicator" = "Information"
 
-      "KvReplicator__KeyVault__VaultUri"  = azurerm_key_vault.source.vault_uri
-      "KvReplicator__KeyVault__VaultName" = azurerm_key_vault.source.name
+      # One vault per deployment until the replicator accepts several (see the input checks in locals.tf).
+      "KvReplicator__KeyVault__VaultUri"  = local.primary_key_vault.vault_uri
+      "KvReplicator__KeyVault__VaultName" = local.primary_key_vault.name
 
       "KvReplicator__Ledger__ServiceUri"    = azurerm_storage_account.data.primary_blob_endpoint
       "KvReplicator__Ledger__ContainerName" = azurerm_storage_container.ledger.name

@@ -19,13 +19,23 @@ output "function_principal_id" {
 }
 
 output "key_vault_name" {
-  description = "Source Key Vault; pass it to scripts/bootstrap-roles-anywhere.sh."
-  value       = azurerm_key_vault.source.name
+  description = "The primary source vault (the created one, else the first existing one): KvReplicator:KeyVault:VaultName, and where scripts/bootstrap-roles-anywhere.sh stores the certificate."
+  value       = local.primary_key_vault.name
 }
 
 output "key_vault_uri" {
-  description = "Source Key Vault URI (KvReplicator:KeyVault:VaultUri)."
-  value       = azurerm_key_vault.source.vault_uri
+  description = "The primary source vault's URI (KvReplicator:KeyVault:VaultUri)."
+  value       = local.primary_key_vault.vault_uri
+}
+
+output "source_key_vaults" {
+  description = "Every source vault, created or existing: name => URI."
+  value       = { for vault in local.source_key_vaults : vault.name => vault.vault_uri }
+}
+
+output "event_grid_system_topics" {
+  description = "The system topic of each source vault (created here, or reused): vault name => topic id."
+  value       = { for key, topic in local.event_grid_system_topics : local.source_key_vaults[key].name => topic.id }
 }
 
 output "ledger_blob_endpoint" {

@@ -112,10 +112,11 @@ resource "azurerm_role_assignment" "function_dead_letter" {
   principal_type       = "ServicePrincipal"
 }
 
-# Event Grid writes dead letters with the system topic's identity: the account accepts no keys.
+# Event Grid writes dead letters with each system topic's identity: the account accepts no keys.
 resource "azurerm_role_assignment" "event_grid_dead_letter" {
+  for_each             = local.event_grid_system_topics
   scope                = local.dead_letter_container_scope
   role_definition_name = "Storage Blob Data Contributor"
-  principal_id         = azurerm_eventgrid_system_topic.key_vault.identity[0].principal_id
+  principal_id         = each.value.principal_id
   principal_type       = "ServicePrincipal"
 }

@@ -41,8 +41,46 @@ variable "tags" {
 # Key Vault, ledger and dead-letter storage
 # ---------------------------------------------------------------------------------------------------------------
 
+variable "create_key_vault" {
+  description = "Create a new source vault (kv-<name_prefix>-<name_suffix>, RBAC, purge protection). The default, for a first try; set false to replicate only existing_key_vaults."
+  type        = bool
+  default     = true
+}
+
+variable "existing_key_vaults" {
+  description = <<-EOT
+    Vaults that already exist, to replicate from, by resource id. Each gets read access for the function (Key
+    Vault Secrets User, or a Get/List access policy on a vault still using access policies), an Event Grid
+    subscription, diagnostic settings and alerts; nothing else of the vault changes. Azure allows one Event Grid
+    system topic per vault: give the id of the vault's topic if it has one (find it with
+    `az eventgrid system-topic list --query "[?source=='<vault id>'].id"`), otherwise one is created.
+  EOT
+  type = list(object({
+    id                         = string
+    event_grid_system_topic_id = optional(string)
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for vault in var.existing_key_vaults : can(regex("(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[a-z0-9-]{3,24}$", vault.id))])
+    error_message = "existing_key_vaults[*].id must be a vault resource id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>."
+  }
+
+  validation {
+    condition = alltrue([for vault in var.existing_key_vaults : vault.event_grid_system_topic_id == null || can(regex(
+      "(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\\.EventGrid/systemTopics/[a-z0-9-]{3,128}$", vault.event_grid_system_topic_id
+    ))])
+    error_message = "existing_key_vaults[*].event_grid_system_topic_id must be a system topic resource id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.EventGrid/systemTopics/<name>."
+  }
+
+  validation {
+    condition     = length(distinct([for vault in var.existing_key_vaults : try(lower(split("/", vault.id)[8]), vault.id)])) == length(var.existing_key_vaults)
+    error_message = "existing_key_vaults lists a vault twice."
+  }
+}
+
 variable "key_vault_secret_officer_principal_ids" {
-  description = "Entra ID object ids (users, groups, the CI principal) granted Key Vault Secrets Officer on the source vault, e.g. to run scripts/bootstrap-roles-anywhere.sh. The function itself only ever gets Key Vault Secrets User."
+  description = "Entra ID object ids (users, groups, the CI principal) granted Key Vault Secrets Officer on the created vault, e.g. to run scripts/bootstrap-roles-anywhere.sh. Existing vaults keep the access their owners gave. The function itself only ever gets Key Vault Secrets User."
   type        = list(string)
   default     = []
 }
@@ -346,5 +384,65 @@ variable "web_identity_token_version" {
   validation {
     condition     = contains(["v1", "v2"], var.web_identity_token_version)
     error_message = "web_identity_token_version must be v1 or v2."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Monitoring: Key Vault diagnostics, alerts, workbook
+# ---------------------------------------------------------------------------------------------------------------
+
+variable "key_vault_diagnostic_settings" {
+  description = "Send every source vault's audit logs and metrics to the deployment's Log Analytics workspace (the workbook compares secret writes with replications). Turn off for an existing vault whose diagnostic settings are managed elsewhere (Azure allows five per resource)."
+  type        = bool
+  default     = true
+}
+
+variable "alert_email_addresses" {
+  description = "Who the alerts notify by email (an action group is created for them). Empty: alerts fire into the portal only, plus alert_action_group_ids."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for address in var.alert_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+$", address))])
+    error_message = "alert_email_addresses must be email addresses."
+  }
+}
+
+variable "alert_action_group_ids" {
+  description = "Existing action groups (resource ids) the alerts also notify: paging, chat, ITSM."
+  type        = list(string)
+  default     = []
+}
+
+variable "alert_failure_rate_threshold" {
+  description = "Fraction of deliveries (kvrep.deliveries) answered with a permanent or transient failure over 15 minutes above which the failure-rate alert fires."
+  type        = number
+  default     = 0.05
+
+  validation {
+    condition     = var.alert_failure_rate_threshold > 0 && var.alert_failure_rate_threshold < 1
+    error_message = "alert_failure_rate_threshold must be between 0 and 1 (exclusive)."
+  }
+}
+
+variable "alert_lag_p95_seconds" {
+  description = "Replication lag (kvrep.replication.lag: AWS write time minus Key Vault version creation) p95 over 15 minutes, in seconds, above which the lag alert fires."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.alert_lag_p95_seconds > 0
+    error_message = "alert_lag_p95_seconds must be positive."
+  }
+}
+
+variable "alert_no_replication_hours" {
+  description = "Hours with deliveries arriving but no version replicated, already done or skipped, after which the no-replication alert fires: 1-6, 24 or 48."
+  type        = number
+  default     = 6
+
+  validation {
+    condition     = contains([1, 2, 3, 4, 5, 6, 24, 48], var.alert_no_replication_hours)
+    error_message = "alert_no_replication_hours must be 1-6, 24 or 48: the windows an Azure Monitor log alert accepts."
   }
 }

@@ -35,6 +35,7 @@ public sealed partial class AppSettingsBindingTests
         ["Coalescing"] = typeof(CoalescingOptions),
         ["WriteRateLimit"] = typeof(WriteRateLimitOptions),
         ["Notifications"] = typeof(NotificationOptions),
+        ["Serve"] = typeof(KvReplicator.Cli.Serve.ServeOptions),
     };
 
     public static TheoryData<string, string> Settings()
@@ -46,6 +47,16 @@ public sealed partial class AppSettingsBindingTests
             foreach (JsonProperty setting in document.RootElement.GetProperty("Values").EnumerateObject().Where(p => p.Name.StartsWith("KvReplicator__", StringComparison.Ordinal)))
             {
                 data.Add("local.settings.json.example", setting.Name);
+            }
+        }
+
+        // The sample kvrep.json of each verb (deploy/examples), flattened the way configuration reads it.
+        foreach (string file in Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "deploy", "examples"), "*.json"))
+        {
+            using JsonDocument sample = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (string setting in Flatten("KvReplicator", sample.RootElement.GetProperty("KvReplicator")))
+            {
+                data.Add(Path.GetFileName(file), setting);
             }
         }
 
@@ -82,6 +93,13 @@ public sealed partial class AppSettingsBindingTests
             type = property!.PropertyType;
         }
     }
+
+    private static IEnumerable<string> Flatten(string prefix, JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Flatten($"{prefix}__{p.Name}", p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany((item, i) => Flatten($"{prefix}__{i}", item)),
+        _ => [prefix],
+    };
 
     [GeneratedRegex("\"(?<name>KvReplicator__[A-Za-z0-9_${}]+)\"")]
     private static partial Regex TerraformSettingName();

@@ -72,6 +72,8 @@ public static class ServeHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Here rather than in CreateBuilder: the command adds the --config file to the configuration in between.
+        ScheduledReconcileService.AddIfScheduled(builder.Services, builder.Configuration);
         WebApplication app = builder.Build();
         if (app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(KeyVaultEventProcessor)) != true)
         {

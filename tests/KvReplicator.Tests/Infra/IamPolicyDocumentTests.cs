@@ -33,6 +33,7 @@ public sealed partial class IamPolicyDocumentTests
         "secretsmanager:UpdateSecretVersionStage",
     ];
 
+    /// <summary>The module's policies by file name, then the operators' policies by path from the repository root.</summary>
     public static TheoryData<string> PolicyFiles()
     {
         var data = new TheoryData<string>();
@@ -41,7 +42,29 @@ public sealed partial class IamPolicyDocumentTests
             data.Add(Path.GetFileName(path));
         }
 
+        foreach (string path in OperatorPolicyPaths())
+        {
+            data.Add(Path.GetRelativePath(RepositoryLayout.Root, path));
+        }
+
         return data;
+    }
+
+    [Fact]
+    public void Operator_policies_for_read_only_verbs_grant_no_write()
+    {
+        string[] operatorFiles = OperatorPolicyPaths().Select(path => Path.GetRelativePath(RepositoryLayout.Root, path)).ToArray();
+        Assert.NotEmpty(operatorFiles);
+        foreach (string file in operatorFiles)
+        {
+            foreach (string action in AllowStatements(file).SelectMany(statement => Values(statement, "Action")))
+            {
+                string verb = action[(action.IndexOf(':', StringComparison.Ordinal) + 1)..];
+                Assert.True(verb.StartsWith("Describe", StringComparison.Ordinal) || verb.StartsWith("Get", StringComparison.Ordinal)
+                    || verb.StartsWith("List", StringComparison.Ordinal) || action == "kms:Decrypt",
+                    $"{file}: {action} is not a read");
+            }
+        }
     }
 
     [Fact]
@@ -189,9 +212,14 @@ public sealed partial class IamPolicyDocumentTests
     private static IEnumerable<string> PolicyPaths() =>
         Directory.EnumerateFiles(RepositoryLayout.PolicyDirectory, "*.json*").Order(StringComparer.Ordinal);
 
+    private static IEnumerable<string> OperatorPolicyPaths() =>
+        Directory.EnumerateFiles(RepositoryLayout.OperatorPolicyDirectory, "*.json*").Order(StringComparer.Ordinal);
+
+    /// <param name="file">A file name in infra/policies, or a path from the repository root.</param>
     private static IEnumerable<JsonElement> AllowStatements(string file)
     {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.PolicyDirectory, file)));
+        string path = file.Contains('/', StringComparison.Ordinal) ? Path.Combine(RepositoryLayout.Root, file) : Path.Combine(RepositoryLayout.PolicyDirectory, file);
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
         JsonElement statements = document.RootElement.GetProperty("Statement");
         JsonElement[] all = statements.ValueKind == JsonValueKind.Array
             ? statements.EnumerateArray().Select(s => s.Clone()).ToArray()

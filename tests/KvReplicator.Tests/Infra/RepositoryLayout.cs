@@ -11,6 +11,9 @@ internal static class RepositoryLayout
 
     public static string PolicyDirectory => Path.Combine(InfraDirectory, "policies");
 
+    /// <summary>IAM policies for operators' verbs (docs/operator-guide.md), held to the module's rules.</summary>
+    public static string OperatorPolicyDirectory => Path.Combine(Root, "deploy", "policies", "aws");
+
     /// <summary>The OpenTofu files of the module, leaving out provider caches.</summary>
     public static IEnumerable<string> TofuFiles() =>
         Directory.EnumerateFiles(InfraDirectory, "*.tf", SearchOption.AllDirectories)
