@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Cli;
-using KvReplicator.Cli.Local;
+using KvReplicator.DevTools.Local;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.LocalCloud.Emulators;
 using KvReplicator.LocalCloud.EventGrid;

@@ -12,9 +12,8 @@ using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.Throttling;
-using KvReplicator.Tests.Infra;
 
-namespace KvReplicator.Functions.Tests;
+namespace KvReplicator.Tests.Infra;
 
 /// <summary>
 /// Every <c>KvReplicator__…</c> app setting that the deployment (infra/) or the example settings file names
