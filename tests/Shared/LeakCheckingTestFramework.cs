@@ -33,7 +33,7 @@ public sealed class LeakCheckingTestFramework : XunitTestFramework
             finally
             {
                 SecretLeakGuard.Uninstall();
-                RunTempDirectory.Leave(remove: passed);
+                RunTempDirectory.Leave(passed);
             }
         }
     }

@@ -5,7 +5,7 @@ namespace KvReplicator.Testing;
 /// of every process the tests start (moto, Azurite, signing helpers), so that <see cref="Path.GetTempPath"/> and
 /// <see cref="Directory.CreateTempSubdirectory(string?)"/> land in it. The checks after the last test inspect this
 /// folder only: files of other processes in the machine's temp directory are never read, and two runs at once
-/// never see each other's files. A run in which every test passed removes it; a failed run keeps it for a look.
+/// never see each other's files. A run in which every test passed removes it; a failed run keeps what it left.
 /// </summary>
 /// <remarks>
 /// <c>TMPDIR</c> is what .NET, Python and Node read on Linux and macOS; on Windows (TEMP) the run keeps the user's
@@ -14,12 +14,6 @@ namespace KvReplicator.Testing;
 public static class RunTempDirectory
 {
     private const string Variable = "TMPDIR";
-
-    /// <summary>
-    /// Entries the .NET runtime makes in the temp directory for each process (debugger pipes, diagnostics
-    /// sockets) and removes at a normal exit; a child process killed at the end of its test leaves them behind.
-    /// </summary>
-    private static readonly string[] s_runtimePrefixes = ["clr-debug-pipe-", "dotnet-diagnostic-"];
 
     private static string? s_previous;
 
@@ -39,7 +33,7 @@ public static class RunTempDirectory
         Environment.SetEnvironmentVariable(Variable, Path);
     }
 
-    /// <summary>What the tests left in the run's folder (relative paths of its top-level entries), runtime files aside.</summary>
+    /// <summary>What the tests left in the run's folder: the names of its top-level entries.</summary>
     public static IReadOnlyList<string> Leftovers()
     {
         if (Path is null || !Directory.Exists(Path))
@@ -47,20 +41,21 @@ public static class RunTempDirectory
             return [];
         }
 
-        return [.. Directory.EnumerateFileSystemEntries(Path)
-            .Select(System.IO.Path.GetFileName)
-            .Where(name => !s_runtimePrefixes.Any(prefix => name!.StartsWith(prefix, StringComparison.Ordinal)))
-            .Order(StringComparer.Ordinal)!];
+        return [.. Directory.EnumerateFileSystemEntries(Path).Select(entry => System.IO.Path.GetFileName(entry)).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Gives the process its previous temp directory back, and removes the run's folder when <paramref name="remove"/>.</summary>
-    public static void Leave(bool remove)
+    /// <summary>
+    /// Gives the process its previous temp directory back and removes the run's folder: always after a run that
+    /// passed, after a failed one only when the tests left nothing in it to look at.
+    /// </summary>
+    public static void Leave(bool passed)
     {
         if (Path is null)
         {
             return;
         }
 
+        bool remove = passed || Leftovers().Count == 0;
         Environment.SetEnvironmentVariable(Variable, s_previous);
         if (remove)
         {
@@ -70,7 +65,8 @@ public static class RunTempDirectory
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // An emulator still writing as the host exits; the folder is under the run's own root anyway.
+                // A process the tests started (an emulator) still writes in it as the run ends: what stays is only
+                // this run's, and scripts/test.sh removes its whole temp root after a green run.
             }
         }
     }
