@@ -1,24 +1,57 @@
 # Shared by scripts/*.sh: find or install the emulators, and summarise test results.
 
-# moto goes into a virtual environment under .tools/ when it is not on PATH: distributions that mark their
-# Python as externally managed (PEP 668) refuse a plain `pip install`, and a venv needs no root either.
-# The emulator launcher looks for .tools/venv/bin/moto_server too.
-ensure_moto() {
-  if [ -n "${KVREP_MOTO_SERVER:-}" ] || command -v moto_server >/dev/null 2>&1 || [ -x "$root/.tools/venv/bin/moto_server" ]; then
-    return 0
-  fi
-  echo "moto_server not found; installing moto[server] into .tools/venv" >&2
-  mkdir -p "$root/.tools"
-  python3 -m venv "$root/.tools/venv" >&2
-  "$root/.tools/venv/bin/python" -m pip install --quiet 'moto[server]' >&2
+# The emulators' exact versions, here and in .github/workflows/ci.yml (a test keeps the two equal). Azurite
+# 3.35.0 is the newest that runs on Node 20, which this machine has (3.36 needs Node 21, 3.37 Node 22); moto 5.2.1
+# is the one this machine's Python comes with.
+azurite_version=3.35.0
+moto_version=5.2.1
+
+# Prints the version of moto behind a moto_server program (nothing if there is none): the Python of its #! line,
+# or python3 for launchers that are not Python scripts themselves (pyenv's shims).
+moto_version_of() {
+  local program="$1" interpreter
+  [ -n "$program" ] && [ -x "$program" ] || return 0
+  interpreter="$(head -n 1 "$program" | sed -n 's/^#![[:space:]]*//p')"
+  case "$interpreter" in
+    *python*) ;;
+    *) interpreter=python3 ;;
+  esac
+  $interpreter -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null || true
 }
 
+# Exports KVREP_MOTO_SERVER (which the emulator launcher reads) as a moto_server of exactly $moto_version: the
+# one in .tools/venv, else the one on PATH, else moto[server]==$moto_version installed into .tools/venv.
+# A venv because distributions that mark their Python as externally managed (PEP 668) refuse a plain
+# `pip install`, and a venv needs no root either. A KVREP_MOTO_SERVER set by the caller is used as it is.
+ensure_moto() {
+  [ -n "${KVREP_MOTO_SERVER:-}" ] && return 0
+  local venv="$root/.tools/venv" candidate
+  for candidate in "$venv/bin/moto_server" "$(command -v moto_server || true)"; do
+    if [ "$(moto_version_of "$candidate")" = "$moto_version" ]; then
+      export KVREP_MOTO_SERVER="$candidate"
+      return 0
+    fi
+  done
+  echo "moto_server $moto_version not found; installing moto[server]==$moto_version into .tools/venv" >&2
+  rm -rf "$venv"
+  mkdir -p "$root/.tools"
+  python3 -m venv "$venv" >&2
+  "$venv/bin/python" -m pip install --quiet "moto[server]==$moto_version" >&2
+  export KVREP_MOTO_SERVER="$venv/bin/moto_server"
+}
+
+# Exports KVREP_AZURITE as .tools/'s azurite-blob, installing Azurite $azurite_version there with npm when another
+# version or none is installed. A KVREP_AZURITE set by the caller is used as it is.
 ensure_azurite() {
-  if [ -z "${KVREP_AZURITE:-}" ] && [ ! -x "$root/.tools/node_modules/.bin/azurite-blob" ]; then
-    echo "Azurite not found; installing it into .tools/ with npm" >&2
+  [ -n "${KVREP_AZURITE:-}" ] && return 0
+  local installed
+  installed="$(node -p 'require(process.argv[1]).version' "$root/.tools/node_modules/azurite/package.json" 2>/dev/null || true)"
+  if [ "$installed" != "$azurite_version" ]; then
+    echo "Azurite $azurite_version not found; installing it into .tools/ with npm" >&2
     mkdir -p "$root/.tools"
-    npm install --prefix "$root/.tools" --no-audit --no-fund --silent azurite >&2
+    npm install --prefix "$root/.tools" --no-audit --no-fund --silent --save-exact "azurite@$azurite_version" >&2
   fi
+  export KVREP_AZURITE="$root/.tools/node_modules/.bin/azurite-blob"
 }
 
 # Adds up the counters of every .trx file under $1 and prints "N passed, N failed, N skipped". A test project

@@ -5,9 +5,9 @@ using Xunit.Sdk;
 namespace KvReplicator.Testing;
 
 /// <summary>
-/// xunit's own framework, except that it installs <see cref="SecretLeakGuard"/> before the first test and runs
-/// <see cref="SecretLeakCheck"/> after every other test has finished, so the check sees the whole run and its
-/// failure fails the run like any test's. Each test project names it in an assembly-level TestFramework attribute.
+/// xunit's own framework, except that it installs <see cref="SecretLeakGuard"/> and gives the run its own temp
+/// directory (<see cref="RunTempDirectory"/>) before the first test, and runs <see cref="SecretLeakCheck"/> after
+/// every other test has finished, so the check sees the whole run and its failure fails the run like any test's. Each test project names it in an assembly-level TestFramework attribute.
 /// </summary>
 public sealed class LeakCheckingTestFramework : XunitTestFramework
 {
@@ -23,13 +23,17 @@ public sealed class LeakCheckingTestFramework : XunitTestFramework
         protected override async void RunTestCases(IEnumerable<IXunitTestCase> testCases, IMessageSink executionMessageSink, ITestFrameworkExecutionOptions executionOptions)
         {
             using var runner = new Runner(TestAssembly, testCases, DiagnosticMessageSink, executionMessageSink, executionOptions);
+            RunTempDirectory.Enter();
+            bool passed = false;
             try
             {
-                await runner.RunAsync();
+                RunSummary summary = await runner.RunAsync();
+                passed = summary.Failed == 0;
             }
             finally
             {
                 SecretLeakGuard.Uninstall();
+                RunTempDirectory.Leave(passed);
             }
         }
     }

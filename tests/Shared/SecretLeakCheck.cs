@@ -3,7 +3,7 @@ namespace KvReplicator.Testing;
 /// <summary>
 /// Runs after every other test of its assembly (<see cref="LeakCheckingTestFramework"/>) and fails the run when
 /// a secret value a test registered reached a log, the console, a command's output or an exception message,
-/// or when a private key was left in the temp directory.
+/// or when a private key or anything else was left in the run's temp directory (<see cref="RunTempDirectory"/>).
 /// </summary>
 public sealed class SecretLeakCheck
 {
@@ -16,5 +16,13 @@ public sealed class SecretLeakCheck
 
         IReadOnlyList<string> keys = SecretLeakGuard.FindPrivateKeysOnDisk();
         Assert.True(keys.Count == 0, "private keys were left in the temp directory: " + string.Join(", ", keys));
+    }
+
+    [Fact]
+    public void No_test_left_a_file_or_folder_in_the_run_temp_directory()
+    {
+        IReadOnlyList<string> left = RunTempDirectory.Leftovers();
+        Assert.True(left.Count == 0,
+            $"{left.Count} entries were left in {RunTempDirectory.Path}; delete temporary files and folders in a finally or Dispose: " + string.Join(", ", left.Take(20)));
     }
 }

@@ -9,7 +9,7 @@ namespace KvReplicator.Testing;
 /// says — log entries (<see cref="CapturedLogs"/>), console output (host loggers), <c>kvrep</c> output the
 /// tests capture, and the messages of exceptions our code throws — is kept; after the last test,
 /// <see cref="SecretLeakCheck"/> fails the run if any registered value appears anywhere, or if a PEM private
-/// key (the Roles Anywhere key) was left in the temp directory.
+/// key (the Roles Anywhere key) was left in the run's temp directory (<see cref="RunTempDirectory"/>).
 /// </summary>
 public static class SecretLeakGuard
 {
@@ -22,9 +22,6 @@ public static class SecretLeakGuard
     private static bool s_installed;
     private static TextWriter? s_originalOut;
     private static TextWriter? s_originalError;
-
-    /// <summary>When the run started: key files written since then are the run's.</summary>
-    public static DateTime StartedUtc { get; } = DateTime.UtcNow;
 
     /// <summary>Registers a value a test stores as a secret, and returns it, so tests can wrap literals.</summary>
     public static string Register(string value)
@@ -89,19 +86,27 @@ public static class SecretLeakGuard
         return leaks;
     }
 
-    /// <summary>PEM private keys written to the temp directory since the run started (a Roles Anywhere key left behind).</summary>
+    /// <summary>
+    /// PEM private keys left in the run's temp directory (a Roles Anywhere key written for a signing helper and
+    /// not deleted). Everything in that folder is this run's, so other processes' files are never opened.
+    /// </summary>
     public static IReadOnlyList<string> FindPrivateKeysOnDisk()
     {
         var found = new List<string>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        foreach (string path in Directory.EnumerateFiles(Path.GetTempPath(), "*", options))
+        if (RunTempDirectory.Path is not { } root || !Directory.Exists(root))
+        {
+            return found;
+        }
+
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (string path in Directory.EnumerateFiles(root, "*", options))
         {
             try
             {
                 var file = new FileInfo(path);
-                // Length 0 also covers pipes and sockets (every .NET process keeps debugger FIFOs in /tmp),
-                // whose opening would block until a writer comes; an empty file holds no key anyway.
-                if (file.LastWriteTimeUtc < StartedUtc || file.Length == 0 || file.Length > 1024 * 1024)
+                // Length 0 also covers pipes and sockets (the runtime's debugger FIFOs of the processes the tests
+                // start), whose opening would block until a writer comes; an empty file holds no key anyway.
+                if (file.Length == 0 || file.Length > 1024 * 1024)
                 {
                     continue;
                 }
@@ -113,7 +118,7 @@ public static class SecretLeakGuard
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // Gone or locked meanwhile: another process's file.
+                // Deleted meanwhile by the process that wrote it.
             }
         }
 

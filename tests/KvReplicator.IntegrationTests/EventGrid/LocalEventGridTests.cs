@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using KvReplicator.Credentials;
 using KvReplicator.Events;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.LocalCloud.Emulators;
@@ -11,10 +12,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace KvReplicator.IntegrationTests.EventGrid;
 
-public sealed class LocalEventGridTests
+public sealed class LocalEventGridTests : IDisposable
 {
     private const string VaultName = "kvrep-local";
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
+
+    /// <summary>Holds the dead-letter folder of the test, and goes with it.</summary>
+    private readonly PrivateTempDirectory _scratch = PrivateTempDirectory.Create("kvrep-test-eventgrid-");
+
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task Event_Grid_schema_subscription_is_validated_then_gets_a_Key_Vault_event()
@@ -376,7 +382,7 @@ public sealed class LocalEventGridTests
     private static SecretVersionCreated Created(string secretName, DateTimeOffset? notBefore = null) =>
         new(VaultName, new Uri($"https://{VaultName}.vault.azure.net/"), secretName, Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, notBefore, null);
 
-    private static string DeadLetterFolder() => Path.Combine(Path.GetTempPath(), SharedEmulators.UniqueName("kvrep-deadletter"));
+    private string DeadLetterFolder() => Path.Combine(_scratch.Directory.FullName, "deadletters");
 
     private static JsonElement ReadSingleDeadLetter(string folder)
     {

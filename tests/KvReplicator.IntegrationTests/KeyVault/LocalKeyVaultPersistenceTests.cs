@@ -5,7 +5,7 @@ namespace KvReplicator.IntegrationTests.KeyVault;
 
 public sealed class LocalKeyVaultPersistenceTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("kvrep-localvault-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("kvrep-test-localvault-").FullName;
 
     [Fact]
     public async Task A_persisted_vault_comes_back_after_a_restart_with_every_version_and_deletion()

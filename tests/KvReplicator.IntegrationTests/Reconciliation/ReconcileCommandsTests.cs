@@ -87,7 +87,7 @@ public sealed class ReconcileCommandsTests
             node[path[^1]] = value;
         }
 
-        string file = Path.Combine(Path.GetTempPath(), $"kvrep-sync-{Guid.NewGuid():N}.json");
+        string file = Path.Combine(Path.GetTempPath(), $"kvrep-test-sync-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return file;
     }

@@ -17,10 +17,10 @@ namespace KvReplicator.IntegrationTests.Replay;
 /// Issue "Reconcile, verify, replay": events the local Event Grid dead-lettered (its webhook answered 400)
 /// are replayed by <c>kvrep replay</c>, invoked in-process against moto, Azurite and the local Key Vault.
 /// </summary>
-public sealed class ReplayCommandLocalCloudTests : IAsyncDisposable
+public sealed class ReplayCommandLocalCloudTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
-    private readonly string _scratch = Path.Combine(Path.GetTempPath(), $"kvrep-replay-it-{Guid.NewGuid():N}");
+    private readonly string _scratch = Path.Combine(Path.GetTempPath(), $"kvrep-test-replay-{Guid.NewGuid():N}");
     private readonly string _prefix = SharedEmulators.UniqueName("replay") + "/";
     private LocalCloudEnvironment? _cloud;
     private RecordingWebhook? _webhook;
@@ -121,7 +121,11 @@ public sealed class ReplayCommandLocalCloudTests : IAsyncDisposable
         Assert.Equal([version], await AwsVersionsAsync(name));
     }
 
-    public async ValueTask DisposeAsync()
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 never calls the latter on a test class, which left the local
+    // cloud running and the scratch folder on disk.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_webhook is not null)
         {

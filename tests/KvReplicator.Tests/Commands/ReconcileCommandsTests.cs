@@ -41,7 +41,7 @@ public sealed class ReconcileCommandsTests
     [Fact]
     public async Task Invalid_settings_are_all_reported_by_name_before_any_call()
     {
-        string config = Path.Combine(Path.GetTempPath(), $"kvrep-sync-{Guid.NewGuid():N}.json");
+        string config = Path.Combine(Path.GetTempPath(), $"kvrep-test-sync-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(config, """{ "KvReplicator": { "Reconcile": { "MaxWritesPerSecond": 500, "RecoveryWindowInDays": 3 } } }""");
         try
         {

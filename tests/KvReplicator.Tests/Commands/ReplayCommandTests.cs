@@ -18,7 +18,7 @@ public sealed class ReplayCommandTests : IDisposable
     private const string Good = "0123456789abcdef0123456789abcdef";
     private const string Bad = "fedcba9876543210fedcba9876543210";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"kvrep-replay-{Guid.NewGuid():N}");
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"kvrep-test-replay-{Guid.NewGuid():N}");
     private readonly Mock<ISecretSource> _source = new();
     private readonly Mock<ISecretTarget> _target = new();
     private readonly Mock<IReplicationLedger> _ledger = new();

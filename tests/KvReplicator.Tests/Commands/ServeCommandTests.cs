@@ -21,7 +21,7 @@ public sealed class ServeCommandTests
     public async Task Serve_without_the_replicator_settings_refuses_to_start_and_names_them()
     {
         SecretLeakGuard.Register("serve-cmd-key-7f3a9c2e5b8d1f4a6c0e9b2d");
-        string config = Path.Combine(Path.GetTempPath(), $"kvrep-serve-{Guid.NewGuid():N}.json");
+        string config = Path.Combine(Path.GetTempPath(), $"kvrep-test-serve-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(config, """{ "KvReplicator": { "Serve": { "DeliveryKey": "serve-cmd-key-7f3a9c2e5b8d1f4a6c0e9b2d" } } }""");
         try
         {

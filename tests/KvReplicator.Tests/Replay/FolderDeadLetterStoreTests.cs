@@ -4,7 +4,7 @@ namespace KvReplicator.Tests.Replay;
 
 public sealed class FolderDeadLetterStoreTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"kvrep-deadletters-{Guid.NewGuid():N}");
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"kvrep-test-deadletters-{Guid.NewGuid():N}");
 
     public FolderDeadLetterStoreTests()
     {

@@ -51,7 +51,7 @@ internal sealed class FakeSigningHelper : IDisposable
 
     public static FakeSigningHelper Create(string behaviour)
     {
-        DirectoryInfo directory = Directory.CreateTempSubdirectory("kvrep-fake-helper-");
+        DirectoryInfo directory = Directory.CreateTempSubdirectory("kvrep-test-fake-helper-");
         string path = System.IO.Path.Combine(directory.FullName, "aws_signing_helper");
         File.WriteAllText(path, Preamble.Replace("__REPORT__", directory.FullName, StringComparison.Ordinal) + behaviour + "\n");
         if (!OperatingSystem.IsWindows())

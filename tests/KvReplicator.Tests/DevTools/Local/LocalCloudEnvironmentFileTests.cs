@@ -19,7 +19,7 @@ public sealed class LocalCloudEnvironmentFileTests
     [Fact]
     public async Task The_file_is_readable_by_its_owner_only_and_reads_back()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"kvrep-env-{Guid.NewGuid():N}", "localcloud.json");
+        string path = Path.Combine(Path.GetTempPath(), $"kvrep-test-env-{Guid.NewGuid():N}", "localcloud.json");
         try
         {
             await Sample(Environment.ProcessId).WriteAsync(path);
@@ -41,7 +41,7 @@ public sealed class LocalCloudEnvironmentFileTests
     [Fact]
     public async Task A_file_left_by_a_process_that_is_gone_is_ignored()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"kvrep-env-{Guid.NewGuid():N}.json");
+        string path = Path.Combine(Path.GetTempPath(), $"kvrep-test-env-{Guid.NewGuid():N}.json");
         try
         {
             await Sample(int.MaxValue).WriteAsync(path);
