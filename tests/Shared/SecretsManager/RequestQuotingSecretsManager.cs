@@ -33,13 +33,21 @@ internal sealed class RequestQuotingSecretsManager(QuotingMode mode) : Delegatin
     };
 
     private int _quoted;
+    private volatile bool _quoting = true;
 
     public int Quoted => Volatile.Read(ref _quoted);
+
+    /// <summary>While false, writes pass through too (to create the secret a PutSecretValue then fails on).</summary>
+    public bool Quoting
+    {
+        get => _quoting;
+        set => _quoting = value;
+    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         string? target = request.Headers.TryGetValues("X-Amz-Target", out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
-        if (target is null || !s_quotedOperations.Contains(target) || request.Content is null)
+        if (!_quoting || target is null || !s_quotedOperations.Contains(target) || request.Content is null)
         {
             return await base.SendAsync(request, cancellationToken);
         }
