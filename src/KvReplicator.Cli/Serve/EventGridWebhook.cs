@@ -68,10 +68,10 @@ internal sealed partial class EventGridWebhook
             return;
         }
 
-        BinaryData? body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+        (BinaryData? body, int refusal) = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            await WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, $"delivery is larger than {_options.MaxBodyBytes} bytes").ConfigureAwait(false);
+            await RefuseBodyAsync(context, refusal).ConfigureAwait(false);
             return;
         }
 
@@ -123,29 +123,66 @@ internal sealed partial class EventGridWebhook
         MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? contentType) &&
         s_acceptedMediaTypes.Contains(contentType.MediaType, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Reads the body, or returns null as soon as it is known to exceed the limit.</summary>
-    private async Task<BinaryData?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body, or returns null and the status to refuse it with: 413 as soon as it is known to exceed the
+    /// limit (from Content-Length, from what arrived, or from Kestrel's own cut-off of a chunked body), 408 when
+    /// Kestrel cut off a body arriving too slowly, 400 for a malformed one, 0 when the client went away.
+    /// </summary>
+    /// <remarks>
+    /// Kestrel refuses these while the body is read and reports each refusal itself, once (see
+    /// <see cref="KestrelRejectionLog"/>); caught here, they get the webhook's answer with its reason instead of
+    /// Kestrel's bare one, and no "unhandled exception" with a stack trace for what is only a hostile or broken client.
+    /// </remarks>
+    private async Task<(BinaryData? Body, int Refusal)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         int limit = _options.MaxBodyBytes;
         if (request.ContentLength > limit)
         {
-            return null;
+            return (null, StatusCodes.Status413PayloadTooLarge);
         }
 
         using var buffer = new MemoryStream();
         byte[] chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                return null;
-            }
+                if (buffer.Length + read > limit)
+                {
+                    return (null, StatusCodes.Status413PayloadTooLarge);
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException refused)
+        {
+            return (null, refused.StatusCode is StatusCodes.Status413PayloadTooLarge or StatusCodes.Status408RequestTimeout ? refused.StatusCode : StatusCodes.Status400BadRequest);
+        }
+        catch (Exception ex) when (ex is IOException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // The client hung up mid-body: nobody is left to answer.
+            return (null, 0);
         }
 
-        return BinaryData.FromBytes(buffer.ToArray());
+        return (BinaryData.FromBytes(buffer.ToArray()), 0);
+    }
+
+    private Task RefuseBodyAsync(HttpContext context, int status)
+    {
+        if (status == 0 || context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        string reason = status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => $"delivery is larger than {_options.MaxBodyBytes} bytes",
+            StatusCodes.Status408RequestTimeout => $"delivery body arrived slower than {_options.MinRequestBodyBytesPerSecond} bytes per second",
+            _ => "delivery body is not valid HTTP (malformed chunked encoding or a short body)",
+        };
+        return WriteProblemAsync(context, status, reason);
     }
 
     private static Task WriteResultAsync(HttpContext context, int status, string disposition, DeliveryResult result)

@@ -29,6 +29,14 @@ public static class ServeHost
         // Request logs carry the full URL, and a delivery key may ride in its ?code= query.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
+        // Two Information lines per request from routing would let any caller, a hostile one first, write the log;
+        // what serve has to say about a request it says itself, in one line at most.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Kestrel's refusals (slow headers, slow or oversized bodies, malformed HTTP), once each at Warning.
+        builder.Services.AddSingleton<ILoggerProvider, KestrelRejectionLog>();
+        builder.Logging.AddFilter<KestrelRejectionLog>(KestrelRejectionLog.Category, LogLevel.Debug);
+
         builder.Services.AddOptions<ServeOptions>()
             .Bind(builder.Configuration.GetSection(ServeOptions.SectionName))
             .Configure(options => configureOptions?.Invoke(options))
@@ -58,13 +66,16 @@ public static class ServeHost
     /// Kestrel's own limits keep hostile clients from tying up the server before the webhook sees them: slow
     /// headers and trickled bodies are cut off, and a body beyond the delivery limit is refused while it is read.
     /// </summary>
+    /// <remarks>
+    /// Kestrel's body limit is the webhook's, exactly: then every oversized body, announced or chunked, is refused
+    /// by Kestrel too (while the webhook reads it, or while Kestrel drains what the webhook did not read), and
+    /// reported once by <see cref="KestrelRejectionLog"/>, while the webhook answers with its reason.
+    /// </remarks>
     internal static void LimitSlowAndLargeRequests(KestrelServerLimits limits, ServeOptions serve)
     {
         limits.RequestHeadersTimeout = serve.RequestHeadersTimeout;
         limits.MinRequestBodyDataRate = new MinDataRate(serve.MinRequestBodyBytesPerSecond, serve.MinRequestBodyGracePeriod);
-        // A margin over the webhook's own limit, so that the webhook (which stops reading past it) answers with
-        // its reason; Kestrel's cut-off is the backstop for anything that reads bodies without one.
-        limits.MaxRequestBodySize = serve.MaxBodyBytes + (64 * 1024);
+        limits.MaxRequestBodySize = serve.MaxBodyBytes;
     }
 
     /// <summary>Builds the app and maps its endpoints; fails at once when no replication pipeline is registered.</summary>

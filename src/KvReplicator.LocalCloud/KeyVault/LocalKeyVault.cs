@@ -29,11 +29,14 @@ public sealed class LocalKeyVault : IAsyncDisposable
     private readonly Channel<SecretVersionCreated> _announcements;
     private readonly PendingAnnouncements _pending;
     private readonly Task _announcer;
+    private readonly ReadFailureSwitch _readFailure;
     private int _disposed;
 
-    private LocalKeyVault(WebApplication app, X509Certificate2 serverCertificate, Uri vaultUri, string vaultName, Channel<SecretVersionCreated> announcements, PendingAnnouncements pending)
+    private LocalKeyVault(
+        WebApplication app, X509Certificate2 serverCertificate, Uri vaultUri, string vaultName, Channel<SecretVersionCreated> announcements, PendingAnnouncements pending, ReadFailureSwitch readFailure)
     {
         _pending = pending;
+        _readFailure = readFailure;
         _app = app;
         _serverCertificate = serverCertificate;
         VaultUri = vaultUri;
@@ -49,6 +52,16 @@ public sealed class LocalKeyVault : IAsyncDisposable
     /// order; HTTP responses never wait for listeners, and a listener that throws does not stop the others.
     /// </summary>
     public event Action<SecretVersionCreated>? SecretVersionCreated;
+
+    /// <summary>
+    /// How reads of a value are answered from now on: normally (the default) or with an error that quotes the
+    /// value, as a misbehaving hop might. Listing and writing are unaffected.
+    /// </summary>
+    public QuotedReadFailure ReadFailure
+    {
+        get => _readFailure.Mode;
+        set => _readFailure.Mode = value;
+    }
 
     /// <summary>The vault's base address, e.g. <c>https://127.0.0.1:54321/</c>.</summary>
     public Uri VaultUri { get; }
@@ -69,6 +82,7 @@ public sealed class LocalKeyVault : IAsyncDisposable
         X509Certificate2 certificate = LoopbackCertificate.Create();
         var announcements = Channel.CreateUnbounded<SecretVersionCreated>(new UnboundedChannelOptions { SingleReader = true });
         var pending = new PendingAnnouncements();
+        var readFailure = new ReadFailureSwitch();
         Uri? vaultUri = null;
         var wire = new WireFormat(() => vaultUri!, options.SoftDeleteRetentionDays);
         var store = new SecretStore(
@@ -95,7 +109,7 @@ public sealed class LocalKeyVault : IAsyncDisposable
         var challenge = new BearerChallenge(options.TenantId, options.ExpectedAccessToken);
         app.Use(challenge.InvokeAsync);
         app.Use(SecretsApi.HandleErrorsAsync);
-        new SecretsApi(store, wire, options.PageSize).Map(app);
+        new SecretsApi(store, wire, options.PageSize, () => readFailure.Mode).Map(app);
 
         try
         {
@@ -110,7 +124,7 @@ public sealed class LocalKeyVault : IAsyncDisposable
 
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         vaultUri = new Uri($"https://127.0.0.1:{new Uri(address).Port}/");
-        return new LocalKeyVault(app, certificate, vaultUri, options.VaultName, announcements, pending);
+        return new LocalKeyVault(app, certificate, vaultUri, options.VaultName, announcements, pending, readFailure);
     }
 
     /// <summary>
@@ -161,6 +175,18 @@ public sealed class LocalKeyVault : IAsyncDisposable
         await _announcer.ConfigureAwait(false);
         _serverCertificate.Dispose();
         Certificate.Dispose();
+    }
+
+    /// <summary>Shared between the vault and its request handlers, which are built before the vault is.</summary>
+    private sealed class ReadFailureSwitch
+    {
+        private volatile QuotedReadFailure _mode;
+
+        public QuotedReadFailure Mode
+        {
+            get => _mode;
+            set => _mode = value;
+        }
     }
 
     private async Task AnnounceAsync()

@@ -19,12 +19,14 @@ internal sealed class SecretsApi
     private readonly SecretStore _store;
     private readonly WireFormat _wire;
     private readonly int _pageSize;
+    private readonly Func<QuotedReadFailure> _readFailure;
 
-    public SecretsApi(SecretStore store, WireFormat wire, int pageSize)
+    public SecretsApi(SecretStore store, WireFormat wire, int pageSize, Func<QuotedReadFailure> readFailure)
     {
         _store = store;
         _wire = wire;
         _pageSize = pageSize;
+        _readFailure = readFailure;
     }
 
     public void Map(IEndpointRouteBuilder routes)
@@ -85,7 +87,30 @@ internal sealed class SecretsApi
     {
         string? version = Route(context, "version");
         (StoredSecret secret, StoredSecretVersion found) = _store.Get(Route(context, "name")!, string.IsNullOrEmpty(version) ? null : version);
-        return WriteAsync(context, HttpStatusCode.OK, _wire.Bundle(secret, found, includeValue: true));
+        QuotedReadFailure failure = _readFailure();
+        return failure == QuotedReadFailure.None
+            ? WriteAsync(context, HttpStatusCode.OK, _wire.Bundle(secret, found, includeValue: true))
+            : WriteQuotedFailureAsync(context, failure, _wire.Bundle(secret, found, includeValue: true).ToJsonString(), found.Value);
+    }
+
+    private static Task WriteQuotedFailureAsync(HttpContext context, QuotedReadFailure failure, string bundle, string value)
+    {
+        string quote = $"The response {bundle} could not be validated.";
+        switch (failure)
+        {
+            case QuotedReadFailure.BadParameter:
+                return WriteAsync(context, HttpStatusCode.BadRequest, WireFormat.Error("BadParameter", quote));
+            case QuotedReadFailure.InternalServerError:
+                return WriteAsync(context, HttpStatusCode.InternalServerError, WireFormat.Error("InternalServerError", quote));
+            case QuotedReadFailure.NonJsonServerError:
+                context.Response.StatusCode = (int)HttpStatusCode.InternalServerError;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                return context.Response.WriteAsync($"upstream error: {quote}\n{value}", context.RequestAborted);
+            default:
+                // A header value cannot hold every value (line breaks, non-ASCII): the body's code always does.
+                context.Response.Headers.TryAdd("x-ms-error-code", value.All(c => c is >= ' ' and <= '~') ? value : "Forbidden");
+                return WriteAsync(context, HttpStatusCode.Forbidden, WireFormat.Error(value, $"{value}: {quote}"));
+        }
     }
 
     private async Task UpdateAsync(HttpContext context)

@@ -51,8 +51,39 @@ internal sealed class CredentialsOptionsValidator : IValidateOptions<Credentials
 
         RequireAbsolute(section.Endpoint, "RolesAnywhere:Endpoint", failures);
         RequireAbsolute(section.VaultUri, "RolesAnywhere:VaultUri", failures);
+        int before = failures.Count;
         ValidateSection(section, failures);
+        if (failures.Count == before)
+        {
+            ValidateRegions(section, failures);
+        }
     }
+
+    /// <summary>
+    /// A trust anchor and a profile live in one region, and only that region's endpoint (and signing scope)
+    /// issues their sessions; elsewhere AWS answers a bare 403 at run time. Said once, at start-up, in one line.
+    /// </summary>
+    private static void ValidateRegions(RolesAnywhereOptions section, List<string> failures)
+    {
+        if (section.Region is not { } region || section.TrustAnchorArn is not { } trustAnchor || section.ProfileArn is not { } profile)
+        {
+            return;
+        }
+
+        string anchorRegion = ArnRegion(trustAnchor);
+        string profileRegion = ArnRegion(profile);
+        if (anchorRegion != profileRegion)
+        {
+            failures.Add($"RolesAnywhere:TrustAnchorArn is in {anchorRegion} but RolesAnywhere:ProfileArn is in {profileRegion}: a session needs a trust anchor and a profile of the same region");
+        }
+        else if (anchorRegion != region)
+        {
+            failures.Add($"RolesAnywhere:Region is {region} but RolesAnywhere:TrustAnchorArn and ProfileArn are in {anchorRegion}: set RolesAnywhere:Region to {anchorRegion}");
+        }
+    }
+
+    /// <summary>The fourth field of an ARN (<c>arn:partition:service:region:account:resource</c>); the patterns checked it is there.</summary>
+    private static string ArnRegion(string arn) => arn.Split(':')[3];
 
     private static void ValidateWebIdentity(WebIdentityFederationOptions? section, List<string> failures)
     {

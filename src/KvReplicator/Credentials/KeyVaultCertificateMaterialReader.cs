@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using KvReplicator.KeyVault;
 using KvReplicator.Replication;
 
 namespace KvReplicator.Credentials;
@@ -53,8 +54,9 @@ internal sealed class KeyVaultCertificateMaterialReader
         }
         catch (RequestFailedException ex)
         {
-            // The message of a RequestFailedException includes the response body; only status and code are kept.
-            throw Failure(sourceName, $"reading Key Vault secret '{secretName}' failed with HTTP {ex.Status} ({ex.ErrorCode ?? "no error code"})", ex.ErrorCode ?? $"Http{ex.Status}");
+            // The message of a RequestFailedException includes the response body; only the status and a documented code are kept.
+            string? code = KeyVaultFailures.KnownErrorCode(ex.ErrorCode);
+            throw Failure(sourceName, $"reading Key Vault secret '{secretName}' failed with HTTP {ex.Status} ({code ?? "no documented error code"})", code ?? $"Http{ex.Status}");
         }
         catch (AuthenticationFailedException)
         {

@@ -42,10 +42,15 @@ internal sealed class RolesAnywhereCredentialSource : RefreshingCredentialSource
         {
             identity = X509SigningIdentity.FromPem(material.CertificatePem, material.PrivateKeyPem, material.ChainPem);
         }
+        catch (FormatException ex)
+        {
+            // Our own sentence (ReadChain), which never quotes the secret's text.
+            throw Failure($"Key Vault secret '{_options.ChainSecretName}' is not a chain of PEM certificates ({ex.Message}); store the intermediates as -----BEGIN CERTIFICATE----- blocks, the leaf's issuer first", "InvalidCertificateChain");
+        }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // The exception's message never quotes the key, but there is nothing in it worth the risk either.
-            throw Failure("the certificate, private key or chain in Key Vault could not be read as unencrypted PEM, or the key does not match the certificate", "InvalidCertificateMaterial");
+            throw Failure("the certificate or private key in Key Vault could not be read as unencrypted PEM, or the key does not match the certificate", "InvalidCertificateMaterial");
         }
 
         using (identity)
@@ -65,14 +70,15 @@ internal sealed class RolesAnywhereCredentialSource : RefreshingCredentialSource
 
     private async Task<ExpiringCredentials> CreateSessionAsync(X509SigningIdentity identity, CancellationToken cancellationToken)
     {
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["durationSeconds"] = _options.DurationSeconds,
-            ["profileArn"] = _options.ProfileArn!,
-            ["roleArn"] = _options.RoleArn!,
-            ["trustAnchorArn"] = _options.TrustAnchorArn!,
-        });
-        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, _options.ResolveEndpoint(), _options.Region!, body, TimeProvider.GetUtcNow());
+        // The ARNs go in the query string and only the duration in the body, as AWS's aws_signing_helper sends them.
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["durationSeconds"] = _options.DurationSeconds });
+        KeyValuePair<string, string>[] query =
+        [
+            new("profileArn", _options.ProfileArn!),
+            new("roleArn", _options.RoleArn!),
+            new("trustAnchorArn", _options.TrustAnchorArn!),
+        ];
+        RolesAnywhereSignature signature = RolesAnywhereRequestSigner.Sign(identity, _options.ResolveEndpoint(), _options.Region!, query, body, TimeProvider.GetUtcNow());
 
         using var request = new HttpRequestMessage(HttpMethod.Post, signature.RequestUri);
         request.Content = new ByteArrayContent(body);
@@ -105,9 +111,9 @@ internal sealed class RolesAnywhereCredentialSource : RefreshingCredentialSource
         {
             if (!response.IsSuccessStatusCode)
             {
-                // The body may echo the request; the status and AWS's error type are enough to act on.
                 string errorCode = ErrorType(response) ?? $"Http{(int)response.StatusCode}";
-                throw Failure($"CreateSession failed with HTTP {(int)response.StatusCode} ({errorCode})", errorCode);
+                string? message = await RolesAnywhereErrorMessage.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+                throw Failure($"CreateSession failed with HTTP {(int)response.StatusCode} ({errorCode}){(message is null ? string.Empty : ": " + message)}", errorCode);
             }
 
             await using Stream content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -156,8 +162,11 @@ internal sealed class RolesAnywhereCredentialSource : RefreshingCredentialSource
             ? value.GetString()!
             : throw Failure($"CreateSession returned credentials without '{property}'", "InvalidResponse");
 
+    /// <summary>AWS's error type from <c>x-amzn-ErrorType</c>, when it is one (a bare identifier).</summary>
     private static string? ErrorType(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-amzn-ErrorType", out IEnumerable<string>? values)
-            ? values.FirstOrDefault()?.Split(':')[0]
+        && values.FirstOrDefault()?.Split(':')[0].Trim() is { Length: > 0 and <= 100 } type
+        && type.All(char.IsAsciiLetterOrDigit)
+            ? type
             : null;
 }

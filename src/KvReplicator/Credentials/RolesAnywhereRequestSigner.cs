@@ -12,23 +12,38 @@ namespace KvReplicator.Credentials;
 /// <remarks>
 /// AWSSDK.Core's <c>AWS4Signer</c> cannot be reused: it derives an HMAC key from a secret access key (which
 /// this request exists to obtain), and its canonicalisation helpers are protected. The request is always
-/// the same shape (POST, fixed path, no query, five headers at most, JSON body), so the canonical request is
-/// written out here and pinned by a test against the documented rules.
+/// the same shape (POST, five headers at most, a few query parameters, JSON body), so the canonical request is
+/// written out here and pinned by a test against the documented rules. Where the documentation leaves a
+/// choice, AWS's own <c>aws_signing_helper</c> decides, as the path AWS tests most: the ARNs travel in the
+/// query string, the canonical URI is <c>/sessions</c> whatever path the endpoint has (a private endpoint
+/// behind a path prefix is signed as the service will see it), and the serial is the certificate's signed
+/// integer in decimal (Go's <c>big.Int</c>), negative serials included.
 /// </remarks>
 internal static class RolesAnywhereRequestSigner
 {
     public const string ServiceName = "rolesanywhere";
     public const string ContentType = "application/json";
+    public const string CanonicalUri = "/sessions";
     private const string Terminator = "aws4_request";
 
-    public static RolesAnywhereSignature Sign(X509SigningIdentity identity, Uri endpoint, string region, byte[] body, DateTimeOffset signingTime)
+    /// <param name="identity">The certificate and key that sign.</param>
+    /// <param name="endpoint">The service endpoint; a path it has is kept in the request but not in the canonical URI.</param>
+    /// <param name="region">The signing scope's region.</param>
+    /// <param name="query">Query parameters (the ARNs), in any order: they are sorted and encoded here.</param>
+    /// <param name="body">The JSON body as it will be sent.</param>
+    /// <param name="signingTime">The signature's date.</param>
+    public static RolesAnywhereSignature Sign(
+        X509SigningIdentity identity, Uri endpoint, string region, IReadOnlyCollection<KeyValuePair<string, string>> query, byte[] body, DateTimeOffset signingTime)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrEmpty(region);
+        ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(body);
 
-        var requestUri = new Uri(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/sessions");
+        string canonicalQuery = CanonicalQuery(query);
+        var requestUri = new Uri(
+            endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + CanonicalUri + (canonicalQuery.Length == 0 ? string.Empty : "?" + canonicalQuery));
         string host = requestUri.IsDefaultPort ? requestUri.IdnHost : $"{requestUri.IdnHost}:{requestUri.Port.ToString(CultureInfo.InvariantCulture)}";
         DateTime utc = signingTime.UtcDateTime;
         string amzDate = utc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -54,8 +69,8 @@ internal static class RolesAnywhereRequestSigner
         string signedHeaders = string.Join(';', headers.Select(header => header.Name));
         var canonical = new StringBuilder();
         canonical.Append("POST\n");
-        canonical.Append(requestUri.AbsolutePath).Append('\n');
-        canonical.Append('\n'); // no query string
+        canonical.Append(CanonicalUri).Append('\n');
+        canonical.Append(canonicalQuery).Append('\n');
         foreach ((string name, string value) in headers)
         {
             canonical.Append(name).Append(':').Append(value).Append('\n');
@@ -78,4 +93,16 @@ internal static class RolesAnywhereRequestSigner
             $"{identity.Algorithm} Credential={identity.SerialNumberDecimal}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
         return new RolesAnywhereSignature(requestUri, host, amzDate, x509, x509Chain, canonicalRequest, stringToSign, authorization);
     }
+
+    /// <summary>
+    /// SigV4's canonical query: names and values percent-encoded as RFC 3986 unreserved-only (what
+    /// <see cref="Uri.EscapeDataString"/> does, and Go's <c>url.Values.Encode</c> with spaces as <c>%20</c>),
+    /// sorted by name, then value. The request sends exactly this string, so nothing is re-encoded on the way.
+    /// </summary>
+    internal static string CanonicalQuery(IEnumerable<KeyValuePair<string, string>> query) =>
+        string.Join('&', query
+            .Select(parameter => (Name: Uri.EscapeDataString(parameter.Key), Value: Uri.EscapeDataString(parameter.Value)))
+            .OrderBy(parameter => parameter.Name, StringComparer.Ordinal)
+            .ThenBy(parameter => parameter.Value, StringComparer.Ordinal)
+            .Select(parameter => $"{parameter.Name}={parameter.Value}"));
 }

@@ -8,11 +8,29 @@ namespace KvReplicator.KeyVault;
 /// <summary>
 /// Turns Key Vault SDK failures into <see cref="SecretStoreException"/>s that are safe to log. A
 /// <see cref="RequestFailedException"/>'s message embeds the response body, so it is never carried over,
-/// not even as the inner exception; only the operation, HTTP status and Key Vault's error code are.
+/// not even as the inner exception; only the operation, HTTP status and Key Vault's error code are, and the
+/// code only when it is one Key Vault documents: a read's error body (or header) written by a hop that quotes
+/// the secret must not carry the value into a message through the code either.
 /// </summary>
 internal static class KeyVaultFailures
 {
     private const string DisabledSecretInnerCode = "SecretDisabled";
+
+    /// <summary>Key Vault's (and its front end's) error codes, from its REST reference; case as Key Vault sends them.</summary>
+    private static readonly HashSet<string> s_knownErrorCodes = new(StringComparer.Ordinal)
+    {
+        "BadParameter", "BadRequest", "Conflict", "Forbidden", "ForbiddenByPolicy", "ForbiddenByFirewall", "ForbiddenByRbac",
+        "ForbiddenByConnection", "AccessDenied", "Unauthorized", "NotFound", "SecretNotFound", "KeyNotFound", "CertificateNotFound",
+        "VaultNotFound", "DeletedSecretNotFound", "ObjectIsBeingDeleted", "ObjectIsDeletedButRecoverable", "Throttled", "TooManyRequests",
+        "RequestTimeout", "InternalServerError", "InternalError", "ServiceUnavailable", "MethodNotAllowed", "UnsupportedMediaType",
+        "PreconditionFailed", "InvalidRequest", "SecretDisabled", "KeyVaultServiceError", "OperationNotAllowed",
+    };
+
+    /// <summary>
+    /// The code of a Key Vault error when it is one of Key Vault's own, otherwise null: what may be said about an
+    /// error's code in a message, an outcome or a tag.
+    /// </summary>
+    public static string? KnownErrorCode(string? code) => code is not null && s_knownErrorCodes.Contains(code) ? code : null;
 
     /// <summary>True for Key Vault's answer to reading a disabled version: 403 Forbidden, "…not allowed on a disabled secret".</summary>
     public static bool IsDisabledSecret(RequestFailedException exception)
@@ -67,8 +85,14 @@ internal static class KeyVaultFailures
 
     private static SecretStoreException FromResponse(RequestFailedException failed, string subject)
     {
-        string? code = failed.ErrorCode ?? ReadError(failed).Code;
-        string codeText = code is null ? string.Empty : $", error code {code}";
+        string? sent = failed.ErrorCode ?? ReadError(failed).Code;
+        string? code = KnownErrorCode(sent);
+        string codeText = (code, sent) switch
+        {
+            ({ } known, _) => $", error code {known}",
+            (null, not null) => ", an error code Key Vault does not document (not shown)",
+            _ => string.Empty,
+        };
         return new SecretStoreException($"Key Vault {subject} failed: HTTP {failed.Status}{codeText}.", IsTransient(failed.Status), code);
     }
 

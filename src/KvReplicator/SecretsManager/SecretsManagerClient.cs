@@ -1,12 +1,14 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using KvReplicator.Credentials;
+using KvReplicator.Replication;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,6 +31,16 @@ public sealed partial class SecretsManagerClient
 
     private const string ServiceName = "secretsmanager";
     private const string ContentType = "application/x-amz-json-1.1";
+
+    /// <summary>
+    /// Calls whose request or response carries a value (UpdateSecret's API accepts one too): the service's
+    /// message is never shown for them, since an error can quote the request, and AWS's masking is the only
+    /// thing that keeps the value out of it.
+    /// </summary>
+    private static readonly HashSet<string> s_valueCarryingOperations = new(StringComparer.Ordinal)
+    {
+        "CreateSecret", "PutSecretValue", "UpdateSecret", "GetSecretValue",
+    };
 
     private readonly HttpClient _httpClient;
     private readonly ICredentialSource _credentials;
@@ -136,11 +148,12 @@ public sealed partial class SecretsManagerClient
     {
         ArgumentNullException.ThrowIfNull(request);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
+        var failure = new FailureText(operation, SentValueRedaction.For(SentValue(request)), s_valueCarryingOperations.Contains(operation));
         try
         {
             return await _pipeline.ExecuteAsync(
-                static async (state, token) => await state.Client.SendOnceAsync(state.Operation, state.Body, state.ResponseType, token).ConfigureAwait(false),
-                (Client: this, Operation: operation, Body: body, ResponseType: responseType),
+                static async (state, token) => await state.Client.SendOnceAsync(state.Failure, state.Body, state.ResponseType, token).ConfigureAwait(false),
+                (Client: this, Failure: failure, Body: body, ResponseType: responseType),
                 cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -150,8 +163,16 @@ public sealed partial class SecretsManagerClient
         }
     }
 
-    private async Task<TResponse> SendOnceAsync<TResponse>(string operation, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    private static SecretValue? SentValue<TRequest>(TRequest request) => request switch
     {
+        CreateSecretRequest create => create.SecretString,
+        PutSecretValueRequest put => put.SecretString,
+        _ => null,
+    };
+
+    private async Task<TResponse> SendOnceAsync<TResponse>(FailureText failure, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
+        string operation = failure.Operation;
         ImmutableCredentials credentials = await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
         using HttpRequestMessage message = await CreateSignedRequestAsync(operation, body, credentials, cancellationToken).ConfigureAwait(false);
 
@@ -162,37 +183,38 @@ public sealed partial class SecretsManagerClient
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SecretsManagerException(operation, SecretsManagerErrorTypes.Timeout, null, null, exception);
+            throw failure.NoResponse(SecretsManagerErrorTypes.Timeout, exception);
         }
         catch (HttpRequestException exception)
         {
-            throw new SecretsManagerException(operation, SecretsManagerErrorTypes.NetworkError, null, null, exception);
+            throw failure.NoResponse(SecretsManagerErrorTypes.NetworkError, exception);
         }
 
         using (response)
         {
             byte[] payload = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw ToException(operation, response, payload);
-            }
-
-            if (payload.Length == 0)
-            {
-                payload = "{}"u8.ToArray();
-            }
-
             try
             {
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw failure.FromResponse(response, payload);
+                }
+
+                if (payload.Length == 0)
+                {
+                    payload = "{}"u8.ToArray();
+                }
+
                 return JsonSerializer.Deserialize(payload, responseType)
-                    ?? throw new SecretsManagerException(operation, SecretsManagerErrorTypes.MalformedResponse, (int)response.StatusCode, null);
+                    ?? throw failure.MalformedResponse(response, null);
             }
             catch (JsonException exception)
             {
-                throw new SecretsManagerException(operation, SecretsManagerErrorTypes.MalformedResponse, (int)response.StatusCode, null, exception);
+                throw failure.MalformedResponse(response, exception);
             }
             finally
             {
+                // An error body may echo the request, value included.
                 Array.Clear(payload);
             }
         }
@@ -222,19 +244,6 @@ public sealed partial class SecretsManagerClient
         }
 
         return message;
-    }
-
-    private static SecretsManagerException ToException(string operation, HttpResponseMessage response, byte[] payload)
-    {
-        ErrorResponse? error = ParseJsonError(payload) ?? ParseXmlError(payload);
-
-        string? errorType = error?.Type;
-        if (string.IsNullOrEmpty(errorType) && response.Headers.TryGetValues("x-amzn-ErrorType", out IEnumerable<string>? values))
-        {
-            errorType = values.FirstOrDefault();
-        }
-
-        return new SecretsManagerException(operation, NormalizeErrorType(errorType), (int)response.StatusCode, error?.Message);
     }
 
     private static ErrorResponse? ParseJsonError(byte[] payload)
@@ -274,7 +283,11 @@ public sealed partial class SecretsManagerClient
         }
     }
 
-    /// <summary><c>com.amazonaws.secretsmanager#ResourceNotFoundException</c> or <c>ResourceNotFoundException:http://…</c> → <c>ResourceNotFoundException</c>.</summary>
+    /// <summary>
+    /// <c>com.amazonaws.secretsmanager#ResourceNotFoundException</c> or <c>ResourceNotFoundException:http://…</c> →
+    /// <c>ResourceNotFoundException</c>. Anything that is not then a bare identifier is no error type (a hop that
+    /// put text there), and is dropped rather than carried into messages.
+    /// </summary>
     internal static string? NormalizeErrorType(string? errorType)
     {
         if (string.IsNullOrWhiteSpace(errorType))
@@ -290,7 +303,61 @@ public sealed partial class SecretsManagerClient
         }
 
         int colon = type.IndexOf(':', StringComparison.Ordinal);
-        return colon >= 0 ? type[..colon] : type;
+        type = colon >= 0 ? type[..colon] : type;
+        return IdentifierPattern().IsMatch(type) ? type : null;
+    }
+
+    /// <summary>AWS's request ids are UUIDs (JSON services) or upper-case alphanumerics (S3-style); anything else is not one.</summary>
+    internal static string? NormalizeRequestId(HttpResponseMessage response) =>
+        (response.Headers.TryGetValues("x-amzn-RequestId", out IEnumerable<string>? values) || response.Headers.TryGetValues("x-amz-request-id", out values))
+        && values.FirstOrDefault() is { } id && RequestIdPattern().IsMatch(id)
+            ? id
+            : null;
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,99}$")]
+    private static partial Regex IdentifierPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial Regex RequestIdPattern();
+
+    /// <summary>
+    /// Builds the exceptions of one call: only this type turns what came back into text, so a value can reach a
+    /// message only through it, and it redacts the value the call sent from everything it derives.
+    /// </summary>
+    private sealed class FailureText(string operation, SentValueRedaction redaction, bool withholdServiceMessage)
+    {
+        public string Operation => operation;
+
+        public SecretsManagerException NoResponse(string errorType, Exception exception) =>
+            new(operation, errorType, null, null, null, markedForDeletion: false, messageWithheld: false, redaction.Apply(exception));
+
+        public SecretsManagerException MalformedResponse(HttpResponseMessage response, Exception? exception) =>
+            new(operation, SecretsManagerErrorTypes.MalformedResponse, (int)response.StatusCode, null, RequestId(response), markedForDeletion: false, messageWithheld: false, redaction.Apply(exception));
+
+        public SecretsManagerException FromResponse(HttpResponseMessage response, byte[] payload)
+        {
+            ErrorResponse? error = ParseJsonError(payload) ?? ParseXmlError(payload);
+            string? errorType = NormalizeErrorType(error?.Type);
+            if (errorType is null && response.Headers.TryGetValues("x-amzn-ErrorType", out IEnumerable<string>? values))
+            {
+                errorType = NormalizeErrorType(values.FirstOrDefault());
+            }
+
+            // The types this code acts on are its own vocabulary; any other that holds the value is no type.
+            if (errorType is not null && !SecretsManagerErrorTypes.IsKnown(errorType) && redaction.Apply(errorType) != errorType)
+            {
+                errorType = null;
+            }
+
+            string? message = error?.Message;
+            bool markedForDeletion = errorType == SecretsManagerErrorTypes.InvalidRequest && SecretsManagerErrorTypes.SaysMarkedForDeletion(message);
+            bool withheld = withholdServiceMessage && !string.IsNullOrEmpty(message);
+            return new SecretsManagerException(
+                operation, errorType, (int)response.StatusCode, withheld ? null : redaction.Apply(message), RequestId(response), markedForDeletion, withheld, innerException: null);
+        }
+
+        private string? RequestId(HttpResponseMessage response) =>
+            NormalizeRequestId(response) is { } id && redaction.Apply(id) == id ? id : null;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Secrets Manager {Operation} failed with {ErrorType} (HTTP {HttpStatus}); retry {Retry} in {RetryDelay}")]

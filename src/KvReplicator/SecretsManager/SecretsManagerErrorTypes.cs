@@ -41,12 +41,19 @@ internal static class SecretsManagerErrorTypes
         || httpStatus >= 500
         || (errorType is null && httpStatus is 429);
 
+    /// <summary>Every type named above: what this code acts on, and so what is never redacted from a message.</summary>
+    public static bool IsKnown(string errorType) =>
+        s_throttlingOrServer.Contains(errorType) || s_auth.Contains(errorType)
+        || errorType is ResourceNotFound or ResourceExists or InvalidRequest or InvalidParameter;
+
     /// <summary>
     /// Real AWS refuses writes to a secret scheduled for deletion with InvalidRequestException
-    /// ("…because it was marked for deletion."); the message is the only thing that tells it apart.
+    /// ("…because it was marked for deletion."); the message is the only thing that tells it apart, so the
+    /// client reads it even when it does not show it (<see cref="SecretsManagerException.MarkedForDeletion"/>).
     /// </summary>
-    public static bool IsMarkedForDeletion(SecretsManagerException exception) =>
-        exception.ErrorType == InvalidRequest
-        && exception.ServiceMessage is { } message
-        && (message.Contains("deletion", StringComparison.OrdinalIgnoreCase) || message.Contains("deleted", StringComparison.OrdinalIgnoreCase));
+    public static bool IsMarkedForDeletion(SecretsManagerException exception) => exception.ErrorType == InvalidRequest && exception.MarkedForDeletion;
+
+    public static bool SaysMarkedForDeletion(string? serviceMessage) =>
+        serviceMessage is not null
+        && (serviceMessage.Contains("deletion", StringComparison.OrdinalIgnoreCase) || serviceMessage.Contains("deleted", StringComparison.OrdinalIgnoreCase));
 }

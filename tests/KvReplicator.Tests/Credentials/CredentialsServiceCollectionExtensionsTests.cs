@@ -169,6 +169,26 @@ public sealed class CredentialsServiceCollectionExtensionsTests
         Assert.Contains(ex.Failures, failure => failure.Contains("RefreshMargin must be between", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("RolesAnywhere", "us-east-1", TrustAnchorArn, ProfileArn,
+        "RolesAnywhere:Region is us-east-1 but RolesAnywhere:TrustAnchorArn and ProfileArn are in eu-west-1: set RolesAnywhere:Region to eu-west-1")]
+    [InlineData("SigningHelper", "eu-west-1", TrustAnchorArn, "arn:aws:rolesanywhere:eu-central-1:123456789012:profile/11111111-2222-3333-4444-555555555555",
+        "RolesAnywhere:TrustAnchorArn is in eu-west-1 but RolesAnywhere:ProfileArn is in eu-central-1: a session needs a trust anchor and a profile of the same region")]
+    public void A_region_that_is_not_the_trust_anchors_and_the_profiles_is_refused_at_start_in_one_line(string source, string region, string trustAnchor, string profile, string expected)
+    {
+        using ServiceProvider services = Build(RolesAnywhere(
+            source,
+            ("KvReplicator:Credentials:RolesAnywhere:Region", region),
+            ("KvReplicator:Credentials:RolesAnywhere:TrustAnchorArn", trustAnchor),
+            ("KvReplicator:Credentials:RolesAnywhere:ProfileArn", profile),
+            ("KvReplicator:Credentials:SigningHelper:Path", "/usr/local/bin/aws_signing_helper")));
+
+        OptionsValidationException ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<CredentialsOptions>>().Value);
+
+        Assert.Equal(expected, Assert.Single(ex.Failures));
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
     private static (string, string)[] RolesAnywhere(string source, params (string Key, string Value)[] overrides)
     {
         var settings = new Dictionary<string, string>

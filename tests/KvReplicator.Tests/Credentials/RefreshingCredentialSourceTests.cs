@@ -135,7 +135,7 @@ public sealed class RefreshingCredentialSourceTests
         await source.GetCredentialsAsync();
 
         await source.GetCredentialsAsync();
-        _clock.Advance(RefreshingCredentialSource.RetryDelayAfterFailedRefresh);
+        _clock.Advance(RefreshingCredentialSource.FirstRetryDelay);
         await source.GetCredentialsAsync();
 
         Assert.Equal(3, source.Fetches);
@@ -206,6 +206,113 @@ public sealed class RefreshingCredentialSourceTests
 
         Assert.Equal("AKID1", (await patient).AccessKey);
         Assert.Equal(1, source.Fetches);
+    }
+
+    [Fact]
+    public async Task A_source_failing_with_nothing_cached_is_tried_again_only_after_a_doubling_delay_that_stops_growing_at_the_bound()
+    {
+        var source = new ScriptedCredentialSource(
+            _ => Task.FromException<ExpiringCredentials>(new SecretStoreException("Credential source 'scripted' could not get AWS credentials: backend down", isTransient: true, "ServiceUnavailable")),
+            TimeSpan.FromMinutes(5), _clock, _logger)
+        { NextJitter = () => 1.0 };
+        TimeSpan[] expected = [.. new[] { 1, 2, 4, 8, 16, 30, 30, 30 }.Select(seconds => TimeSpan.FromSeconds(seconds))];
+
+        for (int failure = 1; failure <= expected.Length; failure++)
+        {
+            await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+            Assert.Equal(failure, source.Fetches);
+
+            // A burst of callers meanwhile hears the last failure at once, and nothing is fetched.
+            _clock.Advance(expected[failure - 1] - TimeSpan.FromTicks(1));
+            for (int caller = 0; caller < 5; caller++)
+            {
+                SecretStoreException fast = await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+                Assert.Equal("ServiceUnavailable", fast.ErrorCode);
+                Assert.True(fast.IsTransient);
+                Assert.Contains("backend down (not tried again before ", fast.Message, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(failure, source.Fetches);
+            _clock.Advance(TimeSpan.FromTicks(1));
+        }
+
+        // One warning per attempt, none per caller turned away.
+        Assert.Equal(expected.Length, _logger.Entries.Count(entry => entry.Level == LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task A_success_resets_the_delay_and_the_next_failure_waits_the_first_delay_again()
+    {
+        int fetch = 0;
+        var source = new ScriptedCredentialSource(
+            n =>
+            {
+                fetch = n;
+                return n is 4 or 6
+                    ? Task.FromResult(ScriptedCredentialSource.Credentials(n, _clock.GetUtcNow().AddMinutes(30)))
+                    : Task.FromException<ExpiringCredentials>(new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable"));
+            },
+            TimeSpan.FromMinutes(5), _clock, _logger)
+        { NextJitter = () => 1.0 };
+        for (int i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+            _clock.Advance(RefreshingCredentialSource.RetryDelay(i + 1, 1.0));
+        }
+
+        Assert.Equal("AKID4", (await source.GetCredentialsAsync()).AccessKey);
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+        Assert.Equal(5, fetch);
+        _clock.Advance(RefreshingCredentialSource.FirstRetryDelay);
+
+        Assert.Equal("AKID6", (await source.GetCredentialsAsync()).AccessKey);
+    }
+
+    [Fact]
+    public async Task When_the_delay_is_over_a_burst_of_callers_still_shares_one_fetch()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new ScriptedCredentialSource(
+            async n =>
+            {
+                if (n == 1)
+                {
+                    throw new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable");
+                }
+
+                await release.Task;
+                return ScriptedCredentialSource.Credentials(n, s_start.AddHours(1));
+            },
+            TimeSpan.FromMinutes(5), _clock, _logger)
+        { NextJitter = () => 0.0 };
+        await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+        _clock.Advance(RefreshingCredentialSource.FirstRetryDelay / 2);
+
+        Task<ImmutableCredentials>[] callers = Enumerable.Range(0, 20).Select(_ => source.GetCredentialsAsync().AsTask()).ToArray();
+        release.SetResult();
+        ImmutableCredentials[] results = await Task.WhenAll(callers);
+
+        Assert.Equal(2, source.Fetches);
+        Assert.All(results, credentials => Assert.Equal("AKID2", credentials.AccessKey));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.37)]
+    [InlineData(1.0)]
+    public void Every_delay_lies_between_half_and_all_of_its_doubling_ceiling_and_never_beyond_the_bound(double jitter)
+    {
+        for (int failures = 1; failures <= 64; failures++)
+        {
+            TimeSpan ceiling = TimeSpan.FromTicks(Math.Min(RefreshingCredentialSource.FirstRetryDelay.Ticks << Math.Min(failures - 1, 20), RefreshingCredentialSource.MaxRetryDelay.Ticks));
+            TimeSpan delay = RefreshingCredentialSource.RetryDelay(failures, jitter);
+
+            Assert.InRange(delay, ceiling / 2, ceiling);
+            Assert.True(delay <= RefreshingCredentialSource.MaxRetryDelay);
+        }
+
+        Assert.Equal(RefreshingCredentialSource.MaxRetryDelay / 2, RefreshingCredentialSource.RetryDelay(1000, 0.0));
     }
 
     private ScriptedCredentialSource HourLong() =>

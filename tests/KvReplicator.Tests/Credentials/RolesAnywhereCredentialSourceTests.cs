@@ -101,7 +101,140 @@ public sealed class RolesAnywhereCredentialSourceTests : IAsyncLifetime
         Assert.True(ex.IsTransient);
         Assert.Equal("AccessDeniedException", ex.ErrorCode);
         Assert.Contains("roles-anywhere-native", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("HTTP 403", ex.Message, StringComparison.Ordinal);
+
+        // AWS's own sentence says why, after the status and the error type.
+        Assert.Contains("HTTP 403 (AccessDeniedException): signature does not verify with the certificate's public key", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_arns_travel_in_the_query_string_and_only_the_duration_in_the_body_as_the_signing_helper_sends_them()
+    {
+        TestLeaf leaf = _authority.IssueLeaf(TestKeyKind.P256);
+        string? query = null;
+        string? body = null;
+        RolesAnywhereCredentialSource source = Source(leaf, _authority.ChainPem, async request =>
+        {
+            query = request.RequestUri!.Query;
+            body = await request.Content!.ReadAsStringAsync();
+        });
+
+        await source.GetCredentialsAsync();
+
+        Assert.Empty(_server.Rejections);
+        Assert.Equal(
+            "?profileArn=arn%3Aaws%3Arolesanywhere%3Aeu-west-1%3A123456789012%3Aprofile%2F11111111-2222-3333-4444-555555555555" +
+            "&roleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fkvreplicator" +
+            "&trustAnchorArn=arn%3Aaws%3Arolesanywhere%3Aeu-west-1%3A123456789012%3Atrust-anchor%2F66666666-7777-8888-9999-000000000000",
+            query);
+        Assert.Equal("""{"durationSeconds":3600}""", body);
+    }
+
+    [Theory]
+    [InlineData("roleArn", "arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fkvreplicator", "arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fadmin")]
+    [InlineData("profileArn", "profile%2F11111111", "profile%2F99999999")]
+    [InlineData("trustAnchorArn", "trust-anchor%2F66666666", "trust-anchor%2F77777777")]
+    public async Task An_arn_changed_in_the_query_after_signing_is_rejected_by_the_server_because_the_signature_covers_it(string name, string signed, string changed)
+    {
+        TestLeaf leaf = _authority.IssueLeaf(TestKeyKind.Rsa);
+        RolesAnywhereCredentialSource source = Source(leaf, _authority.ChainPem, request =>
+        {
+            string uri = request.RequestUri!.AbsoluteUri;
+            Assert.Contains(name + "=", uri, StringComparison.Ordinal);
+            request.RequestUri = new Uri(uri.Replace(signed, changed, StringComparison.Ordinal));
+            return Task.CompletedTask;
+        });
+
+        await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
+
+        Assert.Equal("signature does not verify with the certificate's public key", Assert.Single(_server.Rejections));
+    }
+
+    [Fact]
+    public async Task An_endpoint_behind_a_path_prefix_is_signed_for_sessions_and_the_server_behind_it_accepts_it()
+    {
+        TestLeaf leaf = _authority.IssueLeaf(TestKeyKind.P256);
+        string? path = null;
+        var source = new RolesAnywhereCredentialSource(
+            _server.CreateClient(request =>
+            {
+                path = request.RequestUri!.AbsolutePath;
+                return Task.CompletedTask;
+            }),
+            CertificateVault.Reader(CertificateVault.Holding(leaf.CertificatePem, leaf.PrivateKeyPem.Reveal(), _authority.ChainPem)),
+            Options(endpoint: new Uri(_server.Endpoint, "private/roles-anywhere/")),
+            TimeSpan.FromMinutes(5),
+            _clock,
+            new RecordingLogger<RolesAnywhereCredentialSource>());
+
+        await source.GetCredentialsAsync();
+
+        Assert.Equal("/private/roles-anywhere/sessions", path);
+        Assert.Empty(_server.Rejections);
+        Assert.Equal(1, _server.SessionsIssued);
+    }
+
+    [Theory]
+    [InlineData("-123456789012345678901234567890")]
+    [InlineData("-1")]
+    [InlineData("170141183460469231731687303715884105727")]
+    public async Task A_serial_is_signed_as_the_signing_helper_prints_it_negative_ones_with_their_sign(string serial)
+    {
+        TestLeaf leaf = _authority.IssueLeaf(TestKeyKind.P256, serial: System.Numerics.BigInteger.Parse(serial, System.Globalization.CultureInfo.InvariantCulture));
+        string? authorization = null;
+        RolesAnywhereCredentialSource source = Source(leaf, _authority.ChainPem, request =>
+        {
+            authorization = request.Headers.GetValues("Authorization").Single();
+            return Task.CompletedTask;
+        });
+
+        await source.GetCredentialsAsync();
+
+        Assert.Contains($" Credential={serial}/", authorization, StringComparison.Ordinal);
+        Assert.Empty(_server.Rejections);
+        Assert.Equal(1, _server.SessionsIssued);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_malformed_chain_fails_at_once_with_a_clear_message_and_nothing_is_sent(int variant)
+    {
+        TestLeaf leaf = _authority.IssueLeaf(TestKeyKind.P256);
+        string chainPem = _authority.ChainPem;
+        (string chain, string reason) = variant switch
+        {
+            0 => ("not PEM at all", "unable to parse PEM data: no -----BEGIN CERTIFICATE----- block"),
+            1 => (chainPem.Replace("-----END CERTIFICATE-----", string.Empty, StringComparison.Ordinal), "unable to parse PEM data: no -----BEGIN CERTIFICATE----- block"),
+            2 => (chainPem + "\ntrailing words", "unable to parse PEM data after certificate 1"),
+            3 => ("garbage before\n" + chainPem, "unable to parse PEM data: text that is not PEM before block 1"),
+            _ => (chainPem + "\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "certificate 2 does not decode as X.509"),
+        };
+
+        SecretStoreException ex = await Assert.ThrowsAsync<SecretStoreException>(() => Source(leaf, chain).GetCredentialsAsync().AsTask());
+
+        Assert.Equal("InvalidCertificateChain", ex.ErrorCode);
+        Assert.Equal(
+            $"Credential source 'roles-anywhere-native' could not get AWS credentials: Key Vault secret 'kvrep-roles-anywhere-chain' is not a chain of PEM certificates ({reason}); " +
+            "store the intermediates as -----BEGIN CERTIFICATE----- blocks, the leaf's issuer first",
+            ex.Message);
+        Assert.Equal(0, _server.SessionsIssued);
+        Assert.Empty(_server.Rejections);
+    }
+
+    [Fact]
+    public async Task A_private_key_stored_as_the_chain_is_named_by_its_label_and_never_quoted()
+    {
+        TestLeaf leaf = _authority.IssueLeaf(TestKeyKind.P256);
+        string chain = _authority.ChainPem + "\n" + leaf.PrivateKeyPem.Reveal();
+
+        SecretStoreException ex = await Assert.ThrowsAsync<SecretStoreException>(() => Source(leaf, chain).GetCredentialsAsync().AsTask());
+
+        Assert.Contains("(block 2 is a PRIVATE KEY, not a CERTIFICATE)", ex.Message, StringComparison.Ordinal);
+        AssertNoKeyMaterial(leaf.PrivateKeyPem.Reveal(), ex.ToString());
+        Assert.Equal(0, _server.SessionsIssued);
     }
 
     [Fact]
@@ -207,12 +340,12 @@ public sealed class RolesAnywhereCredentialSourceTests : IAsyncLifetime
             _clock,
             new RecordingLogger<RolesAnywhereCredentialSource>());
 
-    private RolesAnywhereOptions Options() => new()
+    private RolesAnywhereOptions Options(Uri? endpoint = null) => new()
     {
         TrustAnchorArn = "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/66666666-7777-8888-9999-000000000000",
         ProfileArn = "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/11111111-2222-3333-4444-555555555555",
         RoleArn = "arn:aws:iam::123456789012:role/kvreplicator",
         Region = Region,
-        Endpoint = _server.Endpoint,
+        Endpoint = endpoint ?? _server.Endpoint,
     };
 }

@@ -39,14 +39,37 @@ public sealed class RolesAnywhereSessionResponseTests : IDisposable
     }
 
     [Fact]
-    public async Task An_error_response_keeps_the_aws_error_type_and_status_but_not_the_body()
+    public async Task An_error_response_keeps_the_aws_error_type_the_status_and_the_aws_message_as_one_line()
     {
         SecretStoreException ex = await FailsAsync(new CannedResponseHandler(
-            HttpStatusCode.BadRequest, """{"message":"echoed input ECHOED-BODY"}""", "ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/"));
+            HttpStatusCode.Forbidden,
+            """{"message":"Untrusted certificate.\nInsufficient certificate","extra":"not shown"}""",
+            "AccessDeniedException:http://internal.amazon.com/coral/com.amazonaws.rolesanywhere/"));
 
-        Assert.Equal("ValidationException", ex.ErrorCode);
-        Assert.Contains("HTTP 400 (ValidationException)", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("ECHOED-BODY", ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal("AccessDeniedException", ex.ErrorCode);
+        Assert.EndsWith("CreateSession failed with HTTP 403 (AccessDeniedException): Untrusted certificate. Insufficient certificate", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not shown", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"message":"session for ASIAIOSFODNN7EXAMPLE refused"}""")]
+    [InlineData("""{"message":"echo wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}""")]
+    [InlineData("""{"Message":"token FwoGZXIvYXdzEJr//////////wEaDHqa0AP1hoh4cLPsqCKsAVw9yQ0SgY4EXAMPLETOKEN"}""")]
+    public async Task A_message_holding_anything_shaped_like_a_credential_is_dropped_whole(string body)
+    {
+        SecretStoreException ex = await FailsAsync(new CannedResponseHandler(HttpStatusCode.BadRequest, body, "ValidationException"));
+
+        Assert.EndsWith("CreateSession failed with HTTP 400 (ValidationException)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_long_message_is_cut_and_a_body_that_is_not_json_adds_nothing()
+    {
+        SecretStoreException longOne = await FailsAsync(new CannedResponseHandler(HttpStatusCode.BadRequest, $$"""{"message":"{{new string('m', 1000)}}"}""", "ValidationException"));
+        SecretStoreException html = await FailsAsync(new CannedResponseHandler(HttpStatusCode.BadGateway, "<html>upstream said no</html>"));
+
+        Assert.EndsWith(new string('m', RolesAnywhereErrorMessage.MaxLength) + "…", longOne.Message, StringComparison.Ordinal);
+        Assert.EndsWith("CreateSession failed with HTTP 502 (Http502)", html.Message, StringComparison.Ordinal);
     }
 
     [Fact]

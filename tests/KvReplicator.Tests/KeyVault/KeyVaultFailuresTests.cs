@@ -21,14 +21,29 @@ public sealed class KeyVaultFailuresTests
     [InlineData(503, true)]
     public void A_response_failure_is_classified_by_status_and_keeps_only_status_and_code(int status, bool transient)
     {
-        var failure = new RequestFailedException(status, EchoedBody, "SomeCode", null);
+        var failure = new RequestFailedException(status, EchoedBody, "BadParameter", null);
 
         SecretStoreException mapped = KeyVaultFailures.ToStoreException(failure, "read of a secret version", "db-password");
 
         Assert.Equal(transient, mapped.IsTransient);
-        Assert.Equal("SomeCode", mapped.ErrorCode);
-        Assert.Equal($"Key Vault read of a secret version of 'db-password' failed: HTTP {status}, error code SomeCode.", mapped.Message);
+        Assert.Equal("BadParameter", mapped.ErrorCode);
+        Assert.Equal($"Key Vault read of a secret version of 'db-password' failed: HTTP {status}, error code BadParameter.", mapped.Message);
         Assert.Null(mapped.InnerException);
+    }
+
+    [Theory]
+    [InlineData("hunter2hunter2")]
+    [InlineData("SomeCode")]
+    [InlineData("value: hunter2hunter2")]
+    public void An_error_code_Key_Vault_does_not_document_is_neither_shown_nor_kept_since_a_hop_may_have_put_the_value_there(string code)
+    {
+        var failure = new RequestFailedException(500, EchoedBody, code, null);
+
+        SecretStoreException mapped = KeyVaultFailures.ToStoreException(failure, "read of a secret version", "db-password");
+
+        Assert.True(mapped.IsTransient);
+        Assert.Null(mapped.ErrorCode);
+        Assert.Equal("Key Vault read of a secret version of 'db-password' failed: HTTP 500, an error code Key Vault does not document (not shown).", mapped.Message);
     }
 
     [Fact]

@@ -14,48 +14,80 @@ namespace KvReplicator.Tests.Serve;
 /// <summary>Callers that are not Event Grid, or Event Grid replayed by someone else: turned away without work, beside legitimate deliveries.</summary>
 public sealed class HostileCallerTests
 {
+    /// <summary>
+    /// Ten thousand bad requests of every kind, announced and chunked bodies over the limit and malformed HTTP
+    /// included, on a real Kestrel beside forty legitimate deliveries: every legitimate one is served, no work is
+    /// done for the rest, and the log grows by at most one line per refused request (no stack traces, no errors).
+    /// </summary>
     [Fact]
     public async Task A_flood_of_bad_requests_does_no_work_and_does_not_disturb_legitimate_deliveries_running_beside_it()
     {
+        const int BadRequests = 10_000;
+        const int Limit = 4096;
         var ledger = new Mock<IReplicationLedger>(MockBehavior.Strict);
         ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>())).ReturnsAsync(LedgerClaimResult.AlreadyDone);
-        await using ServeTestHost host = await ServeTestHost.StartAsync(o => o.MaxBodyBytes = 64 * 1024, ledger);
+        await using ServeTestHost host = await ServeTestHost.StartAsync(o => o.MaxBodyBytes = Limit, ledger, kestrel: true);
+        int logLinesAtStart = host.Logs.Entries.Count;
         string[] legitimate = Enumerable.Range(0, 40).Select(_ => TestDeliveries.NewVersion()).ToArray();
         string attackerVersion = TestDeliveries.NewVersion();
+        byte[] announcedOversize = Encoding.ASCII.GetBytes(RawHttp.DeliveryHead($"Content-Length: {Limit + 1}") + new string(' ', Limit + 1));
+        byte[] chunkedOversize = Encoding.ASCII.GetBytes(RawHttp.DeliveryHead("Transfer-Encoding: chunked") + $"{Limit + 1:x}\r\n{new string(' ', Limit + 1)}\r\n0\r\n\r\n");
+        byte[] garbage = Encoding.ASCII.GetBytes("GARBAGE / HTTP/9.9\r\n\r\n");
 
-        Task<HttpStatusCode>[] bad = Enumerable.Range(0, 400).Select(i => SendAsync(host, (i % 5) switch
+        var badAnswers = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Task flood = Parallel.ForAsync(0, BadRequests, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
-            // Wrong or missing key, a valid event inside.
-            0 => TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", attackerVersion)), key: i % 2 == 0 ? null : "guessed-key-" + i),
+            string answer = (i % 8) switch
+            {
+                // Wrong or missing key, a valid event inside.
+                0 => await SendAsync(host, TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", attackerVersion)), key: i % 16 == 0 ? null : "guessed-key-" + i)),
 
-            // Oversized.
-            1 => TestDeliveries.Post(new byte[(64 * 1024) + 1]),
+                // Over the limit, announced, chunked; malformed HTTP.
+                1 => await RawHttp.ExchangeAsync(host.Address!, announcedOversize),
+                2 => await RawHttp.ExchangeAsync(host.Address!, chunkedOversize),
+                3 => await RawHttp.ExchangeAsync(host.Address!, garbage),
 
-            // A replayed validation handshake carrying a Key Vault event: answered only if it is a validation event.
-            2 => TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", attackerVersion)), key: null, eventType: "SubscriptionValidation"),
+                // A replayed validation handshake carrying a Key Vault event: answered only if it is a validation event.
+                4 => await SendAsync(host, TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", attackerVersion)), key: null, eventType: "SubscriptionValidation")),
 
-            // A replayed validation event with the key: echoed, never processed.
-            3 => TestDeliveries.Post(TestDeliveries.ValidationEvent("REPLAYED-" + i), key: null, eventType: "SubscriptionValidation"),
+                // A replayed validation event: echoed, never processed.
+                5 => await SendAsync(host, TestDeliveries.Post(TestDeliveries.ValidationEvent("REPLAYED-" + i), key: null, eventType: "SubscriptionValidation")),
 
-            // Not JSON at all.
-            _ => TestDeliveries.Post(Encoding.UTF8.GetBytes("<xml/>"), contentType: "application/xml"),
-        })).ToArray();
+                // Not JSON at all; a body that is JSON but no event.
+                6 => await SendAsync(host, TestDeliveries.Post(Encoding.UTF8.GetBytes("<xml/>"), contentType: "application/xml")),
+                _ => await SendAsync(host, TestDeliveries.Post(Encoding.UTF8.GetBytes("{\"not\":\"an event\"}"))),
+            };
+            badAnswers.Add(answer);
+        });
         Task<HttpStatusCode>[] good = legitimate
-            .Select(version => SendAsync(host, TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", version)))))
+            .Select(async version =>
+            {
+                using HttpResponseMessage response = await host.Client.SendAsync(TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", version))));
+                return response.StatusCode;
+            })
             .ToArray();
 
-        HttpStatusCode[] badAnswers = await Task.WhenAll(bad);
         HttpStatusCode[] goodAnswers = await Task.WhenAll(good);
+        await flood;
 
         Assert.All(goodAnswers, status => Assert.Equal(HttpStatusCode.OK, status));
-        Assert.All(badAnswers, status => Assert.True(
-            status is HttpStatusCode.Unauthorized or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.BadRequest or HttpStatusCode.OK, $"HTTP {(int)status}"));
-        Assert.Equal(80, badAnswers.Count(status => status == HttpStatusCode.OK)); // only the replayed validation events, echoed
+        Assert.Equal(BadRequests, badAnswers.Count);
+        Assert.All(badAnswers, answer => Assert.True(
+            answer.Length == 0 || answer.StartsWith("HTTP/1.1 4", StringComparison.Ordinal) || answer.StartsWith("HTTP/1.1 505", StringComparison.Ordinal) || answer == "HTTP/1.1 200 (validation)",
+            answer[..Math.Min(answer.Length, 120)]));
+        Assert.Equal(BadRequests / 8, badAnswers.Count(answer => answer == "HTTP/1.1 200 (validation)")); // only the replayed validation events, echoed
 
         // Work was done for the legitimate deliveries only: never for the attacker's version.
         ledger.Verify(l => l.TryClaimAsync(It.Is<SecretVersionRef>(v => legitimate.Contains(v.Version)), It.IsAny<CancellationToken>()), Times.Exactly(legitimate.Length));
         ledger.Verify(l => l.TryClaimAsync(It.Is<SecretVersionRef>(v => v.Version == attackerVersion), It.IsAny<CancellationToken>()), Times.Never);
         ledger.VerifyNoOtherCalls();
+
+        // Bounded log volume: at most one line per refused request, plus what the legitimate deliveries say.
+        string[] written = [.. host.Logs.Entries.Skip(logLinesAtStart)];
+        int legitimateLines = written.Count(line => line.Contains("Delivery of 1 event(s): Completed", StringComparison.Ordinal) || line.Contains("Replication AlreadyDone", StringComparison.Ordinal));
+        Assert.True(written.Length - legitimateLines <= BadRequests, $"{written.Length - legitimateLines} log lines for {BadRequests} refused requests");
+        Assert.True(legitimateLines <= 2 * legitimate.Length, $"{legitimateLines} log lines for {legitimate.Length} deliveries");
+        RawHttp.AssertRefusalsLoggedOnceEach(host.Logs, 3 * BadRequests / 8, "Refused a request on connection");
     }
 
     [Fact]
@@ -77,12 +109,15 @@ public sealed class HostileCallerTests
         Assert.True(limits.MaxRequestBodySize >= 100_000 && limits.MaxRequestBodySize < 1_000_000, $"{limits.MaxRequestBodySize}");
     }
 
-    private static async Task<HttpStatusCode> SendAsync(ServeTestHost host, HttpRequestMessage request)
+    /// <summary>The status line, in the form <see cref="RawHttp"/> reads it, so that both kinds of answer compare alike.</summary>
+    private static async Task<string> SendAsync(ServeTestHost host, HttpRequestMessage request)
     {
         using (request)
         {
             using HttpResponseMessage response = await host.Client.SendAsync(request);
-            return response.StatusCode;
+            return response.StatusCode == HttpStatusCode.OK
+                ? "HTTP/1.1 200 (validation)"
+                : $"HTTP/1.1 {(int)response.StatusCode}";
         }
     }
 }

@@ -5,26 +5,36 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using KvReplicator.Testing;
 using Moq;
 
 namespace KvReplicator.Tests.Serve;
 
 /// <summary>
-/// <c>kvrep serve</c> on a TestServer over the real pipeline (<see cref="KeyVaultEventProcessor"/> and
+/// <c>kvrep serve</c> on a TestServer (or, when asked, on Kestrel on loopback, for what only a real server does:
+/// limits, slow clients, raw HTTP) over the real pipeline (<see cref="KeyVaultEventProcessor"/> and
 /// <see cref="SecretReplicator"/>) with Moq'd ports, so tests drive outcomes through the ledger and stores.
+/// Every log line is kept in <see cref="Logs"/>.
 /// </summary>
 internal sealed class ServeTestHost : IAsyncDisposable
 {
     public const string VaultName = "kvrep-test";
     public const string Key = "test-delivery-key-0123456789abcdef0123456789";
 
-    private ServeTestHost(WebApplication app, Mock<IReplicationLedger> ledger)
+    private ServeTestHost(WebApplication app, Mock<IReplicationLedger> ledger, CapturedLogs logs, Uri? address)
     {
         App = app;
         Ledger = ledger;
-        Client = app.GetTestClient();
+        Logs = logs;
+        Address = address;
+        Client = address is null ? app.GetTestClient() : new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    public CapturedLogs Logs { get; }
+
+    /// <summary>Kestrel's loopback address; null on a TestServer.</summary>
+    public Uri? Address { get; }
 
     public WebApplication App { get; }
 
@@ -32,7 +42,7 @@ internal sealed class ServeTestHost : IAsyncDisposable
 
     public Mock<IReplicationLedger> Ledger { get; }
 
-    public static async Task<ServeTestHost> StartAsync(Action<ServeOptions>? configure = null, Mock<IReplicationLedger>? ledger = null)
+    public static async Task<ServeTestHost> StartAsync(Action<ServeOptions>? configure = null, Mock<IReplicationLedger>? ledger = null, bool kestrel = false)
     {
         SecretLeakGuard.Register(Key);
         ledger ??= new Mock<IReplicationLedger>(MockBehavior.Strict);
@@ -56,10 +66,20 @@ internal sealed class ServeTestHost : IAsyncDisposable
                 services.AddSingleton<SecretReplicator>();
                 services.AddSingleton<KeyVaultEventProcessor>();
             });
-        builder.WebHost.UseTestServer();
+        var logs = new CapturedLogs();
+        builder.Logging.AddProvider(logs);
+        if (kestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         WebApplication app = ServeHost.Build(builder);
         await app.StartAsync();
-        return new ServeTestHost(app, ledger);
+        return new ServeTestHost(app, ledger, logs, kestrel ? new Uri(app.Urls.Single()) : null);
     }
 
     public async ValueTask DisposeAsync()

@@ -2,14 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using KvReplicator.Cli.Serve;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
-using KvReplicator.Replication;
-using KvReplicator.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
 namespace KvReplicator.Tests.Serve;
@@ -17,48 +11,47 @@ namespace KvReplicator.Tests.Serve;
 /// <summary>
 /// Slow clients against a real Kestrel on loopback (a TestServer has no connection limits): a client that
 /// trickles its headers or its body is cut off, holds no handler, and a legitimate delivery sent meanwhile
-/// is answered at once. Each test is bounded: a connection still open after 20 s fails it (Kestrel's default header timeout is 30 s).
+/// is answered at once. The cut-off is one Warning line, without a stack trace. Each test is bounded: a
+/// connection still open after <see cref="RawHttp.Bound"/> fails it.
 /// </summary>
 public sealed class SlowClientTests
 {
-    private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task A_client_that_never_finishes_its_headers_is_disconnected_while_a_real_delivery_succeeds()
     {
         var ledger = LedgerSayingDone();
-        await using WebApplication app = await StartKestrelAsync(ledger);
+        await using ServeTestHost host = await StartAsync(ledger);
         using var slow = new TcpClient();
-        await slow.ConnectAsync(IPAddress.Loopback, Port(app));
+        await slow.ConnectAsync(IPAddress.Loopback, host.Address!.Port);
         NetworkStream stream = slow.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /api/events HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
 
-        HttpStatusCode legitimate = await DeliverAsync(app, TestDeliveries.NewVersion());
-        string answer = await ReadUntilClosedAsync(stream);
+        HttpStatusCode legitimate = await DeliverAsync(host, TestDeliveries.NewVersion());
+        string answer = await RawHttp.ReadUntilClosedAsync(stream);
 
         Assert.Equal(HttpStatusCode.OK, legitimate);
         Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
         ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Once);
+        RawHttp.AssertRefusalsLoggedOnceEach(host.Logs, 1, "HTTP 408: the request headers arrived too slowly (KvReplicator:Serve:RequestHeadersTimeout)");
     }
 
     [Fact]
     public async Task A_client_that_trickles_its_body_is_cut_off_before_any_work_while_a_real_delivery_succeeds()
     {
         var ledger = LedgerSayingDone();
-        await using WebApplication app = await StartKestrelAsync(ledger);
+        await using ServeTestHost host = await StartAsync(ledger);
         using var slow = new TcpClient();
-        await slow.ConnectAsync(IPAddress.Loopback, Port(app));
+        await slow.ConnectAsync(IPAddress.Loopback, host.Address!.Port);
         NetworkStream stream = slow.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST /api/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\naeg-event-type: Notification\r\n" +
-            $"X-Kvrep-Key: {ServeTestHost.Key}\r\nContent-Length: 100000\r\n\r\n[{{\"id\":"));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(RawHttp.DeliveryHead("Content-Length: 100000") + "[{\"id\":"));
 
-        HttpStatusCode legitimate = await DeliverAsync(app, TestDeliveries.NewVersion());
-        string answer = await ReadUntilClosedAsync(stream);
+        HttpStatusCode legitimate = await DeliverAsync(host, TestDeliveries.NewVersion());
+        string answer = await RawHttp.ReadUntilClosedAsync(stream);
 
         Assert.Equal(HttpStatusCode.OK, legitimate);
         Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
         ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Once);
+        RawHttp.AssertRefusalsLoggedOnceEach(host.Logs, 1, "HTTP 408: the request body arrived too slowly (KvReplicator:Serve:MinRequestBodyBytesPerSecond)");
     }
 
     private static Mock<IReplicationLedger> LedgerSayingDone()
@@ -68,68 +61,21 @@ public sealed class SlowClientTests
         return ledger;
     }
 
-    private static async Task<WebApplication> StartKestrelAsync(Mock<IReplicationLedger> ledger)
-    {
-        var source = new Mock<ISecretSource>(MockBehavior.Strict);
-        source.SetupGet(s => s.VaultName).Returns(ServeTestHost.VaultName);
-        SecretLeakGuard.Register(ServeTestHost.Key);
-        WebApplicationBuilder builder = ServeHost.CreateBuilder(
-            [],
+    private static Task<ServeTestHost> StartAsync(Mock<IReplicationLedger> ledger) =>
+        ServeTestHost.StartAsync(
             options =>
             {
-                options.DeliveryKey = ServeTestHost.Key;
                 options.RequestHeadersTimeout = TimeSpan.FromSeconds(1);
                 options.MinRequestBodyBytesPerSecond = 100;
                 options.MinRequestBodyGracePeriod = TimeSpan.FromSeconds(2);
             },
-            services =>
-            {
-                services.AddOptions<ReplicationOptions>();
-                services.AddSingleton(source.Object);
-                services.AddSingleton(new Mock<ISecretTarget>(MockBehavior.Strict).Object);
-                services.AddSingleton(ledger.Object);
-                services.AddSingleton<SecretReplicator>();
-                services.AddSingleton<KeyVaultEventProcessor>();
-            });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        WebApplication app = ServeHost.Build(builder);
-        await app.StartAsync();
-        return app;
-    }
+            ledger,
+            kestrel: true);
 
-    private static int Port(WebApplication app) => new Uri(app.Urls.Single()).Port;
-
-    private static async Task<HttpStatusCode> DeliverAsync(WebApplication app, string version)
+    private static async Task<HttpStatusCode> DeliverAsync(ServeTestHost host, string version)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = s_bound };
         using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", version)));
-        using HttpResponseMessage response = await client.SendAsync(request);
+        using HttpResponseMessage response = await host.Client.SendAsync(request);
         return response.StatusCode;
-    }
-
-    /// <summary>Whatever the server sends before it closes the connection; fails the test if it is still open after the bound.</summary>
-    private static async Task<string> ReadUntilClosedAsync(NetworkStream stream)
-    {
-        using var bound = new CancellationTokenSource(s_bound);
-        var received = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, bound.Token)) > 0)
-            {
-                received.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail($"the slow connection was still open after {s_bound}");
-        }
-        catch (IOException)
-        {
-            // Reset by the server: cut off, as it should be.
-        }
-
-        return received.ToString();
     }
 }

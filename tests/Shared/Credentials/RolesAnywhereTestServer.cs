@@ -21,6 +21,13 @@ namespace KvReplicator.Testing.Credentials;
 /// signature with the public key of the certificate in <c>X-Amz-X509</c>, and chains that certificate
 /// through <c>X-Amz-X509-Chain</c> to its trust anchor. Then it issues a session.
 /// </summary>
+/// <remarks>
+/// It holds requests to what AWS's <c>aws_signing_helper</c> sends: the three ARNs as query parameters (and
+/// nowhere else), the canonical URI <c>/sessions</c> (the service's own path, whatever prefix a private endpoint
+/// put before it), the canonical query re-encoded from the parsed parameters (RFC 3986, sorted), and the serial
+/// as the certificate's signed integer in decimal (Go's <c>big.Int.String</c>, which prints a negative serial
+/// with its sign). Its refusals carry AWS's error shape: <c>x-amzn-ErrorType</c> and <c>{"message": …}</c>.
+/// </remarks>
 internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
 {
     private static readonly TimeSpan s_allowedSkew = TimeSpan.FromMinutes(5);
@@ -88,6 +95,7 @@ internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
 
         using JsonDocument request = JsonDocument.Parse(body);
         int duration = request.RootElement.GetProperty("durationSeconds").GetInt32();
+        string roleArn = context.Request.Query["roleArn"].ToString();
         Interlocked.Increment(ref _sessionsIssued);
         DateTimeOffset expiration = _clock.GetUtcNow().AddSeconds(duration);
         context.Response.ContentType = "application/json";
@@ -106,7 +114,7 @@ internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
                         expiration = expiration.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                     },
                     packedPolicySize = 0,
-                    roleArn = request.RootElement.GetProperty("roleArn").GetString(),
+                    roleArn,
                     sourceIdentity = "CN=kvrep test leaf",
                 },
             },
@@ -116,6 +124,27 @@ internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
 
     private string? Authenticate(HttpRequest request, byte[] body)
     {
+        if (request.Path.Value?.EndsWith("/sessions", StringComparison.Ordinal) != true)
+        {
+            return "not the CreateSession path";
+        }
+
+        foreach (string arn in new[] { "profileArn", "roleArn", "trustAnchorArn" })
+        {
+            if (request.Query[arn].Count != 1 || string.IsNullOrEmpty(request.Query[arn].ToString()))
+            {
+                return $"{arn} is not one query parameter";
+            }
+        }
+
+        using (JsonDocument document = JsonDocument.Parse(body))
+        {
+            if (document.RootElement.EnumerateObject().Any(property => property.Name.EndsWith("Arn", StringComparison.Ordinal)))
+            {
+                return "an ARN is in the body, where the signing helper never puts it";
+            }
+        }
+
         Match authorization = AuthorizationPattern().Match(request.Headers.Authorization.ToString());
         if (!authorization.Success)
         {
@@ -180,7 +209,7 @@ internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
 
         using (leaf)
         {
-            string leafSerial = new BigInteger(leaf.SerialNumberBytes.Span, isUnsigned: true, isBigEndian: true).ToString(CultureInfo.InvariantCulture);
+            string leafSerial = new BigInteger(leaf.SerialNumberBytes.Span, isUnsigned: false, isBigEndian: true).ToString(CultureInfo.InvariantCulture);
             if (leafSerial != serial)
             {
                 return "credential serial does not match the certificate";
@@ -203,8 +232,12 @@ internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
     {
         var canonical = new StringBuilder();
         canonical.Append(request.Method).Append('\n');
-        canonical.Append(request.Path.Value).Append('\n');
-        canonical.Append(request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty).Append('\n');
+        canonical.Append("/sessions").Append('\n');
+        canonical.Append(string.Join('&', request.Query
+            .SelectMany(parameter => parameter.Value.Select(value => (Name: Uri.EscapeDataString(parameter.Key), Value: Uri.EscapeDataString(value ?? string.Empty))))
+            .OrderBy(parameter => parameter.Name, StringComparer.Ordinal)
+            .ThenBy(parameter => parameter.Value, StringComparer.Ordinal)
+            .Select(parameter => $"{parameter.Name}={parameter.Value}"))).Append('\n');
         foreach (string name in signedHeaders)
         {
             string value = name == "host" ? request.Host.Value! : string.Join(',', request.Headers[name].Select(v => v!.Trim()));
@@ -244,7 +277,7 @@ internal sealed partial class RolesAnywhereTestServer : IAsyncDisposable
         return chain.Build(leaf);
     }
 
-    [GeneratedRegex(@"^(?<algorithm>AWS4-X509-(RSA|ECDSA)-SHA256) Credential=(?<serial>\d+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/rolesanywhere/aws4_request, SignedHeaders=(?<headers>[a-z0-9;-]+), Signature=(?<signature>[0-9a-f]+)$")]
+    [GeneratedRegex(@"^(?<algorithm>AWS4-X509-(RSA|ECDSA)-SHA256) Credential=(?<serial>-?\d+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/rolesanywhere/aws4_request, SignedHeaders=(?<headers>[a-z0-9;-]+), Signature=(?<signature>[0-9a-f]+)$")]
     private static partial Regex AuthorizationPattern();
 
     private sealed class TamperingHandler(Func<HttpRequestMessage, Task> tamper) : DelegatingHandler

@@ -1,3 +1,5 @@
+using System.Formats.Asn1;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KvReplicator.Replication;
@@ -37,7 +39,14 @@ internal sealed class TestCertificateAuthority : IDisposable
     public string ChainPem => Intermediate.ExportCertificatePem();
 
     /// <summary>A leaf with its key in the PEM form Key Vault would hold; issued by the intermediate unless <paramref name="issuedByRoot"/>.</summary>
-    public TestLeaf IssueLeaf(TestKeyKind kind, bool issuedByRoot = false, string keyFormat = "pkcs8")
+    /// <param name="kind">The leaf's key.</param>
+    /// <param name="issuedByRoot">Issued by the trust anchor itself rather than the intermediate.</param>
+    /// <param name="keyFormat">pkcs8, or the key's own format (pkcs1 for RSA, sec1 for EC).</param>
+    /// <param name="serial">
+    /// A serial to encode as given, negative ones included (which RFC 5280 forbids, CAs have issued, and
+    /// <see cref="CertificateRequest"/> will not write): the certificate is then re-signed with that serial.
+    /// </param>
+    public TestLeaf IssueLeaf(TestKeyKind kind, bool issuedByRoot = false, string keyFormat = "pkcs8", BigInteger? serial = null)
     {
         AsymmetricAlgorithm key = kind switch
         {
@@ -63,9 +72,41 @@ internal sealed class TestCertificateAuthority : IDisposable
             (ECDsa e, _) => e.ExportECPrivateKeyPem(),
             _ => throw new ArgumentOutOfRangeException(nameof(keyFormat)),
         };
-        var leaf = new TestLeaf(X509CertificateLoader.LoadCertificate(certificate.RawData), certificate.ExportCertificatePem(), new SecretValue(keyPem));
+        byte[] der = serial is { } forced ? WithSerial(certificate.RawData, forced, issuedByRoot ? _rootKey : _intermediateKey) : certificate.RawData;
+        var leaf = new TestLeaf(X509CertificateLoader.LoadCertificate(der), PemEncoding.WriteString("CERTIFICATE", der), new SecretValue(keyPem));
         key.Dispose();
         return leaf;
+    }
+
+    /// <summary>The certificate with its TBS serial replaced by <paramref name="serial"/>, signed again by <paramref name="issuerKey"/> (ECDSA with SHA-256).</summary>
+    private static byte[] WithSerial(byte[] certificate, BigInteger serial, ECDsa issuerKey)
+    {
+        AsnReader outer = new AsnReader(certificate, AsnEncodingRules.DER).ReadSequence();
+        AsnReader tbs = outer.ReadSequence();
+        ReadOnlyMemory<byte> signatureAlgorithm = outer.ReadEncodedValue();
+
+        var tbsWriter = new AsnWriter(AsnEncodingRules.DER);
+        using (tbsWriter.PushSequence())
+        {
+            tbsWriter.WriteEncodedValue(tbs.ReadEncodedValue().Span); // [0] version
+            tbs.ReadInteger();
+            tbsWriter.WriteInteger(serial);
+            while (tbs.HasData)
+            {
+                tbsWriter.WriteEncodedValue(tbs.ReadEncodedValue().Span);
+            }
+        }
+
+        byte[] tbsDer = tbsWriter.Encode();
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(tbsDer);
+            writer.WriteEncodedValue(signatureAlgorithm.Span);
+            writer.WriteBitString(issuerKey.SignData(tbsDer, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        }
+
+        return writer.Encode();
     }
 
     public void Dispose()
