@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Messaging.EventGrid;
-using KvReplicator.Cli.Local;
+using KvReplicator.DevTools.Local;
 using KvReplicator.Cli.Serve;
 using KvReplicator.DeadLettering;
 using KvReplicator.IntegrationTests.Emulators;
