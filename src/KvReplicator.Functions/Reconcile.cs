@@ -24,7 +24,7 @@ public sealed partial class Reconcile
     public async Task RunAsync([TimerTrigger("%KvReplicator:Reconcile:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         ReconcileReport report = await _reconciler.ReconcileAsync(new ReconcileRequest(), progress: null, cancellationToken).ConfigureAwait(false);
-        foreach (ReconcileItem item in report.Items.Where(item => !item.InSync || item.Status == ReconcileItemStatus.Failed))
+        foreach (ReconcileItem item in report.Items.Where(item => item.DriftFound || item.Status == ReconcileItemStatus.Failed))
         {
             LogItem(_logger, item.TargetName, item.Kind, item.Actions, item.Status, item.SourceVersion, item.Error ?? item.Detail);
         }

@@ -222,8 +222,26 @@ internal sealed class ReplayCommand : Command
 
         console.Write(new Text($"Dead letters at {report.Location}{(report.DryRun ? " (dry run: nothing replicated or moved)" : "")}\n"));
         console.Write(table);
-        console.Write(new Text(
-            $"{report.DeadLetters.Count} dead letters, {report.DeadLetters.Sum(d => d.Events.Count)} events: {report.ReplayedCount} replayed, {report.FailedCount} still failing.\n"));
+        console.Write(new Text(Summary(report) + "\n"));
+    }
+
+    /// <summary>Files first, then the events in them: a file holds one or more events, and the two counts mean different things.</summary>
+    internal static string Summary(ReplayReport report)
+    {
+        string files = $"{report.DeadLetters.Count} file(s): ";
+        files += report.DryRun
+            ? $"{report.DeadLetters.Count(d => d.Status == DeadLetterReplayStatus.Planned)} dead letter(s) to replay, {report.FailedCount} unreadable, {report.UnreadableCount} not a dead letter"
+            : $"{report.ReplayedCount} replayed, {report.FailedCount} failed (left in place), {report.UnreadableCount} not a dead letter";
+        string events = $"{report.EventCount} event(s)";
+        if (!report.DryRun)
+        {
+            IEnumerable<ReplayedEvent> all = report.DeadLetters.SelectMany(d => d.Events);
+            events += $": {all.Count(e => e.Outcome == ReplicationOutcomeKind.Replicated)} replicated, "
+                + $"{all.Count(e => e.Outcome == ReplicationOutcomeKind.AlreadyDone)} already done, "
+                + $"{all.Count(e => e.Outcome == ReplicationOutcomeKind.Skipped)} skipped, {report.FailingEventCount} still failing";
+        }
+
+        return $"{files}. {events}.";
     }
 
     // Text, not markup: names and reasons may contain brackets.
