@@ -274,14 +274,16 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             .GroupBy(tag => tag.Key!, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First().Value, StringComparer.Ordinal);
         Tag[] set = [.. update.SetTags.Where(tag => !tags.TryGetValue(tag.Key, out string? value) || value != tag.Value).Select(tag => new Tag { Key = tag.Key, Value = tag.Value })];
         string[] remove = [.. update.RemoveTagKeys.Where(tags.ContainsKey)];
-        if (set.Length > 0)
-        {
-            await _client.TagResourceAsync(new TagResourceRequest { SecretId = update.TargetName, Tags = set }, cancellationToken).ConfigureAwait(false);
-        }
-
+        // Removals first: the tagging call also rewrites the record of the source tags we applied, and a record
+        // that no longer names a tag whose removal then failed would leave that tag behind for good.
         if (remove.Length > 0)
         {
             await _client.UntagResourceAsync(new UntagResourceRequest { SecretId = update.TargetName, TagKeys = remove }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (set.Length > 0)
+        {
+            await _client.TagResourceAsync(new TagResourceRequest { SecretId = update.TargetName, Tags = set }, cancellationToken).ConfigureAwait(false);
         }
 
         if (update.Description is not null && !string.Equals(update.Description, secret.Description, StringComparison.Ordinal))

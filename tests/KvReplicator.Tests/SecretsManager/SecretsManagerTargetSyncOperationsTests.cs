@@ -83,8 +83,8 @@ public sealed class SecretsManagerTargetSyncOperationsTests
             TargetName = "kv-app-db", SetTags = new Dictionary<string, string> { ["team"] = "billing" }, RemoveTagKeys = ["env"],
         });
 
-        Assert.Equal(["DescribeSecret", "TagResource", "UntagResource"], context.Handler.Operations);
-        Assert.Equal("env", context.Handler.Requests[2].Json.GetProperty("TagKeys")[0].GetString());
+        Assert.Equal(["DescribeSecret", "UntagResource", "TagResource"], context.Handler.Operations);
+        Assert.Equal("env", context.Handler.Requests[1].Json.GetProperty("TagKeys")[0].GetString());
     }
 
     [Fact]
