@@ -387,13 +387,14 @@ public sealed class ReconcileEndToEndTests
             await harness.SetSecretAsync($"burst-{index}", $"burst value {index}");
         }
 
-        // The run's clock is fake and moves on only once the run has gone quiet: write calls can spread over
-        // (fake) seconds only if the budget holds them back. The recorder sits below the throttle, on the wire.
+        // The run's clock is fake and moves on only once every secret has reached its write (its DescribeSecret was
+        // seen) and the run has gone quiet: write calls can then spread over (fake) seconds only if the budget
+        // holds them back. The recorder sits below the throttle, where calls leave for moto.
         var time = new FakeTimeProvider();
         DateTimeOffset start = time.GetUtcNow();
-        var sent = new ConcurrentQueue<DateTimeOffset>();
+        var recorder = new WireRecorder(time) { InnerHandler = new SocketsHttpHandler() };
         var processLimiter = new WriteRateLimiter(new WriteRateLimitOptions { PermitsPerSecond = 50, Burst = 50 }, TimeProvider.System);
-        var http = new HttpClient(new SecretsManagerWriteThrottlingHandler(processLimiter) { InnerHandler = new WriteRecorder(time, sent) { InnerHandler = new SocketsHttpHandler() } });
+        var http = new HttpClient(new SecretsManagerWriteThrottlingHandler(processLimiter) { InnerHandler = recorder });
         var options = new SecretsManagerOptions { Region = LocalCloudEnvironment.Region, ServiceUrl = harness.Cloud.Moto.Endpoint };
         var reconciler = new SecretReconciler(
             harness.Services.GetRequiredService<ISecretSource>(),
@@ -409,11 +410,11 @@ public sealed class ReconcileEndToEndTests
         for (int step = 0; !run.IsCompleted && step < 2_000; step++)
         {
             await Task.WhenAny(run, Task.Delay(50));
-            if (sent.Count != seen)
+            if (recorder.Writes.Count != seen)
             {
-                (seen, quiet) = (sent.Count, 0);
+                (seen, quiet) = (recorder.Writes.Count, 0);
             }
-            else if (++quiet >= 6)
+            else if (recorder.Describes >= 5 && ++quiet >= 6)
             {
                 time.Advance(TimeSpan.FromSeconds(1));
                 quiet = 0;
@@ -421,7 +422,7 @@ public sealed class ReconcileEndToEndTests
         }
 
         ReconcileReport report = await run;
-        double[] at = [.. sent.Select(moment => (moment - start).TotalSeconds).Order()];
+        double[] at = [.. recorder.Writes.Select(moment => (moment - start).TotalSeconds).Order()];
         Assert.Equal(5, at.Length);
         for (int index = 0; index < at.Length; index++)
         {
@@ -466,14 +467,25 @@ public sealed class ReconcileEndToEndTests
         await harness.Vault.UpdateSecretPropertiesAsync(properties);
     }
 
-    /// <summary>Records, on the run's fake clock, when each write call leaves for moto.</summary>
-    private sealed class WriteRecorder(TimeProvider time, ConcurrentQueue<DateTimeOffset> sent) : DelegatingHandler
+    /// <summary>Records, on the run's fake clock, when each write call leaves for moto, and counts the DescribeSecret calls.</summary>
+    private sealed class WireRecorder(TimeProvider time) : DelegatingHandler
     {
+        private readonly ConcurrentQueue<DateTimeOffset> _writes = new();
+        private int _describes;
+
+        public IReadOnlyList<DateTimeOffset> Writes => [.. _writes];
+
+        public int Describes => Volatile.Read(ref _describes);
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (SecretsManagerWriteThrottlingHandler.WriteOperation(request) is not null)
             {
-                sent.Enqueue(time.GetUtcNow());
+                _writes.Enqueue(time.GetUtcNow());
+            }
+            else if (request.Headers.GetValues("X-Amz-Target").Single().EndsWith(".DescribeSecret", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _describes);
             }
 
             return base.SendAsync(request, cancellationToken);
