@@ -270,10 +270,10 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
 
         // The update was planned from a listing; the secret as described now may already carry part of it (a
         // write that adopted it has just tagged it), and every call left out is one write fewer against the quota.
-        Dictionary<string, string?> tags = (secret.Tags ?? []).Where(tag => tag.Key is not null)
-            .GroupBy(tag => tag.Key!, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First().Value, StringComparer.Ordinal);
+        Dictionary<string, string> tags = TagDictionary(secret.Tags);
         Tag[] set = [.. update.SetTags.Where(tag => !tags.TryGetValue(tag.Key, out string? value) || value != tag.Value).Select(tag => new Tag { Key = tag.Key, Value = tag.Value })];
         string[] remove = [.. update.RemoveTagKeys.Where(tags.ContainsKey)];
+
         // Removals first: the tagging call also rewrites the record of the source tags we applied, and a record
         // that no longer names a tag whose removal then failed would leave that tag behind for good.
         if (remove.Length > 0)
@@ -366,10 +366,13 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             VersionIds = stages.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase),
             ScheduledForDeletion = entry.DeletedDate is not null,
             Description = entry.Description,
-            Tags = tags.Where(tag => tag.Key is not null).GroupBy(tag => tag.Key!, StringComparer.Ordinal)
-                .ToDictionary(group => group.Key, group => group.First().Value ?? string.Empty, StringComparer.Ordinal),
+            Tags = TagDictionary(tags),
         };
     }
+
+    private static Dictionary<string, string> TagDictionary(IReadOnlyList<Tag>? tags) =>
+        (tags ?? []).Where(tag => tag.Key is not null).GroupBy(tag => tag.Key!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First().Value ?? string.Empty, StringComparer.Ordinal);
 
     private static bool HasCurrentVersion(DescribeSecretResponse secret) =>
         secret.VersionIdsToStages?.Values.Any(stages => stages.Contains(CurrentStage)) == true;
