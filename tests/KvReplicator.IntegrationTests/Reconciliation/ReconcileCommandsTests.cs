@@ -133,7 +133,7 @@ public sealed class ReconcileCommandsTests
             Assert.Equal((ExitCodes.SyncIncomplete, ExitCodes.DriftFound), (synced, verified));
             JsonNode item = Item(syncJson);
             Assert.Equal(("MetadataDrift", "Failed"), (item["kind"]!.GetValue<string>(), item["status"]!.GetValue<string>()));
-            Assert.Contains("UntagResource failed: AccessDeniedException (HTTP 400)", item["error"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Contains("UntagResource failed: AccessDeniedException (HTTP 400", item["error"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.True(JsonNode.Parse(syncJson)!["hasFailures"]!.GetValue<bool>());
             Assert.Equal("MetadataDrift", Item(verifyJson)["kind"]!.GetValue<string>());
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.DevTools.Local;
 using KvReplicator.IntegrationTests.Replication;
+using KvReplicator.Ledger;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
@@ -396,13 +397,18 @@ public sealed class ReconcileEndToEndTests
         var processLimiter = new WriteRateLimiter(new WriteRateLimitOptions { PermitsPerSecond = 50, Burst = 50 }, TimeProvider.System);
         var http = new HttpClient(new SecretsManagerWriteThrottlingHandler(processLimiter) { InnerHandler = recorder });
         var options = new SecretsManagerOptions { Region = LocalCloudEnvironment.Region, ServiceUrl = harness.Cloud.Moto.Endpoint };
+        var target = new SecretsManagerTarget(harness.Cloud.CreateSecretsManagerClient(http), options);
+        var replication = Options.Create(new ReplicationOptions { TargetPrefix = harness.Prefix });
         var reconciler = new SecretReconciler(
             harness.Services.GetRequiredService<ISecretSource>(),
-            new SecretsManagerTarget(harness.Cloud.CreateSecretsManagerClient(http), options),
-            Options.Create(new ReplicationOptions { TargetPrefix = harness.Prefix }),
+            target,
+            replication,
             Options.Create(new ReconcileOptions { MaxWritesPerSecond = 2, MaxConcurrency = 5 }),
             time,
-            NullLogger<SecretReconciler>.Instance);
+            NullLogger<SecretReconciler>.Instance,
+            new SecretReplicator(
+                harness.Services.GetRequiredService<ISecretSource>(), target, harness.Services.GetRequiredService<IReplicationLedger>(),
+                replication, NullLogger<SecretReplicator>.Instance, timeProvider: time));
 
         Task<ReconcileReport> run = reconciler.ReconcileAsync(new ReconcileRequest());
         int seen = -1;
