@@ -2,14 +2,13 @@ using System.CommandLine;
 using System.Text.Json;
 using KvReplicator.Cli;
 using KvReplicator.Cli.Commands;
-using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
+using KvReplicator.Tests.Fakes;
 using KvReplicator.Tests.Replay;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Moq;
 
 namespace KvReplicator.Tests.Commands;
 
@@ -19,28 +18,20 @@ public sealed class ReplayCommandTests : IDisposable
     private const string Bad = "fedcba9876543210fedcba9876543210";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"kvrep-replay-{Guid.NewGuid():N}");
-    private readonly Mock<ISecretSource> _source = new();
-    private readonly Mock<ISecretTarget> _target = new();
-    private readonly Mock<IReplicationLedger> _ledger = new();
+    private readonly InMemorySecretSource _source = new(DeadLetterSamples.Vault);
+    private readonly InMemorySecretsManager _target = new();
+    private readonly InMemoryReplicationLedger _ledger = new();
 
     public ReplayCommandTests()
     {
         Directory.CreateDirectory(_folder);
-        _source.SetupGet(s => s.VaultName).Returns(DeadLetterSamples.Vault);
-        _source.Setup(s => s.ReadVersionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string name, string version, CancellationToken _) => SourceReadResult.Found(new SourceSecretVersion
-            {
-                VaultName = DeadLetterSamples.Vault, Name = name, Version = version, Value = new SecretValue("replayed value"),
-            }));
-        // Each sample secret's only version is its latest.
-        _source.Setup(s => s.GetLatestEnabledVersionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string name, CancellationToken _) => name == "failing-db" ? Bad : Good);
-        _ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((SecretVersionRef v, CancellationToken _) => LedgerClaimResult.Claimed(new LedgerClaim(v, "\"e\"", DateTimeOffset.UtcNow.AddMinutes(2))));
-        _ledger.Setup(l => l.CommitAsync(It.IsAny<LedgerClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.VersionId == Good), It.IsAny<CancellationToken>())).ReturnsAsync(new TargetWriteResult(false, false));
-        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.VersionId == Bad), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new SecretStoreException("Secrets Manager PutSecretValue failed: ThrottlingException (HTTP 400)", isTransient: true));
+
+        // Each sample secret's only version is its latest; writes of the failing one are throttled.
+        _source.Add("db", Good, "replayed value", DateTimeOffset.UnixEpoch);
+        _source.Add("failing-db", Bad, "replayed value", DateTimeOffset.UnixEpoch);
+        _target.BeforeWrite = (write, _) => write.VersionId == Bad
+            ? throw new SecretStoreException("Secrets Manager PutSecretValue failed: ThrottlingException (HTTP 400)", isTransient: true)
+            : Task.CompletedTask;
     }
 
     [Theory]
@@ -79,7 +70,8 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal("Planned", deadLetter.GetProperty("status").GetString());
         Assert.Equal(Good, deadLetter.GetProperty("events")[0].GetProperty("version").GetString());
         Assert.True(File.Exists(Path.Combine(_folder, "one.json")));
-        _target.VerifyNoOtherCalls();
+        Assert.Empty(_target.Operations);
+        Assert.Equal(0, _ledger.Calls);
     }
 
     [Fact]
@@ -94,6 +86,7 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_folder, "replayed", "good.json")));
         Assert.False(File.Exists(Path.Combine(_folder, "good.json")));
         Assert.True(File.Exists(Path.Combine(_folder, "bad.json")));
+        Assert.Equal(Good, _target.CurrentOf("db"));
         Assert.Contains("Replayed", stdout, StringComparison.Ordinal);
         Assert.Contains("ThrottlingException", stdout, StringComparison.Ordinal);
         Assert.Contains("1 replayed, 1 still failing", stdout, StringComparison.Ordinal);
@@ -136,9 +129,9 @@ public sealed class ReplayCommandTests : IDisposable
 
     private void RegisterPipeline(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_source.Object);
-        services.AddSingleton(_target.Object);
-        services.AddSingleton(_ledger.Object);
+        services.AddSingleton<ISecretSource>(_source);
+        services.AddSingleton<ISecretTarget>(_target);
+        services.AddSingleton<IReplicationLedger>(_ledger);
         services.AddSingleton(Options.Create(new ReplicationOptions()));
         services.AddSingleton<SecretReplicator>();
         services.AddSingleton<KeyVaultEventProcessor>();

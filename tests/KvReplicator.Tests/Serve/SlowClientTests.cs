@@ -3,14 +3,13 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using KvReplicator.Cli.Serve;
-using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
 using KvReplicator.Testing;
+using KvReplicator.Tests.Fakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Moq;
 
 namespace KvReplicator.Tests.Serve;
 
@@ -26,25 +25,27 @@ public sealed class SlowClientTests
     [Fact]
     public async Task A_client_that_never_finishes_its_headers_is_disconnected_while_a_real_delivery_succeeds()
     {
-        var ledger = LedgerSayingDone();
+        string version = TestDeliveries.NewVersion();
+        InMemoryReplicationLedger ledger = ServeTestHost.LedgerSayingDone(("db-password", version));
         await using WebApplication app = await StartKestrelAsync(ledger);
         using var slow = new TcpClient();
         await slow.ConnectAsync(IPAddress.Loopback, Port(app));
         NetworkStream stream = slow.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /api/events HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
 
-        HttpStatusCode legitimate = await DeliverAsync(app, TestDeliveries.NewVersion());
+        HttpStatusCode legitimate = await DeliverAsync(app, version);
         string answer = await ReadUntilClosedAsync(stream);
 
         Assert.Equal(HttpStatusCode.OK, legitimate);
         Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
-        ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal([ServeTestHost.RecordOf("db-password")], ledger.ReadRecords);
     }
 
     [Fact]
     public async Task A_client_that_trickles_its_body_is_cut_off_before_any_work_while_a_real_delivery_succeeds()
     {
-        var ledger = LedgerSayingDone();
+        string version = TestDeliveries.NewVersion();
+        InMemoryReplicationLedger ledger = ServeTestHost.LedgerSayingDone(("db-password", version));
         await using WebApplication app = await StartKestrelAsync(ledger);
         using var slow = new TcpClient();
         await slow.ConnectAsync(IPAddress.Loopback, Port(app));
@@ -53,25 +54,16 @@ public sealed class SlowClientTests
             $"POST /api/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\naeg-event-type: Notification\r\n" +
             $"X-Kvrep-Key: {ServeTestHost.Key}\r\nContent-Length: 100000\r\n\r\n[{{\"id\":"));
 
-        HttpStatusCode legitimate = await DeliverAsync(app, TestDeliveries.NewVersion());
+        HttpStatusCode legitimate = await DeliverAsync(app, version);
         string answer = await ReadUntilClosedAsync(stream);
 
         Assert.Equal(HttpStatusCode.OK, legitimate);
         Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
-        ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal([ServeTestHost.RecordOf("db-password")], ledger.ReadRecords);
     }
 
-    private static Mock<IReplicationLedger> LedgerSayingDone()
+    private static async Task<WebApplication> StartKestrelAsync(InMemoryReplicationLedger ledger)
     {
-        var ledger = new Mock<IReplicationLedger>(MockBehavior.Strict);
-        ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>())).ReturnsAsync(LedgerClaimResult.AlreadyDone);
-        return ledger;
-    }
-
-    private static async Task<WebApplication> StartKestrelAsync(Mock<IReplicationLedger> ledger)
-    {
-        var source = new Mock<ISecretSource>(MockBehavior.Strict);
-        source.SetupGet(s => s.VaultName).Returns(ServeTestHost.VaultName);
         SecretLeakGuard.Register(ServeTestHost.Key);
         WebApplicationBuilder builder = ServeHost.CreateBuilder(
             [],
@@ -85,9 +77,9 @@ public sealed class SlowClientTests
             services =>
             {
                 services.AddOptions<ReplicationOptions>();
-                services.AddSingleton(source.Object);
-                services.AddSingleton(new Mock<ISecretTarget>(MockBehavior.Strict).Object);
-                services.AddSingleton(ledger.Object);
+                services.AddSingleton<ISecretSource>(new InMemorySecretSource(ServeTestHost.VaultName));
+                services.AddSingleton<ISecretTarget>(new InMemorySecretsManager());
+                services.AddSingleton<IReplicationLedger>(ledger);
                 services.AddSingleton<SecretReplicator>();
                 services.AddSingleton<KeyVaultEventProcessor>();
             });
