@@ -20,14 +20,7 @@ internal static class ExitCodes
     /// <summary><c>kvrep replay</c>: at least one dead-lettered event still fails (or a dead letter is unreadable); it stays in place.</summary>
     public const int EventsStillFailing = 5;
 
-    /// <summary><c>kvrep bench</c> finished, but what reached Secrets Manager differs from what was written to Key Vault.</summary>
-    public const int BenchInconsistent = 6;
-
-    /// <summary>The run finished but found something wrong: a version lost, written twice, or a test case failed.</summary>
-    public const int VerificationFailed = 7;
-
-    /// <summary>A program the command needs (moto_server, Azurite) is not installed; stderr says how to install it.</summary>
-    public const int PrerequisiteMissing = 8;
+    // 6 to 8 belong to kvrep-dev (src/KvReplicator.DevTools/DevExitCodes.cs): one number, one meaning, in both programs.
 
     /// <summary>Stopped by Ctrl-C or SIGTERM before it finished.</summary>
     public const int Cancelled = 130;

@@ -2,20 +2,44 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using KvReplicator.DependencyInjection;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 // CreateBuilder already applies the worker defaults. An Event Grid trigger needs no ASP.NET Core
 // integration, so there is no ConfigureFunctionsWebApplication() here.
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
-
-builder.Services.AddKvReplicator(builder.Configuration);
-
-// Telemetry leaves as OpenTelemetry (host.json sets "telemetryMode": "OpenTelemetry" to match), so host and
-// worker spans correlate. Without a connection string (local runs) nothing is exported.
-if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
-{
-    builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter();
-}
-
+Program.AddServices(builder.Services, builder.Configuration);
 builder.Build().Run();
+
+/// <summary>The worker's own registrations, apart from the worker defaults, so a test composes the same host.</summary>
+internal partial class Program
+{
+    /// <summary>
+    /// The name of the core's <c>Meter</c> and <c>ActivitySource</c>. The core will expose it from
+    /// src/KvReplicator/Diagnostics/ (issue 12); until then the host names it here.
+    /// </summary>
+    internal const string TelemetryName = "KvReplicator";
+
+    internal static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddKvReplicator(configuration);
+
+        // Telemetry leaves as OpenTelemetry (host.json sets "telemetryMode": "OpenTelemetry" to match), so host and
+        // worker spans correlate. UseFunctionsWorkerDefaults tells the host that the worker exports its own logs, so
+        // the host drops the copies it would log as Function.<name>.User and the worker's log filter
+        // (Logging__LogLevel__*) alone decides what reaches Application Insights. Without a connection string
+        // (local runs) nothing is exported and the host logs what the worker sends it.
+        if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+        {
+            services.AddOpenTelemetry()
+                .UseFunctionsWorkerDefaults()
+                .WithTracing(tracing => tracing.AddSource(TelemetryName))
+                .WithMetrics(metrics => metrics.AddMeter(TelemetryName))
+                .UseAzureMonitorExporter();
+        }
+    }
+}

@@ -6,16 +6,11 @@ namespace KvReplicator.Cli.Commands;
 internal sealed class KvrepRootCommand : RootCommand
 {
     public KvrepRootCommand()
-        : base("kvrep: replicate Azure Key Vault secrets to AWS Secrets Manager, and run the local cloud and demo.")
+        : base("kvrep: replicate Azure Key Vault secrets to AWS Secrets Manager.")
     {
         Subcommands.Add(new ServeCommand());
         Subcommands.Add(new SyncCommand());
         Subcommands.Add(new VerifyCommand());
         Subcommands.Add(new ReplayCommand());
-        Subcommands.Add(new BenchCommand());
-        Subcommands.Add(new DemoCommand());
-        Subcommands.Add(new LocalCloudCommand());
-        Subcommands.Add(new TestPlanCommand());
-        Subcommands.Add(new ChaosCommand());
     }
 }

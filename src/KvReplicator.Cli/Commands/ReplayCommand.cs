@@ -4,14 +4,13 @@ using System.Text.Json.Serialization;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using KvReplicator.Cli.Configuration;
+using KvReplicator.Cli.Output;
 using KvReplicator.Replay;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace KvReplicator.Cli.Commands;
 
@@ -189,43 +188,31 @@ internal sealed class ReplayCommand : Command
 
     private static void WriteTable(TextWriter output, ReplayReport report)
     {
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 240;
-
-        var table = new Table { Border = TableBorder.Simple };
-        table.AddColumns("Dead letter", "Status", "Secret", "Version", "Outcome", "Detail");
+        var table = new ReportTable().AddColumns("Dead letter", "Status", "Secret", "Version", "Outcome", "Detail");
         foreach (DeadLetterReplayResult deadLetter in report.DeadLetters)
         {
             if (deadLetter.Events.Count == 0)
             {
-                table.AddRow(Cells(deadLetter.Name, deadLetter.Status.ToString(), "", "", "", deadLetter.Detail));
+                table.AddRow(deadLetter.Name, deadLetter.Status.ToString(), "", "", "", deadLetter.Detail);
             }
 
             for (int i = 0; i < deadLetter.Events.Count; i++)
             {
                 ReplayedEvent replayed = deadLetter.Events[i];
-                table.AddRow(Cells(
+                table.AddRow(
                     i == 0 ? deadLetter.Name : "",
                     i == 0 ? deadLetter.Status.ToString() : "",
                     replayed.SecretName,
                     replayed.Version,
                     replayed.Outcome?.ToString() ?? (report.DryRun ? "(dry run)" : ""),
-                    replayed.Detail ?? (i == 0 ? deadLetter.Detail : null) ?? replayed.DeadLetterReason));
+                    replayed.Detail ?? (i == 0 ? deadLetter.Detail : null) ?? replayed.DeadLetterReason);
             }
         }
 
-        console.Write(new Text($"Dead letters at {report.Location}{(report.DryRun ? " (dry run: nothing replicated or moved)" : "")}\n"));
-        console.Write(table);
-        console.Write(new Text(
-            $"{report.DeadLetters.Count} dead letters, {report.DeadLetters.Sum(d => d.Events.Count)} events: {report.ReplayedCount} replayed, {report.FailedCount} still failing.\n"));
+        var writer = new ReportWriter(output);
+        writer.WriteLine($"Dead letters at {report.Location}{(report.DryRun ? " (dry run: nothing replicated or moved)" : "")}");
+        writer.Write(table);
+        writer.WriteLine(
+            $"{report.DeadLetters.Count} dead letters, {report.DeadLetters.Sum(d => d.Events.Count)} events: {report.ReplayedCount} replayed, {report.FailedCount} still failing.");
     }
-
-    // Text, not markup: names and reasons may contain brackets.
-    private static IRenderable[] Cells(params string?[] values) => [.. values.Select(v => new Text(v ?? ""))];
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KvReplicator.Cli.Output;
 using KvReplicator.Reconciliation;
-using Spectre.Console;
 
 namespace KvReplicator.Cli.Reconcile;
 
@@ -21,19 +21,7 @@ internal static class ReconcileReportWriter
     /// <param name="showHashes">Adds the 8-digit SHA-256 prefixes (verify); values themselves are never in a report.</param>
     public static void WriteTable(ReconcileReport report, TextWriter output, bool showHashes)
     {
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-            Interactive = InteractionSupport.No,
-        });
-        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
-        {
-            // A pipe or a file has no width; Spectre would assume 80 columns and break names across lines.
-            console.Profile.Width = 240;
-        }
-
-        var table = new Table().AddColumns("Secret", "AWS name", "State", "Key Vault version", "AWS version");
+        var table = new ReportTable().AddColumns("Secret", "AWS name", "State", "Key Vault version", "AWS version");
         if (showHashes)
         {
             table.AddColumns("KV sha256", "AWS sha256");
@@ -54,10 +42,10 @@ internal static class ReconcileReportWriter
 
             cells.Add(item.Actions == ReconcileActions.None ? item.Status.ToString() : $"{item.Status}: {item.Actions}");
             cells.Add(item.Error ?? item.Detail ?? string.Empty);
-            table.AddRow([.. cells.Select(cell => new Text(cell))]);
+            table.AddRow([.. cells.Select(cell => (ReportText)cell)]);
         }
 
-        console.Write(table);
+        new ReportWriter(output).Write(table);
         string counts = string.Join(", ", Enum.GetValues<DriftKind>().Select(kind => (kind, count: report.Count(kind))).Where(pair => pair.count > 0).Select(pair => $"{pair.count} {pair.kind}"));
         output.WriteLine(
             $"{report.Items.Count} secret(s){(counts.Length > 0 ? $" ({counts})" : string.Empty)}; " +

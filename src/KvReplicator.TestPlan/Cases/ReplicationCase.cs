@@ -2,7 +2,7 @@ using KvReplicator.TestPlan.Replication;
 
 namespace KvReplicator.TestPlan.Cases;
 
-/// <summary>Case 1: random secrets with random versions all reach AWS, AWSCURRENT on the latest value. <c>kvrep demo</c> runs the same scenario.</summary>
+/// <summary>Case 1: random secrets with random versions all reach AWS, AWSCURRENT on the latest value. <c>kvrep-dev demo</c> runs the same scenario.</summary>
 public sealed class ReplicationCase : ITestCase
 {
     public int Number => 1;

@@ -8,7 +8,7 @@ using KvReplicator.TestPlan.Values;
 namespace KvReplicator.TestPlan.Replication;
 
 /// <summary>
-/// Test case 1, and all of <c>kvrep demo</c>: writes random secrets with random versions to Key Vault, watches
+/// Test case 1, and all of <c>kvrep-dev demo</c>: writes random secrets with random versions to Key Vault, watches
 /// Secrets Manager until every version has arrived (or the timeout), then verifies each version by SHA-256, the
 /// AWSCURRENT label, and that no version was written twice.
 /// </summary>

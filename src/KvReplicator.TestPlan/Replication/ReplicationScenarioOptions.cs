@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace KvReplicator.TestPlan.Replication;
 
-/// <summary>The shape of one replication run (test case 1, and <c>kvrep demo</c>).</summary>
+/// <summary>The shape of one replication run (test case 1, and <c>kvrep-dev demo</c>).</summary>
 public sealed class ReplicationScenarioOptions
 {
     [Range(1, 1000, ErrorMessage = "--secrets must be between 1 and 1000.")]

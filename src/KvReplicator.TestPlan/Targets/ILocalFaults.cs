@@ -3,7 +3,7 @@ namespace KvReplicator.TestPlan.Targets;
 /// <summary>
 /// What only an in-process local cloud lets the test plan do to the replicator: re-deliver events, watch and
 /// break its AWS credentials, throttle Secrets Manager, delete the AWS copy behind its back. Real targets and
-/// an attached <c>kvrep localcloud</c> have none of it, and the cases that need it report "not run".
+/// an attached <c>kvrep-dev localcloud</c> have none of it, and the cases that need it report "not run".
 /// </summary>
 public interface ILocalFaults
 {

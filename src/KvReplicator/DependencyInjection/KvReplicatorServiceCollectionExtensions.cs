@@ -24,7 +24,8 @@ public static class KvReplicatorServiceCollectionExtensions
     /// (<see cref="SecretReconciler"/>) that hosts call, and the <see cref="RejectedDeliveryDeadLetterer"/>
     /// a host hands its rejected deliveries to. Every options
     /// class is validated when the host starts, so a misconfiguration stops start-up with a message naming
-    /// the setting rather than failing the first event.
+    /// the setting rather than failing the first event. A setting with an empty value counts as unset
+    /// (<see cref="EmptySettingsAreUnset"/>).
     /// </summary>
     /// <remarks>
     /// Registrations are <c>TryAdd</c>: a host or test that registers its own <see cref="Azure.Core.TokenCredential"/>,
@@ -34,6 +35,7 @@ public static class KvReplicatorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        configuration = EmptySettingsAreUnset.Apply(configuration);
 
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);

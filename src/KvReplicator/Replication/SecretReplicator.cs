@@ -294,8 +294,11 @@ public sealed partial class SecretReplicator
             {
                 case SourceReadStatus.NotFound:
                     // Deleted or disabled since the event: writing now could put an older value over a newer one.
-                    // Sync applies the deletion policy, and a re-enabled secret is replicated then.
-                    return WritePlan.Finish(ReplicationOutcome.Skipped(version, "secret no longer has an enabled version in Key Vault", targetName));
+                    // Sync applies the deletion policy, and a re-enabled secret is replicated then. The version's
+                    // own read says which, when it is the reason.
+                    return WritePlan.Finish(
+                        Unreadable(await reads.VersionAsync(version.Version, cancellationToken).ConfigureAwait(false), version, targetName)
+                        ?? ReplicationOutcome.Skipped(version, "secret no longer has an enabled version in Key Vault", targetName));
                 case SourceReadStatus.Managed:
                     return WritePlan.Finish(ReplicationOutcome.Skipped(version, "secret backs a Key Vault certificate; its private key stays in Key Vault", targetName));
             }
@@ -381,6 +384,7 @@ public sealed partial class SecretReplicator
         SecretLedgerState progress = locked.State!;
         string etag = locked.ETag!;
         var done = new WriteSummary();
+        var writtenHere = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         try
         {
             for (int attempt = 0; ; attempt++)
@@ -388,9 +392,9 @@ public sealed partial class SecretReplicator
                 bool targetMissing = false;
                 foreach (PlannedVersionWrite write in plan.Writes)
                 {
-                    if (progress.IsDone(write.Secret.Version))
+                    if (writtenHere.Contains(write.Secret.Version))
                     {
-                        continue;
+                        continue; // planned again after the target went missing, but already written by this handling
                     }
 
                     (progress, etag) = await EnsureLockLeftAsync(key, progress, etag, cancellationToken).ConfigureAwait(false);
@@ -408,8 +412,9 @@ public sealed partial class SecretReplicator
                             Value = write.Secret.Value,
                             Stage = write.Stage,
                             Source = write.Secret,
-                            TargetKnownOwned = progress.OwnershipVerifiedOn is not null && progress.Target == plan.TargetName,
+                            TargetKnownOwned = options?.Reconcile != true && progress.OwnershipVerifiedOn is not null && progress.Target == plan.TargetName,
                             AdoptForeign = options?.AdoptForeign == true,
+                            VerifyTarget = options?.Reconcile == true,
                         },
                         linked.Token).ConfigureAwait(false);
                     if (result.TargetMissing)
@@ -419,6 +424,7 @@ public sealed partial class SecretReplicator
                     }
 
                     done.Add(result);
+                    writtenHere.Add(write.Secret.Version);
                     progress = Record(progress, write, plan.TargetName, result);
                 }
 

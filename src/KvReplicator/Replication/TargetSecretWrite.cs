@@ -23,6 +23,12 @@ public sealed record TargetSecretWrite
     /// </summary>
     public bool TargetKnownOwned { get; init; }
 
+    /// <summary>
+    /// Look at the target before writing even a current version (sync): CreateSecret with a token the secret
+    /// already holds succeeds without touching its stages, so only DescribeSecret shows what a repair must move.
+    /// </summary>
+    public bool VerifyTarget { get; init; }
+
     /// <summary>Take over an existing target without the ownership tag for this write (<c>kvrep sync --adopt</c>).</summary>
     public bool AdoptForeign { get; init; }
 }

@@ -63,16 +63,17 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
                 // Deleted or scheduled for deletion behind our back: look, then create or restore.
             }
         }
-        else if (write.Stage == TargetVersionStage.Current)
+        else if (write.Stage == TargetVersionStage.Current && !write.VerifyTarget)
         {
             try
             {
                 await CreateAsync(write, cancellationToken).ConfigureAwait(false);
                 return new TargetWriteResult(CreatedSecret: true, RestoredSecret: false, OwnershipVerified: true);
             }
-            catch (SecretsManagerException exception) when (exception is { ErrorType: SecretsManagerErrorTypes.ResourceExists, Operation: "CreateSecret" })
+            catch (SecretsManagerException exception) when (
+                exception is { ErrorType: SecretsManagerErrorTypes.ResourceExists, Operation: "CreateSecret" } || SecretsManagerErrorTypes.IsMarkedForDeletion(exception))
             {
-                // It exists already: whose it is decides whether we may write to it.
+                // It exists already (perhaps scheduled for deletion): whose it is decides whether we may write to it.
             }
         }
 
@@ -172,7 +173,21 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             LogAdopted(write.TargetName, write.VersionId);
         }
 
-        await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
+        if (write.VerifyTarget && existing.VersionIdsToStages?.Keys.Contains(write.VersionId, StringComparer.OrdinalIgnoreCase) == true)
+        {
+            // Sync, and the version is there already: a put would change nothing but still spend a write of the
+            // account's quota (sync compares values itself); only its stage may need moving. The event path
+            // does put, so that a version id holding another value is refused as a conflict.
+            if (StageLabel(write.Stage) is { } label && !existing.VersionIdsToStages.Any(pair => string.Equals(pair.Key, write.VersionId, StringComparison.OrdinalIgnoreCase) && pair.Value.Contains(label)))
+            {
+                await MoveStageAsync(write.TargetName, label, write.VersionId, existing, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await PutVersionAsync(write, cancellationToken).ConfigureAwait(false);
+        }
+
         return new TargetWriteResult(CreatedSecret: false, RestoredSecret: restored, OwnershipVerified: true);
     }
 
@@ -241,21 +256,23 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
                 exception);
         }
 
-        string? label = write.Stage switch
+        if (StageLabel(write.Stage) is { } label && response.VersionStages is { } stages && !stages.Contains(label))
         {
-            TargetVersionStage.Current => CurrentStage,
-            TargetVersionStage.Previous => PreviousStage,
-            _ => null,
-        };
-        if (label is not null && response.VersionStages is { } stages && !stages.Contains(label))
-        {
-            await MoveStageAsync(write.TargetName, label, write.VersionId, cancellationToken).ConfigureAwait(false);
+            await MoveStageAsync(write.TargetName, label, write.VersionId, described: null, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task MoveStageAsync(string targetName, string label, string versionId, CancellationToken cancellationToken)
+    private static string? StageLabel(TargetVersionStage stage) => stage switch
     {
-        DescribeSecretResponse secret = await _client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
+        TargetVersionStage.Current => CurrentStage,
+        TargetVersionStage.Previous => PreviousStage,
+        _ => null,
+    };
+
+    private async Task MoveStageAsync(string targetName, string label, string versionId, DescribeSecretResponse? described, CancellationToken cancellationToken)
+    {
+        DescribeSecretResponse secret = described
+            ?? await _client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false);
         string? holder = secret.VersionIdsToStages?.FirstOrDefault(pair => pair.Value.Contains(label)).Key;
         if (string.Equals(holder, versionId, StringComparison.OrdinalIgnoreCase))
         {

@@ -1,5 +1,4 @@
 using Azure.Core.Pipeline;
-using KvReplicator.Events;
 using KvReplicator.IntegrationTests.Fakes;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.Ledger;
@@ -11,7 +10,7 @@ namespace KvReplicator.IntegrationTests.Ledger;
 public sealed class AddBlobLedgerTests
 {
     [Fact]
-    public async Task Ledger_from_configuration_claims_and_commits_in_the_configured_container()
+    public async Task Ledger_from_configuration_writes_records_in_the_configured_container()
     {
         var azurite = await SharedEmulators.AzuriteAsync();
         string containerName = SharedEmulators.UniqueName("configured");
@@ -20,19 +19,17 @@ public sealed class AddBlobLedgerTests
             {
                 ["KvReplicator:Ledger:ConnectionString"] = azurite.ConnectionString,
                 ["KvReplicator:Ledger:ContainerName"] = containerName,
-                ["KvReplicator:Ledger:ClaimTimeout"] = "00:00:30",
             })
             .Build();
         await using ServiceProvider provider = new ServiceCollection().AddBlobLedger(configuration).BuildServiceProvider();
         var ledger = provider.GetRequiredService<IReplicationLedger>();
-        var version = new SecretVersionRef("vault", "configured-secret", Guid.NewGuid().ToString("N"));
+        var key = new LedgerKey("vault", "configured-secret");
 
-        LedgerClaimResult result = await ledger.TryClaimAsync(version);
-        Assert.True(await ledger.CommitAsync(result.Claim!));
+        Assert.NotNull(await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key), ifMatch: null));
 
         var container = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, containerName);
-        Assert.True(await container.GetBlobClient($"configured-secret/{version.Version}").ExistsAsync());
-        Assert.Equal(LedgerClaimStatus.AlreadyDone, (await ledger.TryClaimAsync(version)).Status);
+        Assert.True(await container.GetBlobClient("secrets/vault/configured-secret").ExistsAsync());
+        Assert.NotNull((await ledger.ReadAsync(key)).ETag);
     }
 
     [Fact]
@@ -52,14 +49,15 @@ public sealed class AddBlobLedgerTests
         services.AddSingleton<HttpPipelinePolicy>(policy);
         await using ServiceProvider provider = services.AddBlobLedger(configuration).BuildServiceProvider();
         var ledger = provider.GetRequiredService<IReplicationLedger>();
-        var version = new SecretVersionRef("vault", "observed-secret", Guid.NewGuid().ToString("N"));
+        var key = new LedgerKey("vault", "observed-secret");
 
-        LedgerClaimResult result = await ledger.TryClaimAsync(version);
-        await ledger.CommitAsync(result.Claim!);
+        LedgerRecord absent = await ledger.ReadAsync(key);
+        await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key), absent.ETag);
 
-        string marker = $"/{containerName}/observed-secret/{version.Version}";
+        // The container is created only when the first write finds it missing: no call before that.
+        string record = $"/{containerName}/secrets/vault/observed-secret";
         Assert.Equal(
-            [$"GET /{containerName}", $"PUT /{containerName}", $"PUT {marker}", $"PUT {marker}"],
+            [$"GET {record}", $"PUT {record}", $"GET /{containerName}", $"PUT /{containerName}", $"PUT {record}"],
             policy.Requests.Select(request => request.Replace("/devstoreaccount1", string.Empty, StringComparison.Ordinal)));
     }
 }

@@ -1,259 +1,143 @@
-using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using KvReplicator.Events;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.Ledger;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
+using KvReplicator.Replication;
 
 namespace KvReplicator.IntegrationTests.Ledger;
 
-/// <summary>The ledger against Azurite through the real Blob client; time is the ledger's fake clock.</summary>
+/// <summary>The ledger against Azurite through the real Blob client: conditional writes are the whole of its concurrency control.</summary>
 public sealed class BlobReplicationLedgerTests
 {
-    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(2);
-
-    // Azurite dates markers with the real clock, so the fake one starts at the real time.
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private static readonly DateTimeOffset s_created = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task Committed_version_is_already_done_for_the_next_delivery()
+    public async Task A_record_written_is_read_back_with_its_ETag_and_state()
     {
-        BlobContainerClient container = await NewContainerAsync();
-        BlobReplicationLedger ledger = NewLedger(container);
-        SecretVersionRef version = NewVersion();
-
-        LedgerClaimResult first = await ledger.TryClaimAsync(version);
-        Assert.Equal(LedgerClaimStatus.Claimed, first.Status);
-        Assert.True(await ledger.CommitAsync(first.Claim!));
-
-        LedgerClaimResult again = await ledger.TryClaimAsync(version);
-        Assert.Equal(LedgerClaimStatus.AlreadyDone, again.Status);
-        Assert.Null(again.Claim);
-    }
-
-    [Fact]
-    public async Task Second_claim_while_the_first_is_held_is_in_flight()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        SecretVersionRef version = NewVersion();
-        Assert.Equal(LedgerClaimStatus.Claimed, (await NewLedger(container, "a").TryClaimAsync(version)).Status);
-
-        // Just before expiry the claim still protects the version.
-        _time.Advance(ClaimTimeout - TimeSpan.FromSeconds(1));
-        LedgerClaimResult second = await NewLedger(container, "b").TryClaimAsync(version);
-
-        Assert.Equal(LedgerClaimStatus.InFlight, second.Status);
-    }
-
-    [Fact]
-    public async Task Released_claim_can_be_claimed_again_at_once()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        BlobReplicationLedger ledger = NewLedger(container);
-        SecretVersionRef version = NewVersion();
-        LedgerClaim claim = (await ledger.TryClaimAsync(version)).Claim!;
-
-        await ledger.ReleaseAsync(claim);
-
-        Assert.Null(await ledger.GetEntryAsync(version));
-        LedgerClaimResult again = await NewLedger(container, "other").TryClaimAsync(version);
-        Assert.Equal(LedgerClaimStatus.Claimed, again.Status);
-    }
-
-    [Fact]
-    public async Task Expired_claim_is_taken_over_and_the_first_holder_can_no_longer_commit()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        BlobReplicationLedger first = NewLedger(container, "first");
-        BlobReplicationLedger second = NewLedger(container, "second");
-        SecretVersionRef version = NewVersion();
-        LedgerClaim stale = (await first.TryClaimAsync(version)).Claim!;
-
-        _time.Advance(ClaimTimeout + TimeSpan.FromSeconds(1));
-        LedgerClaimResult takeover = await second.TryClaimAsync(version);
-
-        Assert.Equal(LedgerClaimStatus.Claimed, takeover.Status);
-        Assert.Equal(_time.GetUtcNow() + ClaimTimeout, takeover.Claim!.ExpiresOn);
-        Assert.False(await first.CommitAsync(stale));
-        await first.ReleaseAsync(stale);
-        Assert.True(await second.CommitAsync(takeover.Claim));
-        LedgerEntry entry = (await second.GetEntryAsync(version))!;
-        Assert.Equal(LedgerEntryState.Done, entry.State);
-        Assert.Equal("second", entry.ClaimedBy);
-    }
-
-    [Fact]
-    public async Task Stale_holder_releasing_does_not_remove_the_new_holders_claim()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        BlobReplicationLedger first = NewLedger(container, "first");
-        SecretVersionRef version = NewVersion();
-        LedgerClaim stale = (await first.TryClaimAsync(version)).Claim!;
-        _time.Advance(ClaimTimeout + TimeSpan.FromSeconds(1));
-        Assert.Equal(LedgerClaimStatus.Claimed, (await NewLedger(container, "second").TryClaimAsync(version)).Status);
-
-        await first.ReleaseAsync(stale);
-
-        LedgerEntry entry = (await first.GetEntryAsync(version))!;
-        Assert.Equal(LedgerEntryState.Claimed, entry.State);
-        Assert.Equal("second", entry.ClaimedBy);
-        Assert.Equal(LedgerClaimStatus.InFlight, (await NewLedger(container, "third").TryClaimAsync(version)).Status);
-    }
-
-    [Fact]
-    public async Task Twenty_concurrent_claims_of_one_version_yield_exactly_one_claim()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        SecretVersionRef version = NewVersion();
-        BlobReplicationLedger[] instances = Enumerable.Range(0, 20).Select(i => NewLedger(container, $"instance-{i}")).ToArray();
-
-        LedgerClaimResult[] results = await Task.WhenAll(instances.Select(ledger => Task.Run(() => ledger.TryClaimAsync(version))));
-
-        Assert.Single(results, r => r.Status == LedgerClaimStatus.Claimed);
-        Assert.Equal(19, results.Count(r => r.Status == LedgerClaimStatus.InFlight));
-    }
-
-    [Fact]
-    public async Task Concurrent_take_overs_of_an_expired_claim_yield_exactly_one_claim()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        SecretVersionRef version = NewVersion();
-        await NewLedger(container, "crashed").TryClaimAsync(version);
-        _time.Advance(ClaimTimeout + TimeSpan.FromSeconds(1));
-        BlobReplicationLedger[] instances = Enumerable.Range(0, 10).Select(i => NewLedger(container, $"instance-{i}")).ToArray();
-
-        LedgerClaimResult[] results = await Task.WhenAll(instances.Select(ledger => Task.Run(() => ledger.TryClaimAsync(version))));
-
-        Assert.Single(results, r => r.Status == LedgerClaimStatus.Claimed);
-        Assert.Equal(9, results.Count(r => r.Status == LedgerClaimStatus.InFlight));
-    }
-
-    [Fact]
-    public async Task Commit_after_release_returns_false_and_leaves_no_marker()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        BlobReplicationLedger ledger = NewLedger(container);
-        SecretVersionRef version = NewVersion();
-        LedgerClaim claim = (await ledger.TryClaimAsync(version)).Claim!;
-        await ledger.ReleaseAsync(claim);
-
-        Assert.False(await ledger.CommitAsync(claim));
-        Assert.Null(await ledger.GetEntryAsync(version));
-    }
-
-    [Fact]
-    public async Task Marker_is_named_after_the_lower_cased_secret_and_version_and_carries_the_claim_in_metadata()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        BlobReplicationLedger ledger = NewLedger(container, "instance-7");
-        string version = Guid.NewGuid().ToString("N");
-        var reference = new SecretVersionRef("my-vault", "Db-Password", version.ToUpperInvariant());
-
-        LedgerClaim claim = (await ledger.TryClaimAsync(reference)).Claim!;
-
-        BlobClient marker = container.GetBlobClient($"db-password/{version}");
-        BlobProperties claimed = (await marker.GetPropertiesAsync()).Value;
-        Assert.Equal("claimed", claimed.Metadata["state"]);
-        Assert.Equal("instance-7", claimed.Metadata["claimedby"]);
-        DateTimeOffset expires = DateTimeOffset.Parse(claimed.Metadata["claimexpires"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-        Assert.Equal(_time.GetUtcNow() + ClaimTimeout, expires);
-        Assert.EndsWith("Z", claimed.Metadata["claimexpires"], StringComparison.Ordinal);
-        Assert.Equal(claimed.ETag.ToString(), claim.ETag);
-
-        using JsonDocument body = JsonDocument.Parse((await marker.DownloadContentAsync()).Value.Content);
-        Assert.Equal("Db-Password", body.RootElement.GetProperty("secret").GetString());
-        Assert.Equal(
-            ["claimedBy", "claimedOn", "secret", "vault", "version"],
-            body.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-
-        _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.True(await ledger.CommitAsync(claim));
-        BlobProperties done = (await marker.GetPropertiesAsync()).Value;
-        Assert.Equal("done", done.Metadata["state"]);
-        Assert.Equal(_time.GetUtcNow(), DateTimeOffset.Parse(done.Metadata["doneon"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
-        Assert.False(done.Metadata.ContainsKey("claimexpires"));
-        Assert.Equal(["db-password/" + version], await ListNamesAsync(container));
-    }
-
-    [Fact]
-    public async Task Secret_names_differing_only_in_case_share_one_marker()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        BlobReplicationLedger ledger = NewLedger(container);
-        string version = Guid.NewGuid().ToString("N");
-        LedgerClaim claim = (await ledger.TryClaimAsync(new SecretVersionRef("vault", "Api-Key", version))).Claim!;
-        Assert.Equal(LedgerClaimStatus.InFlight, (await ledger.TryClaimAsync(new SecretVersionRef("vault", "API-KEY", version))).Status);
-
-        await ledger.CommitAsync(claim);
-
-        Assert.Equal(LedgerClaimStatus.AlreadyDone, (await ledger.TryClaimAsync(new SecretVersionRef("vault", "api-key", version))).Status);
-        Assert.Single(await ListNamesAsync(container));
-    }
-
-    [Fact]
-    public async Task Container_is_created_at_first_use()
-    {
-        var azurite = await SharedEmulators.AzuriteAsync();
-        var container = new BlobContainerClient(azurite.ConnectionString, SharedEmulators.UniqueName("ledger"));
-        Assert.False(await container.ExistsAsync());
-
-        LedgerClaimResult result = await NewLedger(container).TryClaimAsync(NewVersion());
-
-        Assert.Equal(LedgerClaimStatus.Claimed, result.Status);
-        Assert.True(await container.ExistsAsync());
-    }
-
-    [Fact]
-    public async Task Unreadable_marker_is_claimable_a_claim_timeout_after_its_last_change()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        SecretVersionRef version = NewVersion();
-        BlobReplicationLedger ledger = NewLedger(container);
-        await ledger.EnsureContainerAsync();
-        await container.GetBlobClient(BlobReplicationLedger.MarkerName(version)).UploadAsync(
-            BinaryData.FromString("{}"),
-            new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["state"] = "half-written" } });
-
-        Assert.Equal(LedgerEntryState.Unknown, (await ledger.GetEntryAsync(version))!.State);
-        Assert.Equal(LedgerClaimStatus.InFlight, (await ledger.TryClaimAsync(version)).Status);
-
-        _time.Advance(ClaimTimeout + TimeSpan.FromMinutes(1));
-        Assert.Equal(LedgerClaimStatus.Claimed, (await ledger.TryClaimAsync(version)).Status);
-        Assert.Equal(LedgerEntryState.Claimed, (await ledger.GetEntryAsync(version))!.State);
-    }
-
-    [Fact]
-    public async Task Entries_list_every_marker_with_its_state()
-    {
-        BlobContainerClient container = await NewContainerAsync();
-        BlobReplicationLedger ledger = NewLedger(container, "lister");
-        SecretVersionRef done = NewVersion();
-        SecretVersionRef inFlight = NewVersion();
-        await ledger.CommitAsync((await ledger.TryClaimAsync(done)).Claim!);
-        await ledger.TryClaimAsync(inFlight);
-
-        List<LedgerEntry> entries = [];
-        await foreach (LedgerEntry entry in ledger.ListEntriesAsync())
+        BlobReplicationLedger ledger = new(await NewContainerAsync());
+        LedgerKey key = NewKey();
+        SecretLedgerState state = SecretLedgerState.Empty(key).WithDone(new LedgerDoneVersion(Version(1), s_created, s_created)) with
         {
-            entries.Add(entry);
+            Current = new LedgerVersion(Version(1), s_created),
+            Target = "kv/" + key.SecretName,
+            OwnershipVerifiedOn = s_created,
+            Lock = new SecretLock("me", s_created.AddSeconds(30), [new LedgerPlannedWrite(Version(2), s_created.AddSeconds(1), TargetVersionStage.Current)]),
+        };
+
+        LedgerRecord written = (await ledger.TryWriteAsync(key, state, ifMatch: null))!;
+        LedgerRecord read = await ledger.ReadAsync(key);
+
+        Assert.NotNull(written.ETag);
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.Equal(JsonSerializer.Serialize(state), JsonSerializer.Serialize(read.State));
+        Assert.True(read.State!.IsDone(Version(1).ToUpperInvariant()));
+    }
+
+    [Fact]
+    public async Task No_record_and_no_container_read_as_absent_and_the_first_write_creates_the_container()
+    {
+        BlobContainerClient container = await NewContainerAsync();
+        BlobReplicationLedger ledger = new(container);
+        LedgerKey key = NewKey();
+
+        LedgerRecord absent = await ledger.ReadAsync(key);
+        Assert.Null(absent.ETag);
+        Assert.Null(absent.State);
+
+        Assert.NotNull(await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key), ifMatch: null));
+        Assert.True(await container.ExistsAsync());
+        Assert.True(await container.GetBlobClient($"secrets/test-vault/{key.SecretName.ToLowerInvariant()}").ExistsAsync());
+    }
+
+    [Fact]
+    public async Task Of_twenty_concurrent_first_writes_exactly_one_wins()
+    {
+        BlobReplicationLedger ledger = new(await NewContainerAsync());
+        LedgerKey key = NewKey();
+        await ledger.TryWriteAsync(NewKey(), SecretLedgerState.Empty(key), ifMatch: null); // the container exists
+
+        LedgerRecord?[] results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            ledger.TryWriteAsync(key, SecretLedgerState.Empty(key) with { Target = $"t{i}" }, ifMatch: null)));
+
+        LedgerRecord winner = Assert.Single(results, r => r is not null)!;
+        Assert.Equal(winner.State!.Target, (await ledger.ReadAsync(key)).State!.Target);
+    }
+
+    [Fact]
+    public async Task Of_twenty_concurrent_writes_on_the_same_ETag_exactly_one_wins()
+    {
+        BlobReplicationLedger ledger = new(await NewContainerAsync());
+        LedgerKey key = NewKey();
+        LedgerRecord first = (await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key), ifMatch: null))!;
+
+        LedgerRecord?[] results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            ledger.TryWriteAsync(key, SecretLedgerState.Empty(key) with { Lock = new SecretLock($"h{i}", s_created, []) }, first.ETag)));
+
+        LedgerRecord winner = Assert.Single(results, r => r is not null)!;
+        Assert.Equal(winner.State!.Lock!.Holder, (await ledger.ReadAsync(key)).State!.Lock!.Holder);
+    }
+
+    [Fact]
+    public async Task A_write_on_a_stale_ETag_or_a_second_create_writes_nothing()
+    {
+        BlobReplicationLedger ledger = new(await NewContainerAsync());
+        LedgerKey key = NewKey();
+        LedgerRecord first = (await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key), ifMatch: null))!;
+        Assert.NotNull(await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key) with { Target = "second" }, first.ETag));
+
+        Assert.Null(await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key) with { Target = "stale" }, first.ETag));
+        Assert.Null(await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key) with { Target = "create" }, ifMatch: null));
+        Assert.Equal("second", (await ledger.ReadAsync(key)).State!.Target);
+    }
+
+    [Fact]
+    public async Task An_unreadable_record_reads_as_no_state_and_is_replaced_by_the_next_write()
+    {
+        BlobContainerClient container = await NewContainerAsync();
+        BlobReplicationLedger ledger = new(container);
+        LedgerKey key = NewKey();
+        await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key), ifMatch: null);
+        await container.GetBlobClient(key.RecordName).UploadAsync(BinaryData.FromString("{ not json"), overwrite: true);
+
+        LedgerRecord garbled = await ledger.ReadAsync(key);
+
+        Assert.Null(garbled.State);
+        Assert.NotNull(garbled.ETag);
+        Assert.NotNull(await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key), garbled.ETag));
+    }
+
+    [Fact]
+    public async Task Vaults_are_kept_apart_and_names_are_case_insensitive()
+    {
+        BlobReplicationLedger ledger = new(await NewContainerAsync());
+        string name = SharedEmulators.UniqueName("Secret");
+        var inA = new LedgerKey("vault-a", name);
+        await ledger.TryWriteAsync(inA, SecretLedgerState.Empty(inA) with { Target = "a" }, ifMatch: null);
+
+        Assert.Null((await ledger.ReadAsync(new LedgerKey("vault-b", name))).State);
+        Assert.Equal("a", (await ledger.ReadAsync(new LedgerKey("VAULT-A", name.ToUpperInvariant()))).State!.Target);
+    }
+
+    [Fact]
+    public async Task Listing_returns_every_record()
+    {
+        BlobReplicationLedger ledger = new(await NewContainerAsync());
+        LedgerKey[] keys = [NewKey(), NewKey(), NewKey()];
+        foreach (LedgerKey key in keys)
+        {
+            await ledger.TryWriteAsync(key, SecretLedgerState.Empty(key), ifMatch: null);
         }
 
-        LedgerEntry doneEntry = Assert.Single(entries, e => e.Version == done.Version);
-        Assert.Equal(LedgerEntryState.Done, doneEntry.State);
-        Assert.Equal(_time.GetUtcNow(), doneEntry.DoneOn);
-        Assert.Equal(done.SecretName, doneEntry.SecretName);
-        LedgerEntry claimedEntry = Assert.Single(entries, e => e.Version == inFlight.Version);
-        Assert.Equal(LedgerEntryState.Claimed, claimedEntry.State);
-        Assert.Equal(_time.GetUtcNow() + ClaimTimeout, claimedEntry.ClaimExpiresOn);
-        Assert.Equal("lister", claimedEntry.ClaimedBy);
-        Assert.Equal(2, entries.Count);
+        List<LedgerRecord> listed = [];
+        await foreach (LedgerRecord record in ledger.ListAsync())
+        {
+            listed.Add(record);
+        }
+
+        Assert.Equal(keys.Select(k => k.RecordName).Order(), listed.Select(r => r.Key.RecordName).Order());
     }
 
-    private BlobReplicationLedger NewLedger(BlobContainerClient container, string instanceId = "test-instance") =>
-        new(container, Options.Create(new LedgerOptions { ClaimTimeout = ClaimTimeout }), _time, instanceId: instanceId);
+    private static string Version(int n) => n.ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<BlobContainerClient> NewContainerAsync()
     {
@@ -261,17 +145,5 @@ public sealed class BlobReplicationLedgerTests
         return new BlobContainerClient(azurite.ConnectionString, SharedEmulators.UniqueName("ledger"));
     }
 
-    private static SecretVersionRef NewVersion() =>
-        new("test-vault", SharedEmulators.UniqueName("secret"), Guid.NewGuid().ToString("N"));
-
-    private static async Task<List<string>> ListNamesAsync(BlobContainerClient container)
-    {
-        List<string> names = [];
-        await foreach (BlobItem item in container.GetBlobsAsync())
-        {
-            names.Add(item.Name);
-        }
-
-        return names;
-    }
+    private static LedgerKey NewKey() => new("test-vault", SharedEmulators.UniqueName("secret"));
 }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using KvReplicator.Cli.Local;
 using KvReplicator.Credentials;
+using KvReplicator.DevTools.Local;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.IntegrationTests.Replication;
 using KvReplicator.Notifications;

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using KvReplicator.Cli;
 using KvReplicator.Cli.Commands;
-using KvReplicator.Cli.Local;
+using KvReplicator.DevTools.Local;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.IntegrationTests.EventGrid;
 using KvReplicator.LocalCloud.EventGrid;

@@ -1,5 +1,7 @@
 using System.Text;
 using KvReplicator.Ledger;
+using KvReplicator.IntegrationTests.SecretsManager;
+using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
@@ -109,8 +111,9 @@ public sealed class ReplicationEndToEndTests
         Assert.Equal(2, faulty.Writes);
         Assert.Equal([version], (await harness.AwsVersionsAsync("half-done")).Select(v => v.VersionId!));
         var ledger = harness.Services.GetRequiredService<BlobReplicationLedger>();
-        LedgerEntry? marker = await ledger.GetEntryAsync(new Events.SecretVersionRef(harness.Cloud.KeyVault.VaultName, "half-done", version));
-        Assert.Equal(LedgerEntryState.Done, marker!.State);
+        LedgerRecord record = await ledger.ReadAsync(new LedgerKey(harness.Cloud.KeyVault.VaultName, "half-done"));
+        Assert.True(record.State!.IsDone(version));
+        Assert.Null(record.State.Lock);
     }
 
     [Fact]
@@ -144,17 +147,20 @@ public sealed class ReplicationEndToEndTests
         Assert.Equal(newer, (await harness.AwsCurrentAsync("late-start")).VersionId);
         Assert.Equal("older value", await harness.AwsValueAsync("late-start", older));
 
+        // The newer version was written ahead and recorded: its own event costs nothing.
         DeliveryResult newerLater = await harness.DeliverAsync("late-start", newer);
-        Assert.Equal(ReplicationOutcomeKind.Replicated, newerLater.Events[0].Outcome.Kind);
+        Assert.Equal(ReplicationOutcomeKind.AlreadyDone, newerLater.Events[0].Outcome.Kind);
+        Assert.Equal(older, (await harness.AwsStagesAsync("late-start")).Single(pair => pair.Value.Contains("AWSPREVIOUS")).Key);
         Assert.Equal(2, (await harness.AwsVersionsAsync("late-start")).Count);
         Assert.Equal(newer, (await harness.AwsCurrentAsync("late-start")).VersionId);
     }
 
     [Fact]
-    public async Task An_older_version_left_current_by_a_failed_hand_back_gives_current_back_when_redelivered()
+    public async Task An_older_version_made_current_behind_the_ledgers_back_is_set_right_by_sync()
     {
-        // The race the hand-back repairs, frozen at its worst moment: the newer version was written, then the
-        // older one's write landed after it as current, and its hand-back failed (the handler died).
+        // Written outside the replicator (the ledger knows nothing of it): the older version holds AWSCURRENT.
+        // A redelivery cannot tell (CreateSecret with a token the secret holds succeeds and changes nothing);
+        // sync looks at AWS first and moves AWSCURRENT to the newest version.
         await using ReplicationHarness harness = await ReplicationHarness.StartAsync();
         string older = await harness.SetSecretAsync("handed-back", "older value");
         string newer = await harness.SetSecretAsync("handed-back", "newer value");
@@ -163,15 +169,16 @@ public sealed class ReplicationEndToEndTests
         foreach (string version in new[] { newer, older })
         {
             SourceSecretVersion secret = (await source.ReadVersionAsync("handed-back", version)).Secret!;
-            await target.WriteAsync(new TargetSecretWrite { TargetName = harness.TargetName("handed-back"), VersionId = version, Value = secret.Value, MakeCurrent = true, Source = secret });
+            await target.WriteAsync(new TargetSecretWrite { TargetName = harness.TargetName("handed-back"), VersionId = version, Value = secret.Value, Stage = TargetVersionStage.Current, Source = secret });
         }
 
         Assert.Equal(older, (await harness.AwsCurrentAsync("handed-back")).VersionId);
 
-        DeliveryResult redelivered = await harness.DeliverAsync("handed-back", older);
+        ReconcileReport report = await harness.Services.GetRequiredService<SecretReconciler>().ReconcileAsync(new ReconcileRequest());
 
-        Assert.Equal(ReplicationOutcomeKind.Replicated, redelivered.Events[0].Outcome.Kind);
+        Assert.False(report.HasFailures);
         Assert.Equal(newer, (await harness.AwsCurrentAsync("handed-back")).VersionId);
+        Assert.Equal(older, (await harness.AwsStagesAsync("handed-back")).Single(pair => pair.Value.Contains("AWSPREVIOUS")).Key);
         Assert.Equal(2, (await harness.AwsVersionsAsync("handed-back")).Count);
     }
 
@@ -212,12 +219,14 @@ public sealed class ReplicationEndToEndTests
     public async Task An_aws_secret_scheduled_for_deletion_is_restored_by_the_next_version()
     {
         // AWS refuses a PutSecretValue on a secret scheduled for deletion, which sends the target to
-        // DescribeSecret and RestoreSecret even on a cached secret (unit-tested with AWS's answer). moto
-        // accepts that put silently, so here the ownership cache is off to make DescribeSecret run.
+        // DescribeSecret and RestoreSecret although the ledger knows the secret as ours. moto accepts that put
+        // silently, so a handler in front of it refuses it as AWS does.
+        var refusing = new DeletionRefusingHandler();
         await using ReplicationHarness harness = await ReplicationHarness.StartAsync(
-            settings: new Dictionary<string, string?> { ["KvReplicator:SecretsManager:OwnershipCacheDuration"] = "00:00:00" });
+            services => services.AddHttpClient(KvReplicator.SecretsManager.SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => refusing));
         await harness.DeliverAsync("restored", await harness.SetSecretAsync("restored", "before deletion"));
         await harness.Aws.DeleteSecretAsync(new DeleteSecretRequest { SecretId = harness.TargetName("restored"), RecoveryWindowInDays = 7 });
+        refusing.MarkScheduledForDeletion(harness.TargetName("restored"));
 
         string next = await harness.SetSecretAsync("restored", "after restore");
         DeliveryResult result = await harness.DeliverAsync("restored", next);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Azure.Security.KeyVault.Secrets;
-using KvReplicator.Cli.Local;
+using KvReplicator.DevTools.Local;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;
@@ -97,6 +97,10 @@ internal sealed class ReplicationHarness : IAsyncDisposable
         ListSecretVersionIdsResponse listed = await Aws.ListSecretVersionIdsAsync(new ListSecretVersionIdsRequest { SecretId = TargetName(name), IncludeDeprecated = true });
         return listed.Versions;
     }
+
+    /// <summary>The staging labels of every version AWS holds.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> AwsStagesAsync(string name) =>
+        (await Aws.DescribeSecretAsync(new DescribeSecretRequest { SecretId = TargetName(name) })).VersionIdsToStages ?? new Dictionary<string, IReadOnlyList<string>>();
 
     public async Task<GetSecretValueResponse> AwsCurrentAsync(string name) =>
         await Aws.GetSecretValueAsync(new GetSecretValueRequest { SecretId = TargetName(name), VersionStage = "AWSCURRENT" });

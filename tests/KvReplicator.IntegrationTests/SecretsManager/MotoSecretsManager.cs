@@ -27,12 +27,13 @@ internal static class MotoSecretsManager
 
     public static string NewVersionId() => Guid.NewGuid().ToString("N");
 
-    public static TargetSecretWrite Write(string targetName, string versionId, string value, bool makeCurrent = true) => new()
+    public static TargetSecretWrite Write(string targetName, string versionId, string value, TargetVersionStage stage = TargetVersionStage.Current, bool knownOwned = false) => new()
     {
         TargetName = targetName,
         VersionId = versionId,
         Value = new SecretValue(SecretLeakGuard.Register(value)),
-        MakeCurrent = makeCurrent,
+        Stage = stage,
+        TargetKnownOwned = knownOwned,
         Source = new SourceSecretVersion { VaultName = "vault1", Name = "app-secret", Version = versionId, Value = new SecretValue(value) },
     };
 }

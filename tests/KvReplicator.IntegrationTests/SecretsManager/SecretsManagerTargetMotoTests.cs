@@ -47,7 +47,7 @@ public sealed class SecretsManagerTargetMotoTests
 
         // Replays (Event Grid redelivery) leave the version count alone.
         await target.WriteAsync(MotoSecretsManager.Write(name, versions[^1], $"value-{versions.Length - 1}"));
-        await target.WriteAsync(MotoSecretsManager.Write(name, versions[2], "value-2", makeCurrent: false));
+        await target.WriteAsync(MotoSecretsManager.Write(name, versions[2], "value-2", stage: TargetVersionStage.Superseded));
 
         ListSecretVersionIdsResponse listed = await client.ListSecretVersionIdsAsync(new ListSecretVersionIdsRequest { SecretId = name, IncludeDeprecated = true });
         Assert.Equal(versions.Order(), listed.Versions.Select(version => version.VersionId!).Order());
@@ -86,7 +86,7 @@ public sealed class SecretsManagerTargetMotoTests
         string older = MotoSecretsManager.NewVersionId();
 
         await target.WriteAsync(MotoSecretsManager.Write(name, newer, "newer"));
-        await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", makeCurrent: false));
+        await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", stage: TargetVersionStage.Superseded));
 
         GetSecretValueResponse current = await client.GetSecretValueAsync(new GetSecretValueRequest { SecretId = name });
         Assert.Equal(newer, current.VersionId);
@@ -106,15 +106,15 @@ public sealed class SecretsManagerTargetMotoTests
         string older = MotoSecretsManager.NewVersionId();
         string newer = MotoSecretsManager.NewVersionId();
 
-        TargetWriteResult refused = await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", makeCurrent: false));
+        TargetWriteResult refused = await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", stage: TargetVersionStage.Superseded));
 
-        Assert.True(refused.NeedsCurrentVersionFirst);
+        Assert.True(refused.TargetMissing);
         await Assert.ThrowsAsync<SecretsManagerException>(() => client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name }));
 
         await target.WriteAsync(MotoSecretsManager.Write(name, newer, "newer"));
-        TargetWriteResult stored = await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", makeCurrent: false));
+        TargetWriteResult stored = await target.WriteAsync(MotoSecretsManager.Write(name, older, "older", stage: TargetVersionStage.Superseded));
 
-        Assert.False(stored.NeedsCurrentVersionFirst);
+        Assert.False(stored.TargetMissing);
         DescribeSecretResponse described = await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name });
         Assert.Equal(["AWSCURRENT"], described.VersionIdsToStages![newer]);
         Assert.Equal(["kvrep-superseded"], described.VersionIdsToStages![older]);
@@ -123,8 +123,8 @@ public sealed class SecretsManagerTargetMotoTests
     [Fact]
     public async Task Writing_to_a_secret_scheduled_for_deletion_restores_it()
     {
-        // No ownership cache: moto accepts a put on a deleted secret, so only DescribeSecret reveals the deletion.
-        (SecretsManagerClient client, SecretsManagerTarget target) = await MotoSecretsManager.CreateTargetAsync(options => options.OwnershipCacheDuration = TimeSpan.Zero);
+        // Not known as ours: moto accepts a put on a deleted secret, so only DescribeSecret reveals the deletion.
+        (SecretsManagerClient client, SecretsManagerTarget target) = await MotoSecretsManager.CreateTargetAsync();
         string name = SharedEmulators.UniqueName("restore");
         await target.WriteAsync(MotoSecretsManager.Write(name, MotoSecretsManager.NewVersionId(), "before"));
         await client.DeleteSecretAsync(new DeleteSecretRequest { SecretId = name, RecoveryWindowInDays = 7 });
@@ -132,7 +132,7 @@ public sealed class SecretsManagerTargetMotoTests
 
         TargetWriteResult result = await target.WriteAsync(MotoSecretsManager.Write(name, version, "after"));
 
-        Assert.Equal(new TargetWriteResult(CreatedSecret: false, RestoredSecret: true, VersionIsCurrent: true), result);
+        Assert.Equal(new TargetWriteResult(CreatedSecret: false, RestoredSecret: true, OwnershipVerified: true), result);
         Assert.Null((await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name })).DeletedDate);
         GetSecretValueResponse current = await client.GetSecretValueAsync(new GetSecretValueRequest { SecretId = name });
         Assert.Equal(version, current.VersionId);
@@ -147,7 +147,7 @@ public sealed class SecretsManagerTargetMotoTests
         string first = MotoSecretsManager.NewVersionId();
         string second = MotoSecretsManager.NewVersionId();
         await target.WriteAsync(MotoSecretsManager.Write(name, first, "first"));
-        await target.WriteAsync(MotoSecretsManager.Write(name, second, "second", makeCurrent: false));
+        await target.WriteAsync(MotoSecretsManager.Write(name, second, "second", stage: TargetVersionStage.Superseded));
 
         // Reads name the stage: moto's stage-less GetSecretValue ignores UpdateSecretVersionStage.
 

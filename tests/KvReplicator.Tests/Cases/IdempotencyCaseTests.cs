@@ -1,8 +1,8 @@
 using Amazon.Runtime;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
-using KvReplicator.Cli.Targets;
 using KvReplicator.Credentials;
+using KvReplicator.DevTools.Targets;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.TestPlan.Cases;

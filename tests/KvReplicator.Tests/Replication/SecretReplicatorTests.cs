@@ -146,8 +146,8 @@ public sealed class SecretReplicatorTests
     [InlineData("disabled", "version is disabled in Key Vault")]
     [InlineData("unknown", "version no longer exists in Key Vault")]
     [InlineData("certificate", "secret backs a Key Vault certificate; its private key stays in Key Vault")]
-    [InlineData("all disabled", "secret no longer has an enabled version in Key Vault")]
-    [InlineData("deleted", "secret no longer has an enabled version in Key Vault")]
+    [InlineData("all disabled", "version is disabled in Key Vault")]
+    [InlineData("deleted", "version no longer exists in Key Vault")]
     public async Task A_version_that_cannot_be_read_is_skipped_without_a_lock_or_a_write(string situation, string reason)
     {
         string version = Id(1);

@@ -1,6 +1,0 @@
-using KvReplicator.LocalCloud.KeyVault;
-
-namespace KvReplicator.Cli.Bench;
-
-/// <summary>One Event Grid delivery the bench will make: the version it announces and the exact body on the wire.</summary>
-internal sealed record PlannedDelivery(SecretVersionCreated Version, BinaryData Body);

@@ -1,0 +1,33 @@
+namespace KvReplicator.DevTools.Bench;
+
+/// <summary>
+/// Where the counting handler, pipeline policy and credential report their calls. The call is charged to
+/// the delivery whose handler made it (an <see cref="AsyncLocal{T}"/> flows from the delivery into the SDK
+/// pipelines), so concurrent deliveries are told apart: a duplicate's calls are not mixed with a new
+/// version's. Calls made outside any delivery land in <see cref="Unattributed"/>.
+/// </summary>
+internal sealed class RemoteCallCounter
+{
+    private readonly AsyncLocal<CallTally?> _current = new();
+
+    public CallTally Unattributed { get; } = new();
+
+    public void Record(RemoteService service, string operation) =>
+        (_current.Value ?? Unattributed).Add(service, operation);
+
+    public void RecordTime(RemoteService service, TimeSpan elapsed) =>
+        (_current.Value ?? Unattributed).AddTime(service, elapsed);
+
+    /// <summary>Charges the calls made by the code that runs until the scope is disposed to <paramref name="tally"/>.</summary>
+    public IDisposable ChargeTo(CallTally tally)
+    {
+        CallTally? previous = _current.Value;
+        _current.Value = tally;
+        return new Scope(this, previous);
+    }
+
+    private sealed class Scope(RemoteCallCounter counter, CallTally? previous) : IDisposable
+    {
+        public void Dispose() => counter._current.Value = previous;
+    }
+}

@@ -1,0 +1,157 @@
+using KvReplicator.DevTools.Local;
+using KvReplicator.KeyVault;
+using KvReplicator.Ledger;
+using KvReplicator.SecretsManager;
+using KvReplicator.SecretsManager.Model;
+
+namespace KvReplicator.DevTools.Chaos;
+
+/// <summary>The final checks of a chaos run, against the stores themselves through clean clients.</summary>
+internal sealed class ChaosVerification
+{
+    private readonly ChaosScenario _scenario;
+    private readonly LocalCloudEnvironment _cloud;
+    private readonly BlobReplicationLedger _ledger;
+    private readonly string _prefix;
+    private readonly HashSet<string> _deadLettered;
+    private readonly List<string> _findings = [];
+
+    /// <param name="deadLetters">
+    /// Versions Event Grid gave up on: missing from AWS, current or in flight for a known reason, until
+    /// <c>kvrep replay</c> re-drives them; counted apart from silent losses.
+    /// </param>
+    public ChaosVerification(ChaosScenario scenario, LocalCloudEnvironment cloud, BlobReplicationLedger ledger, string prefix, IEnumerable<DeadLetter> deadLetters)
+    {
+        _scenario = scenario;
+        _cloud = cloud;
+        _ledger = ledger;
+        _prefix = prefix;
+        _deadLettered = deadLetters.Select(d => Key(d.SecretName, d.Version)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Enabled versions missing from AWS that no dead letter accounts for.</summary>
+    public int Lost { get; private set; }
+
+    /// <summary>Enabled versions missing from AWS because Event Grid dead-lettered them.</summary>
+    public int AwaitingReplay { get; private set; }
+
+    public int Duplicated { get; private set; }
+
+    public int WrongCurrent { get; private set; }
+
+    public int WrongValues { get; private set; }
+
+    public int MarkersInFlight { get; private set; }
+
+    public int MarkersDone { get; private set; }
+
+    public IReadOnlyList<string> Findings => _findings;
+
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        SecretsManagerClient aws = _cloud.CreateSecretsManagerClient();
+        var source = new KeyVaultSecretSource(_cloud.CreateSecretClient(), _cloud.KeyVault.VaultName);
+        foreach ((string name, List<CreatedVersion> created) in _scenario.Versions)
+        {
+            await CheckSecretAsync(aws, source, name, created, cancellationToken).ConfigureAwait(false);
+        }
+
+        await foreach (LedgerRecord record in _ledger.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            MarkersDone += record.State?.Done.Count ?? 0;
+            if (record.State?.Lock is { } held)
+            {
+                // Every crashed handler's delivery comes back and takes its expired lock over; one still held
+                // at the end would block the secret until it expires.
+                MarkersInFlight++;
+                Find($"the lock on {record.Key} is left held by {held.Holder} (expires {held.Until:O}, {held.Intent.Count} planned writes)");
+            }
+        }
+    }
+
+    private async Task CheckSecretAsync(SecretsManagerClient aws, KeyVaultSecretSource source, string name, List<CreatedVersion> created, CancellationToken cancellationToken)
+    {
+        string targetName = _prefix + name;
+        HashSet<string> inAws = await ListAwsVersionsAsync(aws, targetName, cancellationToken).ConfigureAwait(false);
+        Dictionary<string, CreatedVersion> byVersion = created.ToDictionary(v => v.Version, StringComparer.OrdinalIgnoreCase);
+
+        foreach (CreatedVersion version in created.Where(v => v.Enabled && !inAws.Contains(v.Version)))
+        {
+            if (_deadLettered.Contains(Key(name, version.Version)))
+            {
+                AwaitingReplay++;
+                continue;
+            }
+
+            Lost++;
+            Find($"{name}/{version.Version} never reached Secrets Manager");
+        }
+
+        foreach (string awsVersion in inAws.Where(v => !byVersion.ContainsKey(v)))
+        {
+            Duplicated++;
+            Find($"{targetName} holds version {awsVersion}, which is no Key Vault version of {name}");
+        }
+
+        foreach (string awsVersion in inAws.Where(byVersion.ContainsKey))
+        {
+            GetSecretValueResponse stored = await aws.GetSecretValueAsync(new GetSecretValueRequest { SecretId = targetName, VersionId = awsVersion }, cancellationToken).ConfigureAwait(false);
+            if (stored.SecretString?.Reveal() != byVersion[awsVersion].Value)
+            {
+                WrongValues++;
+                Find($"{targetName} version {awsVersion} does not hold its Key Vault value");
+            }
+        }
+
+        string? latest = await source.GetLatestEnabledVersionAsync(name, cancellationToken).ConfigureAwait(false);
+        if (latest is null || _deadLettered.Contains(Key(name, latest)))
+        {
+            return;
+        }
+
+        string? current = inAws.Count == 0 ? null
+            : (await aws.GetSecretValueAsync(new GetSecretValueRequest { SecretId = targetName, VersionStage = "AWSCURRENT" }, cancellationToken).ConfigureAwait(false)).VersionId;
+        if (!string.Equals(current, latest, StringComparison.OrdinalIgnoreCase))
+        {
+            WrongCurrent++;
+            Find($"{targetName} AWSCURRENT is {current ?? "nothing"}, the newest enabled Key Vault version is {latest}");
+        }
+    }
+
+    private static async Task<HashSet<string>> ListAwsVersionsAsync(SecretsManagerClient aws, string targetName, CancellationToken cancellationToken)
+    {
+        var versions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        string? next = null;
+        do
+        {
+            ListSecretVersionIdsResponse page;
+            try
+            {
+                page = await aws.ListSecretVersionIdsAsync(new ListSecretVersionIdsRequest { SecretId = targetName, IncludeDeprecated = true, NextToken = next }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SecretsManagerException ex) when (ex.ErrorType == "ResourceNotFoundException")
+            {
+                return versions;
+            }
+
+            foreach (SecretVersionsListEntry entry in page.Versions)
+            {
+                versions.Add(entry.VersionId!);
+            }
+
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+        return versions;
+    }
+
+    private static string Key(string name, string version) => $"{name}/{version}";
+
+    private void Find(string finding)
+    {
+        if (_findings.Count < 20)
+        {
+            _findings.Add(finding);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Text.Json;
+using KvReplicator.Cli;
+using KvReplicator.DevTools.Commands;
+using KvReplicator.DevTools.Local;
+using KvReplicator.IntegrationTests.Emulators;
+
+namespace KvReplicator.IntegrationTests.DevTools.Bench;
+
+/// <summary>
+/// The CI smoke run of <c>kvrep-dev bench</c>: it runs end to end on the shared emulators and its counts add
+/// up. Times are printed, never asserted.
+/// </summary>
+public sealed class BenchCommandTests
+{
+    [Theory]
+    [InlineData("eventgrid", "direct")]
+    [InlineData("cloudevents", "direct")]
+    [InlineData("eventgrid", "http")]
+    public async Task A_small_run_replicates_every_version_once_and_costs_one_secrets_manager_call_per_steady_state_version(string schema, string delivery)
+    {
+        (int exitCode, string stdout, string stderr) = await InvokeAsync(
+            "bench", "--secrets", "5", "--versions", "2", "--duplicate-rate", "0.5", "--concurrency", "4", "--schema", schema, "--delivery", delivery, "--json");
+
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        using JsonDocument report = JsonDocument.Parse(stdout);
+        JsonElement root = report.RootElement;
+        JsonElement verification = root.GetProperty("verification");
+        Assert.Equal(10, verification.GetProperty("writtenVersions").GetInt32());
+        Assert.Equal(10, verification.GetProperty("replicatedVersions").GetInt32());
+        Assert.Equal(0, verification.GetProperty("missingVersions").GetInt32());
+        Assert.Equal(0, verification.GetProperty("extraAwsVersions").GetInt32());
+        Assert.Equal(0, verification.GetProperty("wrongCurrentVersions").GetInt32());
+
+        Assert.StartsWith(delivery + ":", root.GetProperty("delivery").GetString(), StringComparison.Ordinal);
+        JsonElement[] phases = [.. root.GetProperty("phases").EnumerateArray()];
+        Assert.Equal(["cold", "first-versions", "steady"], phases.Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(10, phases.Sum(p => p.GetProperty("newVersions").GetInt32()));
+        Assert.All(phases, p => Assert.Equal(0, p.GetProperty("failures").GetInt32()));
+
+        JsonElement steady = phases[2];
+        Assert.Equal(5, steady.GetProperty("newVersions").GetInt32());
+        Assert.True(steady.GetProperty("duplicates").GetInt32() + steady.GetProperty("inFlightRedeliveries").GetInt32() > 0, "seed 1 at rate 0.5 duplicates some of the five events");
+        Assert.InRange(steady.GetProperty("callsPerNewVersion").GetProperty("SecretsManager").GetDouble(), 0.0, 1.0);
+        Assert.Equal(0.0, steady.GetProperty("callsPerDuplicate").GetProperty("SecretsManager").GetDouble());
+        Assert.Equal(0.0, steady.GetProperty("callsPerNewVersion").GetProperty("KeyVaultToken").GetDouble());
+        Assert.Equal(
+            steady.GetProperty("deliveries").GetInt32(),
+            steady.GetProperty("newVersions").GetInt32() + steady.GetProperty("duplicates").GetInt32() + steady.GetProperty("inFlightRedeliveries").GetInt32() + steady.GetProperty("transientFailures").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_table_names_every_service_and_the_check_of_what_reached_aws()
+    {
+        (int exitCode, string stdout, string stderr) = await InvokeAsync("bench", "--secrets", "2", "--versions", "2", "--shuffle", "false", "--rotation-rounds", "--profile");
+
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        Assert.Contains("Key Vault calls per new version", stdout, StringComparison.Ordinal);
+        Assert.Contains("Blob calls per new version", stdout, StringComparison.Ordinal);
+        Assert.Contains("PutSecretValue", stdout, StringComparison.Ordinal);
+        Assert.Contains("profile: connections opened KV/Blob/SM", stdout, StringComparison.Ordinal);
+        Assert.Contains("4 of 4 Key Vault versions, 0 missing, 0 extra, 0 with the wrong AWSCURRENT: consistent", stdout, StringComparison.Ordinal);
+        Assert.Contains("phase steady, round 1", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> InvokeAsync(params string[] args)
+    {
+        var root = new RootCommand { new BenchCommand(async ct => await LocalCloudEnvironment.StartAsync(moto: await SharedEmulators.MotoAsync(), azurite: await SharedEmulators.AzuriteAsync(), cancellationToken: ct)) };
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null });
+        return (exitCode, stdout.ToString(), stderr.ToString());
+    }
+}
