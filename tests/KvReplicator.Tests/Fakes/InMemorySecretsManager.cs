@@ -278,7 +278,7 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
                 return TargetWriteResult.Missing;
             }
         }
-        else if (write.Stage == TargetVersionStage.Current)
+        else if (write.Stage == TargetVersionStage.Current && !write.VerifyTarget)
         {
             Record("CreateSecret");
             if (known is null)
@@ -334,8 +334,21 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
             }
         }
 
-        Record("PutSecretValue");
-        Put(known, write);
+        if (write.VerifyTarget && known.Versions.TryGetValue(write.VersionId, out StoredVersion? held) && held.Stages.Count > 0)
+        {
+            // Sync, and AWS lists the version: only its stage is moved, from what DescribeSecret showed.
+            if (Label(write.Stage) is { } label && !held.Stages.Contains(label))
+            {
+                Record("UpdateSecretVersionStage");
+                known.Move(label, write.VersionId);
+            }
+        }
+        else
+        {
+            Record("PutSecretValue");
+            Put(known, write);
+        }
+
         return new TargetWriteResult(CreatedSecret: false, RestoredSecret: restored, OwnershipVerified: true);
     }
 
@@ -355,12 +368,7 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
     /// <summary>PutSecretValue, and the stage move the adapter makes when a repeated write finds its version without the stage.</summary>
     private void Put(Secret secret, TargetSecretWrite write)
     {
-        string? label = write.Stage switch
-        {
-            TargetVersionStage.Current => CurrentStage,
-            TargetVersionStage.Previous => PreviousStage,
-            _ => null,
-        };
+        string? label = Label(write.Stage);
         if (secret.Versions.TryGetValue(write.VersionId, out StoredVersion? existing))
         {
             if (existing.Value != write.Value.Reveal())
@@ -386,6 +394,13 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
             secret.Move(CurrentStage, write.VersionId);
         }
     }
+
+    private static string? Label(TargetVersionStage stage) => stage switch
+    {
+        TargetVersionStage.Current => CurrentStage,
+        TargetVersionStage.Previous => PreviousStage,
+        _ => null,
+    };
 
     private Secret Owned(string targetName, string action)
     {

@@ -227,6 +227,7 @@ public sealed class SecretReconcilerTests
     public async Task A_target_scheduled_for_deletion_whose_source_exists_is_restored_then_written()
     {
         string v1 = _bed.Create("recovered", 1);
+        string v2 = _bed.Create("recovered", 2);
         Owned("recovered", (v1, [CurrentStage]));
         _bed.Target.ScheduleDeletion(Prefix + "recovered");
 
@@ -236,7 +237,7 @@ public sealed class SecretReconcilerTests
         List<string> operations = [.. _bed.Target.Operations];
         Assert.True(operations.IndexOf("RestoreSecret") < operations.IndexOf("PutSecretValue"), string.Join(", ", operations));
         TargetSecretSummary restored = (await _bed.Target.DescribeAsync(Prefix + "recovered"))!;
-        Assert.Equal((false, v1), (restored.ScheduledForDeletion, restored.CurrentVersionId));
+        Assert.Equal((false, v2), (restored.ScheduledForDeletion, restored.CurrentVersionId));
     }
 
     [Fact]

@@ -236,6 +236,28 @@ public sealed class SecretReplicatorOrderTests
     }
 
     [Fact]
+    public async Task Reconcile_rewrites_a_done_version_and_moves_AWSCURRENT_back_to_it()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        string v2 = _bed.Create(Secret, 2);
+        SecretReplicator replicator = _bed.NewProcess();
+        await replicator.ReplicateAsync(Ref(Secret, v1));
+        await replicator.ReplicateAsync(Ref(Secret, v2));
+        Assert.True(await _bed.Target.PromoteAsync(Target, v1, v2)); // someone moved AWSCURRENT back behind our back
+        _bed.Target.ClearOperations();
+
+        ReplicationOutcome replicated = await replicator.ReplicateAsync(Ref(Secret, v2));
+        Assert.Equal(ReplicationOutcomeKind.AlreadyDone, replicated.Kind);
+
+        ReplicationOutcome reconciled = await replicator.ReplicateAsync(Ref(Secret, v2), new ReplicationRequestOptions { Reconcile = true });
+
+        Assert.Equal((ReplicationOutcomeKind.Replicated, false), (reconciled.Kind, reconciled.Superseded));
+        Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.Equal(["DescribeSecret", "UpdateSecretVersionStage"], _bed.Target.Operations); // sync looks at AWS, then moves the stage
+        Assert.Null(_bed.LedgerState(Secret)!.Lock);
+    }
+
+    [Fact]
     public async Task Reconcile_of_an_overtaken_version_writes_the_newest_ahead_and_never_makes_the_older_one_current()
     {
         string v1 = _bed.Create(Secret, 1);

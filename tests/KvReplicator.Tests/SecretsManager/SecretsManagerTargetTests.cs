@@ -207,6 +207,69 @@ public sealed class SecretsManagerTargetTests
     }
 
     [Fact]
+    public async Task A_current_version_for_a_target_not_known_ours_and_scheduled_for_deletion_is_restored_before_writing()
+    {
+        // AWS refuses to create a secret whose name is scheduled for deletion, with InvalidRequestException.
+        var context = new SecretsManagerTestContext();
+        context.Handler
+            .RespondError(HttpStatusCode.BadRequest, "InvalidRequestException", "You can't create this secret because a secret with this name is already scheduled for deletion.")
+            .RespondOk(SecretsManagerTestContext.DeletedOwnedDescribe)
+            .RespondOk("""{"Name":"kv-app-db"}""")
+            .RespondOk("{}");
+
+        TargetWriteResult result = await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write());
+
+        Assert.Equal(new TargetWriteResult(CreatedSecret: false, RestoredSecret: true, OwnershipVerified: true), result);
+        Assert.Equal(["CreateSecret", "DescribeSecret", "RestoreSecret", "PutSecretValue"], context.Handler.Operations);
+    }
+
+    [Fact]
+    public async Task Sync_looks_at_the_target_first_and_only_moves_the_stage_of_a_version_AWS_holds()
+    {
+        // CreateSecret or PutSecretValue with a token AWS holds would succeed without touching a stage.
+        var context = new SecretsManagerTestContext();
+        context.Handler
+            .RespondOk($$$"""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"}],"VersionIdsToStages":{"{{{OtherVersion}}}":["AWSCURRENT"],"{{{Version}}}":["AWSPREVIOUS"]}}""")
+            .RespondOk("{}");
+
+        TargetWriteResult result = await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write() with { VerifyTarget = true });
+
+        Assert.Equal(new TargetWriteResult(CreatedSecret: false, RestoredSecret: false, OwnershipVerified: true), result);
+        Assert.Equal(["DescribeSecret", "UpdateSecretVersionStage"], context.Handler.Operations);
+        JsonElement move = context.Handler.Requests[1].Json;
+        Assert.Equal(("AWSCURRENT", Version, OtherVersion), (move.GetProperty("VersionStage").GetString(), move.GetProperty("MoveToVersionId").GetString(), move.GetProperty("RemoveFromVersionId").GetString()));
+    }
+
+    [Fact]
+    public async Task Sync_of_a_version_that_holds_its_stage_costs_the_description_alone()
+    {
+        var context = new SecretsManagerTestContext();
+        context.Handler.RespondOk($$$"""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"}],"VersionIdsToStages":{"{{{Version}}}":["AWSCURRENT"]}}""");
+
+        await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write() with { VerifyTarget = true });
+
+        Assert.Equal(["DescribeSecret"], context.Handler.Operations);
+    }
+
+    [Fact]
+    public async Task Sync_writes_a_version_AWS_does_not_hold_and_creates_a_missing_target()
+    {
+        var context = new SecretsManagerTestContext();
+        context.Handler
+            .RespondOk(SecretsManagerTestContext.OwnedDescribe)
+            .RespondOk("{}")
+            .RespondError(HttpStatusCode.BadRequest, "ResourceNotFoundException")
+            .RespondOk("{}");
+        SecretsManagerTarget target = context.CreateTarget();
+
+        await target.WriteAsync(SecretsManagerTestContext.Write() with { VerifyTarget = true });
+        TargetWriteResult created = await target.WriteAsync(SecretsManagerTestContext.Write(name: "kv-new") with { VerifyTarget = true });
+
+        Assert.True(created.CreatedSecret);
+        Assert.Equal(["DescribeSecret", "PutSecretValue", "DescribeSecret", "CreateSecret"], context.Handler.Operations);
+    }
+
+    [Fact]
     public async Task Other_invalid_requests_of_a_known_target_are_not_taken_for_a_deletion()
     {
         var context = new SecretsManagerTestContext();
