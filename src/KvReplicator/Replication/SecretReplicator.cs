@@ -441,7 +441,7 @@ public sealed partial class SecretReplicator
                 // The target is gone (or was never ours to assume): forget what we knew of it and plan again under
                 // the lock we hold, which writes the newest version first so that it is the one AWS makes current.
                 LogTargetMissing(plan.TargetName);
-                progress = progress with { Current = null, Previous = null, OwnershipVerifiedOn = null };
+                progress = WithoutTarget(progress);
                 plan = await PlanAsync(version, announcedOn: null, plan.TargetName, progress, reads, cancellationToken).ConfigureAwait(false);
                 if (plan.Finished is { } finished)
                 {
@@ -515,7 +515,7 @@ public sealed partial class SecretReplicator
         TargetSecretSummary? target = await _target.DescribeAsync(targetName, cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
-            return state with { Current = null, Previous = null, OwnershipVerifiedOn = null, Lock = null };
+            return WithoutTarget(state) with { Lock = null };
         }
 
         DateTimeOffset now = _timeProvider.GetUtcNow();
@@ -547,6 +547,14 @@ public sealed partial class SecretReplicator
         LedgerVersion? previous = known.FirstOrDefault(v => string.Equals(v.Id, target.PreviousVersionId, StringComparison.OrdinalIgnoreCase)) ?? state.Previous;
         return recovered with { Current = current, Previous = previous };
     }
+
+    /// <summary>
+    /// What the record still says once AWS has no target (deleted behind our back): nothing. The done versions
+    /// go too: AWS holds none of them, and a newest version still listed as done would not be written ahead,
+    /// so an older one would become current.
+    /// </summary>
+    private static SecretLedgerState WithoutTarget(SecretLedgerState state) =>
+        state with { Current = null, Previous = null, OwnershipVerifiedOn = null, Done = [] };
 
     private async Task<(SecretLedgerState State, string ETag)> EnsureLockLeftAsync(LedgerKey key, SecretLedgerState state, string etag, CancellationToken cancellationToken)
     {

@@ -186,6 +186,29 @@ public sealed class SecretReplicatorLockTests
     }
 
     [Fact]
+    public async Task A_lock_taken_over_from_a_dead_handler_of_a_target_deleted_meanwhile_writes_the_newest_version_first()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        string v2 = _bed.Create(Secret, 2);
+        await _bed.NewProcess().ReplicateAsync(Ref(Secret, v2));
+        _bed.Target.ForceDelete(Target);
+        _bed.Target.BeforeWrite = (_, _) =>
+        {
+            Die();
+            throw new HttpRequestException("the process died");
+        };
+        await _bed.NewProcess().ReplicateAsync(Ref(Secret, v1));
+        Revive();
+
+        _bed.Clock.Advance(s_lockDuration + TimeSpan.FromSeconds(1));
+        ReplicationOutcome older = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v1));
+
+        Assert.Equal((ReplicationOutcomeKind.Replicated, true), (older.Kind, older.Superseded));
+        Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.Equal([v2], _bed.Target.CurrentHistory(Target));
+    }
+
+    [Fact]
     public async Task A_handler_that_overran_its_lock_leaves_the_record_to_the_handler_that_took_it_over()
     {
         string v1 = _bed.Create(Secret, 1);

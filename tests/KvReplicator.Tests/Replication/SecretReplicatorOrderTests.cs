@@ -174,6 +174,24 @@ public sealed class SecretReplicatorOrderTests
     }
 
     [Fact]
+    public async Task A_target_deleted_behind_the_replicators_back_is_created_again_with_the_newest_version_first()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        string v2 = _bed.Create(Secret, 2);
+        SecretReplicator replicator = _bed.NewProcess();
+        await replicator.ReplicateAsync(Ref(Secret, v2));
+        _bed.Target.ForceDelete(Target);
+        _bed.Target.ClearOperations();
+
+        ReplicationOutcome older = await replicator.ReplicateAsync(Ref(Secret, v1));
+
+        Assert.Equal((ReplicationOutcomeKind.Replicated, true, true), (older.Kind, older.Superseded, older.CreatedTarget));
+        Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.Equal([v2], _bed.Target.CurrentHistory(Target));
+        Assert.Equal(["PutSecretValue", "CreateSecret", "PutSecretValue"], _bed.Target.Operations);
+    }
+
+    [Fact]
     public async Task A_new_version_for_a_target_deleted_behind_the_replicators_back_creates_it_again()
     {
         string v1 = _bed.Create(Secret, 1);
