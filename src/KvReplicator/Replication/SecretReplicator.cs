@@ -114,9 +114,9 @@ public sealed partial class SecretReplicator
         }
 
         // Consumers refresh what is current; an older version stored beside it is nothing for them to fetch.
-        if (outcome is { Kind: ReplicationOutcomeKind.Replicated, Superseded: false })
+        if (outcome.MadeCurrent is { } current)
         {
-            outcome = await NotifyAsync(outcome, cancellationToken).ConfigureAwait(false);
+            outcome = await NotifyAsync(outcome, current, cancellationToken).ConfigureAwait(false);
         }
 
         Log(outcome, version);
@@ -363,7 +363,8 @@ public sealed partial class SecretReplicator
             || (previous is not null && string.Equals(previous.Id, secret.Version, StringComparison.OrdinalIgnoreCase)))
         {
             // Recovered from a crash: AWS holds it already with its stage; only the record is missing.
-            return new WritePlan(secret, targetName, writes, TargetVersionStage.Superseded, RecordOnly: true, CoalescedInto: null, CoalescedReason: null);
+            TargetVersionStage held = string.Equals(current.Id, secret.Version, StringComparison.OrdinalIgnoreCase) ? TargetVersionStage.Current : TargetVersionStage.Previous;
+            return new WritePlan(secret, targetName, writes, held, RecordOnly: true, CoalescedInto: null, CoalescedReason: null);
         }
         else
         {
@@ -647,17 +648,17 @@ public sealed partial class SecretReplicator
     /// lose or repeat the replication. The notifier retries; what still fails is reported as a warning, not
     /// as a failed delivery: a redelivery would find the version done and could not notify anyway.
     /// </summary>
-    private async Task<ReplicationOutcome> NotifyAsync(ReplicationOutcome outcome, CancellationToken cancellationToken)
+    private async Task<ReplicationOutcome> NotifyAsync(ReplicationOutcome outcome, string currentVersion, CancellationToken cancellationToken)
     {
         try
         {
-            await _notifier.NotifyAsync(new ReplicationNotification(outcome.TargetName!, outcome.Version!.Version), cancellationToken).ConfigureAwait(false);
+            await _notifier.NotifyAsync(new ReplicationNotification(outcome.TargetName!, currentVersion), cancellationToken).ConfigureAwait(false);
             return outcome;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             string detail = SafeFailure.Describe(ex).Detail;
-            LogNotificationFailed(outcome.TargetName!, outcome.Version!.Version, detail);
+            LogNotificationFailed(outcome.TargetName!, currentVersion, detail);
             return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
         }
     }
@@ -712,9 +713,14 @@ public sealed partial class SecretReplicator
             return state.WithDone(new LedgerDoneVersion(version.Id, version.Created, now, CoalescedInto));
         }
 
+        /// <summary>The version this plan makes AWSCURRENT: a newer one written ahead, the event's own, or its own found current after a crash.</summary>
+        private string? MadeCurrent =>
+            Writes.FirstOrDefault(write => write.Stage == TargetVersionStage.Current)?.Secret.Version
+            ?? (RecordOnly && Stage == TargetVersionStage.Current ? Secret!.Version : null);
+
         public ReplicationOutcome Outcome(SecretVersionRef version, WriteSummary? summary) =>
             CoalescedInto is not null
-                ? ReplicationOutcome.Skipped(version, CoalescedReason!, TargetName) with { Superseded = true, CoalescedInto = CoalescedInto }
+                ? ReplicationOutcome.Skipped(version, CoalescedReason!, TargetName) with { Superseded = true, CoalescedInto = CoalescedInto, MadeCurrent = MadeCurrent }
                 : new ReplicationOutcome
                 {
                     Kind = ReplicationOutcomeKind.Replicated,
@@ -723,6 +729,7 @@ public sealed partial class SecretReplicator
                     CreatedTarget = summary?.Created == true,
                     RestoredTarget = summary?.Restored == true,
                     Superseded = Stage != TargetVersionStage.Current,
+                    MadeCurrent = MadeCurrent,
                 };
     }
 

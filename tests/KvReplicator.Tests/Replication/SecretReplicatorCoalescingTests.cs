@@ -129,6 +129,33 @@ public sealed class SecretReplicatorCoalescingTests
     }
 
     [Fact]
+    public async Task The_newest_version_written_ahead_of_an_older_one_is_announced_once()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        string v2 = _bed.Create(Secret, 2);
+
+        ReplicationOutcome older = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v1));
+        ReplicationOutcome newest = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v2));
+
+        Assert.Equal((true, ReplicationOutcomeKind.AlreadyDone), (older.Superseded, newest.Kind));
+        Assert.Equal([new ReplicationNotification(Target, v2)], _bed.Notifier.Sent);
+    }
+
+    [Fact]
+    public async Task A_coalesced_version_announces_the_newest_version_written_ahead_of_it()
+    {
+        string latest = HoldsRecentVersions(Threshold);
+        string old = _bed.Create(Secret, 1);
+        string newest = _bed.Create(Secret, 150);
+
+        ReplicationOutcome outcome = await _bed.NewProcess(_bed.Coalescer(Threshold)).ReplicateAsync(Ref(Secret, old));
+
+        Assert.Equal((ReplicationOutcomeKind.Skipped, newest), (outcome.Kind, outcome.CoalescedInto));
+        Assert.Equal((newest, latest), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.Equal([new ReplicationNotification(Target, newest)], _bed.Notifier.Sent);
+    }
+
+    [Fact]
     public async Task A_failed_notification_leaves_the_version_replicated_and_recorded_with_a_warning()
     {
         string v1 = _bed.Create(Secret, 1);

@@ -132,12 +132,13 @@ public sealed class SecretReplicatorLockTests
         _bed.Clock.Advance(s_lockDuration + TimeSpan.FromSeconds(1));
         ReplicationOutcome outcome = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v1));
 
-        Assert.Equal(ReplicationOutcomeKind.Replicated, outcome.Kind);
+        Assert.Equal((ReplicationOutcomeKind.Replicated, false), (outcome.Kind, outcome.Superseded));
         Assert.Equal(["DescribeSecret"], _bed.Target.Operations); // what reached AWS is read, not written again
         SecretLedgerState recovered = _bed.LedgerState(Secret)!;
         Assert.True(recovered.IsDone(v1));
         Assert.Null(recovered.Lock);
         Assert.Equal(v1, recovered.Current!.Id);
+        Assert.Equal([new ReplicationNotification(Target, v1)], _bed.Notifier.Sent); // the dead handler never told consumers
         Assert.Contains(_bed.Logs.Entries, entry => entry.Contains("Took over the expired lock", StringComparison.Ordinal));
     }
 
