@@ -494,8 +494,15 @@ public sealed partial class SecretReplicator
         };
         return write.Stage switch
         {
-            // AWS moves AWSPREVIOUS to the version that held AWSCURRENT; a new secret has none.
-            TargetVersionStage.Current => next with { Current = version, Previous = result.CreatedSecret ? null : state.Current ?? state.Previous },
+            // AWS moves AWSPREVIOUS to the version that held AWSCURRENT; a new secret has none, and a version
+            // made current again (sync) leaves AWSPREVIOUS where it was.
+            TargetVersionStage.Current => next with
+            {
+                Current = version,
+                Previous = result.CreatedSecret ? null
+                    : state.Current is { } replaced && !string.Equals(replaced.Id, version.Id, StringComparison.OrdinalIgnoreCase) ? replaced
+                    : state.Previous,
+            },
             TargetVersionStage.Previous => next with { Previous = version },
             _ => next,
         };

@@ -276,6 +276,25 @@ public sealed class SecretReplicatorOrderTests
     }
 
     [Fact]
+    public async Task After_reconcile_moved_AWSCURRENT_back_to_the_current_version_a_late_older_version_still_becomes_AWSPREVIOUS()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        string v2 = _bed.Create(Secret, 2);
+        string v3 = _bed.Create(Secret, 3);
+        SecretReplicator replicator = _bed.NewProcess();
+        await replicator.ReplicateAsync(Ref(Secret, v3));
+        await replicator.ReplicateAsync(Ref(Secret, v1));
+        Assert.True(await _bed.Target.PromoteAsync(Target, v1, v3)); // someone moved AWSCURRENT back behind our back
+        await replicator.ReplicateAsync(Ref(Secret, v3), new ReplicationRequestOptions { Reconcile = true });
+        Assert.Equal((v3, v1), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+
+        await replicator.ReplicateAsync(Ref(Secret, v2));
+
+        Assert.Equal((v3, v2), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.Equal((v3, v2), (_bed.LedgerState(Secret)!.Current!.Id, _bed.LedgerState(Secret)!.Previous!.Id));
+    }
+
+    [Fact]
     public async Task Reconcile_of_an_overtaken_version_writes_the_newest_ahead_and_never_makes_the_older_one_current()
     {
         string v1 = _bed.Create(Secret, 1);
