@@ -233,6 +233,33 @@ public sealed class SecretReplicatorLockTests
     }
 
     [Fact]
+    public async Task A_handler_whose_lock_was_taken_over_between_two_writes_makes_no_further_write()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        string v2 = _bed.Create(Secret, 2);
+        ReplicationOutcome? takenOver = null;
+        _bed.Target.AfterWrite = async (write, _) =>
+        {
+            if (write.VersionId == v2 && takenOver is null)
+            {
+                // The newest version landed, then the handler stalled past its lock, and another took it over.
+                _bed.Clock.Advance(s_lockDuration + TimeSpan.FromSeconds(1));
+                takenOver = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v1));
+            }
+        };
+
+        ReplicationOutcome stalled = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v1));
+
+        Assert.Equal((ReplicationOutcomeKind.RetryLater, "LockLost"), (stalled.Kind, stalled.ErrorCode));
+        Assert.Equal((ReplicationOutcomeKind.Replicated, true), (takenOver!.Kind, takenOver.Superseded));
+        Assert.Equal(2, _bed.Target.Writes); // version 2 by the first handler, version 1 by the one that took over
+        Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        SecretLedgerState state = _bed.LedgerState(Secret)!;
+        Assert.True(state.IsDone(v1) && state.IsDone(v2));
+        Assert.Null(state.Lock);
+    }
+
+    [Fact]
     public async Task The_lock_is_renewed_before_a_write_that_would_start_with_less_than_a_third_of_it_left()
     {
         string v1 = _bed.Create(Secret, 1);
