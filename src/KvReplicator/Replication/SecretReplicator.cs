@@ -493,8 +493,15 @@ public sealed partial class SecretReplicator
         };
         return write.Stage switch
         {
-            // AWS moves AWSPREVIOUS to the version that held AWSCURRENT; a new secret has none.
-            TargetVersionStage.Current => next with { Current = version, Previous = result.CreatedSecret ? null : state.Current ?? state.Previous },
+            // AWS moves AWSPREVIOUS to the version that held AWSCURRENT; a new secret has none. Rewriting the
+            // current version (sync converging what an event made current meanwhile) moves neither label.
+            TargetVersionStage.Current => next with
+            {
+                Current = version,
+                Previous = result.CreatedSecret ? null
+                    : string.Equals(state.Current?.Id, version.Id, StringComparison.OrdinalIgnoreCase) ? state.Previous
+                    : state.Current ?? state.Previous,
+            },
             TargetVersionStage.Previous => next with { Previous = version },
             _ => next,
         };
