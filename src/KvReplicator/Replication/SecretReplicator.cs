@@ -114,7 +114,7 @@ public sealed partial class SecretReplicator
         }
 
         // Consumers refresh what is current; an older version stored beside it is nothing for them to fetch.
-        if (outcome is { Kind: ReplicationOutcomeKind.Replicated, Superseded: false })
+        if (outcome is { Kind: ReplicationOutcomeKind.Replicated, MadeCurrent: not null })
         {
             outcome = await NotifyAsync(outcome, cancellationToken).ConfigureAwait(false);
         }
@@ -219,11 +219,15 @@ public sealed partial class SecretReplicator
                 continue;
             }
 
+            string? recoveredCurrent = null;
             if (state.Lock is { } expired)
             {
-                // Its holder died (or overran it) after perhaps writing some of what it planned.
+                // Its holder died (or overran it) after perhaps writing some of what it planned. A version it made
+                // current never reached consumers: this handling tells them, as it completes the dead one's work.
                 LogTakenOver(version.SecretName, expired.Holder, expired.Intent.Count);
                 state = await RecoverAsync(state, targetName, cancellationToken).ConfigureAwait(false);
+                recoveredCurrent = expired.Intent.FirstOrDefault(write => write.Stage == TargetVersionStage.Current
+                    && string.Equals(write.Id, state.Current?.Id, StringComparison.OrdinalIgnoreCase) && state.IsDone(write.Id))?.Id;
             }
 
             WritePlan plan = await PlanAsync(
@@ -247,9 +251,12 @@ public sealed partial class SecretReplicator
             }
 
             Remember(written);
-            return plan.Writes.Count == 0
+            ReplicationOutcome outcome = plan.Writes.Count == 0
                 ? plan.Outcome(version, default)
                 : await WriteUnderLockAsync(version, key, written, plan, reads, options, cancellationToken).ConfigureAwait(false);
+            return outcome is { Kind: ReplicationOutcomeKind.Replicated, MadeCurrent: null } && recoveredCurrent is not null
+                ? outcome with { MadeCurrent = recoveredCurrent }
+                : outcome;
         }
 
         return ReplicationOutcome.RetryLater(version, "the secret's ledger record kept changing; retry", targetName);
@@ -363,7 +370,8 @@ public sealed partial class SecretReplicator
             || (previous is not null && string.Equals(previous.Id, secret.Version, StringComparison.OrdinalIgnoreCase)))
         {
             // Recovered from a crash: AWS holds it already with its stage; only the record is missing.
-            return new WritePlan(secret, targetName, writes, TargetVersionStage.Superseded, RecordOnly: true, CoalescedInto: null, CoalescedReason: null);
+            TargetVersionStage held = string.Equals(current.Id, secret.Version, StringComparison.OrdinalIgnoreCase) ? TargetVersionStage.Current : TargetVersionStage.Previous;
+            return new WritePlan(secret, targetName, writes, held, RecordOnly: true, CoalescedInto: null, CoalescedReason: null);
         }
         else
         {
@@ -650,13 +658,13 @@ public sealed partial class SecretReplicator
     {
         try
         {
-            await _notifier.NotifyAsync(new ReplicationNotification(outcome.TargetName!, outcome.Version!.Version), cancellationToken).ConfigureAwait(false);
+            await _notifier.NotifyAsync(new ReplicationNotification(outcome.TargetName!, outcome.MadeCurrent!), cancellationToken).ConfigureAwait(false);
             return outcome;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             string detail = SafeFailure.Describe(ex).Detail;
-            LogNotificationFailed(outcome.TargetName!, outcome.Version!.Version, detail);
+            LogNotificationFailed(outcome.TargetName!, outcome.MadeCurrent!, detail);
             return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
         }
     }
@@ -722,6 +730,8 @@ public sealed partial class SecretReplicator
                     CreatedTarget = summary?.Created == true,
                     RestoredTarget = summary?.Restored == true,
                     Superseded = Stage != TargetVersionStage.Current,
+                    MadeCurrent = Writes.FirstOrDefault(write => write.Stage == TargetVersionStage.Current)?.Secret.Version
+                        ?? (RecordOnly && Stage == TargetVersionStage.Current ? Secret?.Version : null),
                 };
     }
 

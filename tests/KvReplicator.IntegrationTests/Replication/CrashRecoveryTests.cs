@@ -53,6 +53,9 @@ public sealed class CrashRecoveryTests
 
         Assert.Equal((ReplicationOutcomeKind.Replicated, true), (recovered.Kind, recovered.Superseded));
         Assert.Equal(["DescribeSecret", "PutSecretValue"], cluster.SurvivorCalls.Operations);
+
+        // The killed handler made v3 current but never told consumers; the handling that took over does.
+        Assert.Equal([v3], cluster.SurvivorNotifications.Versions);
         IReadOnlyDictionary<string, IReadOnlyList<string>> stages = await cluster.Harness.AwsStagesAsync(Cluster.Secret);
         Assert.Equal(v3, stages.Single(pair => pair.Value.Contains("AWSCURRENT")).Key);
         Assert.Equal(v2, stages.Single(pair => pair.Value.Contains("AWSPREVIOUS")).Key);
@@ -96,6 +99,29 @@ public sealed class CrashRecoveryTests
         SecretLedgerState record = await cluster.RecordAsync();
         Assert.Null(record.Lock);
         Assert.Equal((v2, v1), (record.Current?.Id, record.Previous?.Id));
+    }
+
+    [Fact]
+    public async Task A_handler_killed_after_creating_the_aws_secret_is_recorded_as_current_and_consumers_are_told_a_minute_later()
+    {
+        await using Cluster cluster = await Cluster.StartAsync();
+        string v1 = await cluster.CreateAsync("first value");
+
+        cluster.KillAfterNextWrite();
+        await cluster.DeliverAsync(cluster.Dying, v1);
+        Assert.Equal(v1, (await cluster.Harness.AwsCurrentAsync(Cluster.Secret)).VersionId);
+
+        cluster.SurvivorClock.Advance(cluster.Crashed + EventGridRetryAfterAMinute - cluster.SurvivorClock.GetUtcNow());
+        ReplicationOutcome recovered = await cluster.DeliverAsync(cluster.Survivor, v1);
+
+        // The killed handler never told consumers; the version is current, so the handling that completes it does.
+        Assert.Equal((ReplicationOutcomeKind.Replicated, false), (recovered.Kind, recovered.Superseded));
+        Assert.Equal([v1], cluster.SurvivorNotifications.Versions);
+        Assert.Equal(["DescribeSecret"], cluster.SurvivorCalls.Operations);
+        SecretLedgerState record = await cluster.RecordAsync();
+        Assert.Null(record.Lock);
+        Assert.True(record.IsDone(v1));
+        Assert.Equal(v1, record.Current?.Id);
     }
 
     /// <summary>
