@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using KvReplicator.SecretsManager;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KvReplicator.IntegrationTests.Replication;
 
@@ -22,6 +24,10 @@ internal sealed class SlowWritesHandler(int seed, TimeSpan minimum, TimeSpan max
         : this(seed, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(2500))
     {
     }
+
+    /// <summary>Puts this handler in front of the replicator's Secrets Manager client; pass it as a harness's <c>configureServices</c>.</summary>
+    public void AddTo(IServiceCollection services) =>
+        services.AddHttpClient(SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => this);
 
     /// <summary>Writes held so far.</summary>
     public int Writes => Volatile.Read(ref _writes);

@@ -5,7 +5,6 @@ using KvReplicator.Ledger;
 using KvReplicator.LocalCloud.KeyVault;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
-using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -79,8 +78,8 @@ public sealed class StrictOrderTests(ITestOutputHelper output)
     {
         int perSecret = (VersionsToCreate() + SecretNames.Length - 1) / SecretNames.Length;
         SlowWritesHandler[] slow = [new(seed: 1501), new(seed: 1502), new(seed: 1503)];
-        await using ReplicationHarness harness = await ReplicationHarness.StartAsync(SlowWrites(slow[0]));
-        var workload = new Workload(harness, [harness.Primary, harness.StartInstance(SlowWrites(slow[1])), harness.StartInstance(SlowWrites(slow[2]))], seed: 15);
+        await using ReplicationHarness harness = await ReplicationHarness.StartAsync(slow[0].AddTo);
+        var workload = new Workload(harness, [harness.Primary, harness.StartInstance(slow[1].AddTo), harness.StartInstance(slow[2].AddTo)], seed: 15);
         string[] targets = [.. SecretNames.Select(harness.TargetName)];
         var elapsed = Stopwatch.StartNew();
 
@@ -139,9 +138,6 @@ public sealed class StrictOrderTests(ITestOutputHelper output)
 
     private static int VersionsToCreate() =>
         int.TryParse(Environment.GetEnvironmentVariable(VersionsVariable), out int versions) && versions >= 2 * SecretNames.Length ? versions : DefaultVersions;
-
-    private static Action<IServiceCollection> SlowWrites(SlowWritesHandler handler) =>
-        services => services.AddHttpClient(SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => handler);
 
     private sealed record CreatedVersion(string Id, DateTimeOffset AnnouncedOn);
 
