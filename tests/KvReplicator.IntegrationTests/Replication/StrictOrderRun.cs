@@ -96,8 +96,23 @@ internal static class StrictOrderRun
     private static List<string> BackwardMoves(IReadOnlyList<string> seen, Dictionary<string, int> order) =>
         [.. seen.Zip(seen.Skip(1)).Where(step => order[step.Second] < order[step.First]).Select(step => $"#{order[step.Second]} ← #{order[step.First]}")];
 
-    private static int VersionsToCreate() =>
-        int.TryParse(Environment.GetEnvironmentVariable(VersionsVariable), out int versions) && versions >= 2 * SecretNames.Length ? versions : DefaultVersions;
+    /// <summary>
+    /// At most 75 versions a secret: from 80 recent versions on, the coalescer (on by default) leaves
+    /// superseded versions out of AWS, and "every version is in AWS" would no longer be the check to make.
+    /// </summary>
+    private static int VersionsToCreate()
+    {
+        string? setting = Environment.GetEnvironmentVariable(VersionsVariable);
+        if (string.IsNullOrEmpty(setting))
+        {
+            return DefaultVersions;
+        }
+
+        int maximum = 75 * SecretNames.Length;
+        return int.TryParse(setting, out int versions) && versions >= 2 * SecretNames.Length && versions <= maximum
+            ? versions
+            : throw new InvalidOperationException($"{VersionsVariable} must be a number of versions from {2 * SecretNames.Length} to {maximum}, not '{setting}'.");
+    }
 
     private sealed record CreatedVersion(string Id, DateTimeOffset AnnouncedOn);
 
