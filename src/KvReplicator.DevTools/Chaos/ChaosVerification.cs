@@ -16,6 +16,7 @@ internal sealed class ChaosVerification
     private readonly HashSet<string> _deadLettered;
     private readonly List<string> _findings = [];
     private readonly Dictionary<string, string> _coalesced = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _recorded = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="deadLetters">
     /// Versions Event Grid gave up on: missing from AWS, current or in flight for a known reason, until
@@ -66,6 +67,8 @@ internal sealed class ChaosVerification
                 {
                     _coalesced[Key(record.Key.SecretName, done.Id)] = done.CoalescedInto;
                 }
+
+                _recorded[Key(record.Key.SecretName, done.Id)] = done.CoalescedInto is null ? "recorded written" : $"recorded coalesced into {done.CoalescedInto}";
             }
         }
 
@@ -110,7 +113,7 @@ internal sealed class ChaosVerification
             }
 
             Lost++;
-            Find($"{name}/{version.Version} never reached Secrets Manager");
+            Find($"{name}/{version.Version} never reached Secrets Manager (ledger: {_recorded.GetValueOrDefault(Key(name, version.Version), "not recorded")})");
         }
 
         foreach (string awsVersion in inAws.Where(v => !byVersion.ContainsKey(v)))
