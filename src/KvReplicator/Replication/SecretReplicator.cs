@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KvReplicator.Coalescing;
+using KvReplicator.Diagnostics;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
@@ -424,6 +425,7 @@ public sealed partial class SecretReplicator
                     }
 
                     done.Add(result);
+                    ReplicationTelemetry.VersionWritten(write.Secret.CreatedOn, _timeProvider.GetUtcNow(), byReconcile: options?.Reconcile == true);
                     writtenHere.Add(write.Secret.Version);
                     progress = Record(progress, write, plan.TargetName, result);
                 }
@@ -650,6 +652,7 @@ public sealed partial class SecretReplicator
         {
             string detail = SafeFailure.Describe(ex).Detail;
             LogNotificationFailed(outcome.TargetName!, outcome.Version!.Version, detail);
+            ReplicationTelemetry.NotificationFailed();
             return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
         }
     }
