@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using KvReplicator.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
@@ -10,7 +11,7 @@ namespace KvReplicator.Functions.Tests;
 
 /// <summary>
 /// With an Application Insights connection string the worker exports the core's Meter and ActivitySource
-/// (named <see cref="Program.TelemetryName"/>); without one it registers no exporter at all.
+/// (named <see cref="KvReplicatorTelemetry.Name"/>); without one it registers no exporter at all.
 /// </summary>
 public sealed class TelemetryTests
 {
@@ -28,11 +29,11 @@ public sealed class TelemetryTests
 
         Assert.NotNull(host.Services.GetService<TracerProvider>());
         Assert.NotNull(host.Services.GetService<MeterProvider>());
-        using var source = new ActivitySource(Program.TelemetryName);
-        using var other = new ActivitySource(Program.TelemetryName + ".Unrelated");
+        using var source = new ActivitySource(KvReplicatorTelemetry.Name);
+        using var other = new ActivitySource(KvReplicatorTelemetry.Name + ".Unrelated");
         Assert.True(source.HasListeners());
         Assert.False(other.HasListeners());
-        using var meter = new Meter(Program.TelemetryName);
+        using var meter = new Meter(KvReplicatorTelemetry.Name);
         Assert.True(meter.CreateCounter<long>("kvrep.deliveries").Enabled);
     }
 
