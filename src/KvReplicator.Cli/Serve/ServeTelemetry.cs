@@ -28,7 +28,6 @@ internal static class ServeTelemetry
 
     public static void Add(WebApplicationBuilder builder)
     {
-        KvReplicatorTelemetry.EnableAzureSdkActivities();
         OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter(KvReplicatorTelemetry.Name)
@@ -39,6 +38,7 @@ internal static class ServeTelemetry
         // Spans are made only when something exports them.
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]))
         {
+            KvReplicatorTelemetry.EnableAzureSdkActivities();
             telemetry
                 .WithTracing(tracing => tracing
                     .AddSource(KvReplicatorTelemetry.Name, KvReplicatorTelemetry.AzureSdkSources)
