@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.KeyVault;
+using KvReplicator.Preflight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +40,7 @@ internal static class CredentialsServiceCollectionExtensions
         services.AddHttpClient(RolesAnywhereHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.TryAddSingleton<ICredentialSource>(Create);
+        services.AddSingleton<IStoreCheck>(provider => new AwsCredentialsCheck(provider.GetRequiredService<ICredentialSource>));
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
+using KvReplicator.Preflight;
 using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,8 @@ internal static class DeadLetterServiceCollectionExtensions
         if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
         {
             services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(CreateContainerClient(provider)));
+            services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+                "Dead-letter container", DeadLetterOptions.SectionName, () => CreateContainerClient(provider, BlobContainerConnection.SingleAttempt())));
         }
 
         services.TryAddSingleton(TimeProvider.System);
@@ -41,10 +44,10 @@ internal static class DeadLetterServiceCollectionExtensions
         return services;
     }
 
-    private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
+    private static BlobContainerClient CreateContainerClient(IServiceProvider provider, BlobClientOptions? clientOptions = null)
     {
         DeadLetterOptions options = provider.GetRequiredService<IOptions<DeadLetterOptions>>().Value;
         return BlobContainerConnection.Connect(
-            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>());
+            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>(), clientOptions);
     }
 }
