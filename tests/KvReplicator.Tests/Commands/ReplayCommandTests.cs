@@ -96,8 +96,30 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_folder, "bad.json")));
         Assert.Contains("Replayed", stdout, StringComparison.Ordinal);
         Assert.Contains("ThrottlingException", stdout, StringComparison.Ordinal);
-        Assert.Contains("1 replayed, 1 still failing", stdout, StringComparison.Ordinal);
+        Assert.Contains("2 file(s): 1 replayed, 1 failed (left in place), 0 not a dead letter. 2 event(s): 1 replicated, 0 already done, 0 skipped, 1 still failing.", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("replayed value", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_summary_counts_files_and_events_apart_and_names_what_is_not_a_dead_letter()
+    {
+        // One dead letter holding two events, an empty array, and a bare event object.
+        string twoEvents = "[" + DeadLetterSamples.EventGridSchema("db", Good).Trim().TrimStart('[').TrimEnd(']') + ","
+            + DeadLetterSamples.EventGridSchema("other-db", Good, id: "event-2").Trim().TrimStart('[').TrimEnd(']') + "]";
+        Write("two.json", twoEvents);
+        Write("empty.json", "[]");
+        Write("single.json", DeadLetterSamples.EventGridSchema("db", Good).Trim().TrimStart('[').TrimEnd(']'));
+
+        (int exitCode, string stdout, _) = await InvokeAsync(RegisterPipeline, "--folder", _folder);
+
+        Assert.Equal(ExitCodes.EventsStillFailing, exitCode);
+        Assert.Contains("3 file(s): 1 replayed, 0 failed (left in place), 2 not a dead letter. 2 event(s): 2 replicated, 0 already done, 0 skipped, 0 still failing.", stdout, StringComparison.Ordinal);
+        Assert.Contains("no events", stdout, StringComparison.Ordinal);
+        Assert.Contains("not a dead letter: a JSON object", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a JSON array of events", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_folder, "empty.json")));
+        Assert.True(File.Exists(Path.Combine(_folder, "single.json")));
+        _target.Verify(t => t.WriteAsync(It.IsAny<TargetSecretWrite>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
     [Fact]

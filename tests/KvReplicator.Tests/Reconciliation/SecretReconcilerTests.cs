@@ -1,5 +1,6 @@
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
+using KvReplicator.SecretsManager;
 using KvReplicator.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -19,11 +20,18 @@ public sealed class SecretReconcilerTests
     private readonly Mock<ISecretTarget> _target = new(MockBehavior.Strict);
     private readonly CapturedLogs _logs = new();
 
+    /// <summary>Tags of a source version, by secret and version; versions not listed have the tags of their listing.</summary>
+    private readonly Dictionary<(string Name, string Version), Dictionary<string, string>> _versionTags = [];
+
     public SecretReconcilerTests()
     {
         _source.SetupGet(s => s.VaultName).Returns(Vault);
         _source.Setup(s => s.ReadVersionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string name, string version, CancellationToken _) => Found(name, version));
+            .ReturnsAsync((string name, string version, CancellationToken _) => Found(name, version, _versionTags.GetValueOrDefault((name, version)) ?? []));
+
+        // AWS holds the Key Vault value under every version id unless a test says otherwise.
+        _target.Setup(t => t.ReadCurrentValueAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(new SecretValue(Value));
+        _target.Setup(t => t.ReadVersionValueAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(new SecretValue(Value));
     }
 
     [Fact]
@@ -41,8 +49,7 @@ public sealed class SecretReconcilerTests
         Assert.Equal((DriftKind.Stale, ReconcileActions.Promote, ReconcileItemStatus.Applied), Summary(report, "held"));
         Assert.Equal((DriftKind.Stale, ReconcileActions.Write, ReconcileItemStatus.Applied), Summary(report, "unheld"));
         Assert.Equal((DriftKind.InSync, ReconcileActions.None, ReconcileItemStatus.Unchanged), Summary(report, "fine"));
-        Assert.Equal(3, report.TargetWrites);
-        Assert.False(report.InSync);
+        Assert.Equal((3, 0), (report.DriftFound, report.DriftLeft));
         _target.Verify(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/missing" && w.VersionId == V2 && w.MakeCurrent && !w.AdoptForeign), It.IsAny<CancellationToken>()));
         _target.Verify(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/unheld" && w.VersionId == V2 && w.MakeCurrent), It.IsAny<CancellationToken>()));
         _target.Verify(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/fine"), It.IsAny<CancellationToken>()), Times.Never);
@@ -64,7 +71,7 @@ public sealed class SecretReconcilerTests
     }
 
     [Fact]
-    public async Task A_dry_run_plans_the_same_actions_and_calls_nothing_but_the_listings()
+    public async Task A_dry_run_plans_the_same_actions_and_only_lists_and_reads()
     {
         SourceLists(Source("missing", V2), Source("held", V2));
         TargetLists(Owned("held", current: V1, versions: [V1, V2]));
@@ -73,8 +80,10 @@ public sealed class SecretReconcilerTests
 
         Assert.Equal((DriftKind.Missing, ReconcileActions.Write, ReconcileItemStatus.Planned), Summary(report, "missing"));
         Assert.Equal((DriftKind.Stale, ReconcileActions.Promote, ReconcileItemStatus.Planned), Summary(report, "held"));
-        Assert.Equal(0, report.TargetWrites);
+        Assert.Equal((2, 2), (report.DriftFound, report.DriftLeft));
         _target.Verify(t => t.ListSecretsAsync(Prefix, It.IsAny<CancellationToken>()), Times.Once);
+        _target.Verify(t => t.ReadCurrentValueAsync("kv/held", It.IsAny<CancellationToken>()), Times.Once);
+        _target.Verify(t => t.ReadVersionValueAsync("kv/held", V2, It.IsAny<CancellationToken>()), Times.Once);
         _target.VerifyNoOtherCalls();
     }
 
@@ -102,8 +111,7 @@ public sealed class SecretReconcilerTests
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal((DriftKind.Disabled, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "off"));
-        Assert.True(report.InSync);
-        Assert.Equal(0, report.TargetWrites);
+        Assert.Equal(0, report.DriftFound);
     }
 
     [Fact]
@@ -118,7 +126,7 @@ public sealed class SecretReconcilerTests
 
         Assert.Equal((DriftKind.Conflict, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "shared"));
         Assert.Equal((DriftKind.Conflict, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "crossed"));
-        Assert.Equal(0, report.TargetWrites);
+        Assert.Equal(2, report.DriftLeft);
 
         LatestEnabledIs(V1);
         WritesSucceed();
@@ -140,7 +148,7 @@ public sealed class SecretReconcilerTests
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         ReconcileItem item = Assert.Single(report.Items);
-        Assert.Equal((DriftKind.Extra, ReconcileActions.None, ReconcileItemStatus.Reported, true), (item.Kind, item.Actions, item.Status, item.InSync));
+        Assert.Equal((DriftKind.Extra, ReconcileActions.None, ReconcileItemStatus.Reported, false), (item.Kind, item.Actions, item.Status, item.DriftFound));
     }
 
     [Theory]
@@ -217,26 +225,84 @@ public sealed class SecretReconcilerTests
         }).ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal(["opted-in"], report.Items.Select(item => item.SourceName));
-        Assert.True(report.InSync);
+        Assert.Equal(0, report.DriftFound);
     }
 
     [Fact]
-    public async Task Comparing_values_reports_short_hashes_and_a_same_version_with_another_value_as_stale()
+    public async Task Sync_and_verify_compare_values_and_report_a_version_id_holding_another_value_as_a_conflict_they_leave_alone()
     {
         SourceLists(Source("same", V1), Source("differs", V1));
         TargetLists(Owned("same", current: V1, versions: [V1]), Owned("differs", current: V1, versions: [V1]));
-        _target.Setup(t => t.ReadCurrentValueAsync("kv/same", It.IsAny<CancellationToken>())).ReturnsAsync(new SecretValue(Value));
         _target.Setup(t => t.ReadCurrentValueAsync("kv/differs", It.IsAny<CancellationToken>())).ReturnsAsync(new SecretValue("written by someone else"));
 
-        ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest { DryRun = true, CompareValues = true });
+        foreach (bool dryRun in new[] { true, false })
+        {
+            ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest { DryRun = dryRun });
 
-        ReconcileItem same = Assert.Single(report.Items, item => item.SourceName == "same");
-        ReconcileItem differs = Assert.Single(report.Items, item => item.SourceName == "differs");
-        Assert.Equal((DriftKind.InSync, new SecretValue(Value).Sha256Hex()[..8]), (same.Kind, same.SourceSha256Prefix));
-        Assert.Equal(same.SourceSha256Prefix, same.TargetSha256Prefix);
-        Assert.Equal(DriftKind.Stale, differs.Kind);
-        Assert.NotEqual(differs.SourceSha256Prefix, differs.TargetSha256Prefix);
-        Assert.DoesNotContain(Value, string.Join(' ', report.Items), StringComparison.Ordinal);
+            ReconcileItem same = Assert.Single(report.Items, item => item.SourceName == "same");
+            ReconcileItem differs = Assert.Single(report.Items, item => item.SourceName == "differs");
+            Assert.Equal((DriftKind.InSync, new SecretValue(Value).Sha256Hex()[..8]), (same.Kind, same.SourceSha256Prefix));
+            Assert.Equal(same.SourceSha256Prefix, same.TargetSha256Prefix);
+            Assert.Equal((DriftKind.ValueConflict, ReconcileActions.None, ReconcileItemStatus.Reported, true), (differs.Kind, differs.Actions, differs.Status, differs.DriftFound));
+            Assert.Equal(new SecretValue("written by someone else").Sha256Hex()[..8], differs.TargetSha256Prefix);
+            Assert.Contains("supersede it with a new Key Vault version", differs.Detail, StringComparison.Ordinal);
+            Assert.Equal((1, 1), (report.DriftFound, report.DriftLeft));
+            Assert.DoesNotContain(Value, string.Join(' ', report.Items), StringComparison.Ordinal);
+        }
+
+        _target.Verify(t => t.WriteAsync(It.IsAny<TargetSecretWrite>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_held_version_with_another_value_is_never_promoted()
+    {
+        SourceLists(Source("impostor", V2));
+        TargetLists(Owned("impostor", current: V1, versions: [V1, V2]));
+        _target.Setup(t => t.ReadVersionValueAsync("kv/impostor", V2, It.IsAny<CancellationToken>())).ReturnsAsync(new SecretValue("put with our token"));
+
+        ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
+
+        Assert.Equal((DriftKind.ValueConflict, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "impostor"));
+        _target.Verify(t => t.PromoteAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_write_refused_because_the_version_id_holds_another_value_is_reported_as_a_value_conflict()
+    {
+        SourceLists(Source("raced", V1));
+        TargetLists();
+        _target.Setup(t => t.WriteAsync(It.IsAny<TargetSecretWrite>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new SecretStoreException("Secrets Manager secret 'kv/raced' already has version … with a different value", isTransient: false, SecretsManagerTarget.VersionConflictErrorCode));
+
+        ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
+
+        Assert.Equal((DriftKind.ValueConflict, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "raced"));
+        Assert.Equal((1, 1, false), (report.DriftFound, report.DriftLeft, report.HasFailures));
+    }
+
+    [Fact]
+    public async Task When_the_newest_version_is_disabled_the_metadata_and_the_opt_in_tag_come_from_the_current_one()
+    {
+        // The disabled newest version was re-tagged; the current (newest enabled) one keeps its own tags.
+        SourceLists(
+            Source("rotated", V2, enabled: false, tags: new Dictionary<string, string> { ["team"] = "from-disabled", ["replicate-to-aws"] = "true" }),
+            Source("opted-out", V2, enabled: false, tags: new Dictionary<string, string> { ["replicate-to-aws"] = "true" }));
+        _versionTags[("rotated", V1)] = new Dictionary<string, string> { ["team"] = "current", ["replicate-to-aws"] = "true" };
+        _versionTags[("opted-out", V1)] = new Dictionary<string, string> { ["replicate-to-aws"] = "false" };
+        TargetLists(Owned("rotated", current: V1, versions: [V1], tags: new Dictionary<string, string> { ["team"] = "from-disabled", ["replicate-to-aws"] = "true" }));
+        _source.Setup(s => s.GetLatestEnabledVersionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(V1);
+        TargetMetadataUpdate? applied = null;
+        _target.Setup(t => t.UpdateMetadataAsync(It.IsAny<TargetMetadataUpdate>(), It.IsAny<CancellationToken>()))
+            .Callback((TargetMetadataUpdate update, CancellationToken _) => applied = update).Returns(Task.CompletedTask);
+
+        ReconcileReport report = await Reconciler(replication: new ReplicationOptions
+        {
+            TargetPrefix = Prefix, RequiredTagName = "replicate-to-aws", RequiredTagValue = "true",
+        }).ReconcileAsync(new ReconcileRequest());
+
+        Assert.Equal((DriftKind.MetadataDrift, ReconcileActions.UpdateMetadata, ReconcileItemStatus.Applied), Summary(report, "rotated"));
+        Assert.Equal("current", applied!.SetTags["team"]);
+        Assert.DoesNotContain(report.Items, item => item.SourceName == "opted-out");
     }
 
     [Fact]
@@ -284,8 +350,16 @@ public sealed class SecretReconcilerTests
     private void WritesSucceed() =>
         _target.Setup(t => t.WriteAsync(It.IsAny<TargetSecretWrite>(), It.IsAny<CancellationToken>())).ReturnsAsync(new TargetWriteResult(false, false));
 
-    private static SourceSecretSummary Source(string name, string version, bool enabled = true, Dictionary<string, string>? tags = null) =>
-        new(name, enabled, tags ?? [], null, version, null);
+    /// <summary>A listed secret; its newest version, when enabled, has the listing's tags (as Key Vault lists them).</summary>
+    private SourceSecretSummary Source(string name, string version, bool enabled = true, Dictionary<string, string>? tags = null)
+    {
+        if (enabled)
+        {
+            _versionTags[(name, version)] = tags ?? [];
+        }
+
+        return new SourceSecretSummary(name, enabled, tags ?? [], null, version, null);
+    }
 
     /// <summary>A target of ours whose metadata matches the source's (so only versions can drift) unless tags are given.</summary>
     private static TargetSecretSummary Owned(string name, string current, string[] versions, Dictionary<string, string>? tags = null)
@@ -304,8 +378,8 @@ public sealed class SecretReconcilerTests
         };
     }
 
-    private static SourceReadResult Found(string name, string version) =>
-        SourceReadResult.Found(new SourceSecretVersion { VaultName = Vault, Name = name, Version = version, Value = new SecretValue(Value) });
+    private static SourceReadResult Found(string name, string version, Dictionary<string, string> tags) =>
+        SourceReadResult.Found(new SourceSecretVersion { VaultName = Vault, Name = name, Version = version, Value = new SecretValue(Value), Tags = tags });
 
     private sealed class SynchronousProgress(Action<ReconcileProgress> report) : IProgress<ReconcileProgress>
     {

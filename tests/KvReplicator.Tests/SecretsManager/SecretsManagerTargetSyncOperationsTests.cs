@@ -76,15 +76,33 @@ public sealed class SecretsManagerTargetSyncOperationsTests
     public async Task A_metadata_update_sends_only_the_calls_it_needs_and_only_to_our_secret()
     {
         var context = new SecretsManagerTestContext();
-        context.Handler.RespondOk(SecretsManagerTestContext.OwnedDescribe).RespondOk("{}").RespondOk("{}");
+        context.Handler.RespondOk(TaggedOwnedDescribe).RespondOk("{}").RespondOk("{}");
 
         await context.CreateTarget().UpdateMetadataAsync(new TargetMetadataUpdate
         {
             TargetName = "kv-app-db", SetTags = new Dictionary<string, string> { ["team"] = "billing" }, RemoveTagKeys = ["env"],
         });
 
-        Assert.Equal(["DescribeSecret", "TagResource", "UntagResource"], context.Handler.Operations);
-        Assert.Equal("env", context.Handler.Requests[2].Json.GetProperty("TagKeys")[0].GetString());
+        Assert.Equal(["DescribeSecret", "UntagResource", "TagResource"], context.Handler.Operations);
+        Assert.Equal("env", context.Handler.Requests[1].Json.GetProperty("TagKeys")[0].GetString());
+    }
+
+    [Fact]
+    public async Task A_metadata_update_leaves_out_what_the_secret_already_carries_when_described()
+    {
+        // Planned from a listing taken before an adoption that has since tagged the secret.
+        var context = new SecretsManagerTestContext();
+        context.Handler.RespondOk(TaggedOwnedDescribe).RespondOk("{}");
+
+        await context.CreateTarget().UpdateMetadataAsync(new TargetMetadataUpdate
+        {
+            TargetName = "kv-app-db",
+            SetTags = new Dictionary<string, string> { ["team"] = "payments", ["managed-by"] = "kvreplicator" },
+            RemoveTagKeys = ["gone-already"],
+            Description = "Replicated by KvReplicator from Azure Key Vault vault1/app-db. Content type: text/plain.",
+        });
+
+        Assert.Equal(["DescribeSecret", "UpdateSecret"], context.Handler.Operations);
     }
 
     [Fact]
@@ -130,4 +148,9 @@ public sealed class SecretsManagerTargetSyncOperationsTests
 
         Assert.Equal(["DescribeSecret", "RestoreSecret", "DescribeSecret"], context.Handler.Operations);
     }
+
+    private const string TaggedOwnedDescribe = """
+        {"Name":"kv-app-db","Description":"Replicated by KvReplicator from Azure Key Vault vault1/app-db.",
+         "Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"team","Value":"payments"},{"Key":"env","Value":"prod"}]}
+        """;
 }
