@@ -21,10 +21,16 @@ public static class ServeHost
     /// <param name="args">Host arguments (configuration on the command line).</param>
     /// <param name="configureOptions">Applied after configuration binding, e.g. a generated key for the demo.</param>
     /// <param name="configureServices">Registers or replaces services, e.g. the pipeline in tests.</param>
-    public static WebApplicationBuilder CreateBuilder(string[] args, Action<ServeOptions>? configureOptions = null, Action<IServiceCollection>? configureServices = null)
+    /// <param name="configureConfiguration">
+    /// Adds configuration sources (<c>kvrep serve --config</c>) before anything is registered: some registrations
+    /// decide from configuration at once (whether dead letters are written, which Azure credential is used).
+    /// </param>
+    public static WebApplicationBuilder CreateBuilder(
+        string[] args, Action<ServeOptions>? configureOptions = null, Action<IServiceCollection>? configureServices = null, Action<IConfigurationBuilder>? configureConfiguration = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        configureConfiguration?.Invoke(builder.Configuration);
 
         // Request logs carry the full URL, and a delivery key may ride in its ?code= query.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);

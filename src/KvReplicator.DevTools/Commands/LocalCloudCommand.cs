@@ -1,6 +1,6 @@
 using System.CommandLine;
 using KvReplicator.Cli;
-using KvReplicator.DevTools.Hosting;
+using KvReplicator.Cli.Invocation;
 using KvReplicator.DevTools.Local;
 using KvReplicator.LocalCloud.Emulators;
 

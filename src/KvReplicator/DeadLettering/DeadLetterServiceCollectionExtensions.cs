@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
 using KvReplicator.Preflight;
+using KvReplicator.Replay;
 using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,29 @@ internal static class DeadLetterServiceCollectionExtensions
             provider.GetService<IDeadLetterSink>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RejectedDeliveryDeadLetterer>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the dead-letter container as an <see cref="IDeadLetterStore"/> for a host that only reads it
+    /// (<c>kvrep status</c>), with its preflight check, when <c>KvReplicator:DeadLetter</c> names one.
+    /// </summary>
+    internal static IServiceCollection AddDeadLetterReading(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<DeadLetterOptions>()
+            .Bind(configuration.GetSection(DeadLetterOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
+        {
+            services.TryAddSingleton<IDeadLetterStore>(provider => new BlobDeadLetterStore(CreateContainerClient(provider)));
+            services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+                "Dead-letter container", DeadLetterOptions.SectionName, () => CreateContainerClient(provider, BlobContainerConnection.SingleAttempt())));
+        }
+
         return services;
     }
 

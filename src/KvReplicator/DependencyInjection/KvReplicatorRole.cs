@@ -12,6 +12,6 @@ public enum KvReplicatorRole
     /// <summary>Compares Key Vault with AWS and writes nothing: the vault, AWS credentials and Secrets Manager (<c>verify</c>).</summary>
     Compare,
 
-    /// <summary>Compares, and reads the ledger for what was replicated when (<c>status</c>).</summary>
+    /// <summary>Compares, and reads the ledger (what was replicated when) and the dead letters, when configured (<c>status</c>).</summary>
     Inspect,
 }

@@ -9,6 +9,7 @@ using KvReplicator.Preflight;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
+using KvReplicator.Status;
 using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,6 +74,13 @@ public static class KvReplicatorServiceCollectionExtensions
         services.AddSecretsManagerTarget(configuration);
         services.TryAddSingleton(provider => new StorePreflight(provider.GetServices<IStoreCheck>(), provider.GetService<TimeProvider>()));
         services.TryAddSingleton<SecretReconciler>();
+        if (role == KvReplicatorRole.Inspect)
+        {
+            // Dead-lettered events tell a secret that failed from one still on its way.
+            services.AddDeadLetterReading(configuration);
+            services.TryAddSingleton<SecretStatusReader>();
+        }
+
         if (role != KvReplicatorRole.Replicate)
         {
             return services;
