@@ -27,6 +27,6 @@ internal sealed partial class PreflightOnStart(StorePreflight preflight, ILogger
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Critical, Message = "Preflight: {Store} ({Target}) failed: {Detail}")]
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Critical, Message = "Preflight: {Store} [{Target}] failed: {Detail}")]
     private partial void LogFailed(string store, string target, string detail);
 }

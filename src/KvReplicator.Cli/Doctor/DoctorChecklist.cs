@@ -62,7 +62,6 @@ internal static class DoctorChecklist
 
         await using (provider.ConfigureAwait(false))
         {
-            bool settingsValid = true;
             try
             {
                 provider.GetService<IStartupValidator>()?.Validate();
@@ -70,7 +69,6 @@ internal static class DoctorChecklist
             }
             catch (Exception exception) when (CommandConfiguration.Describe(exception) is { } problems)
             {
-                settingsValid = false;
                 checks.AddRange(problems.Select(problem => SettingsFailure(SettingsCheck, problem)));
             }
 
@@ -83,8 +81,8 @@ internal static class DoctorChecklist
             PreflightReport stores = await provider.GetRequiredService<StorePreflight>().RunAsync(cancellationToken).ConfigureAwait(false);
             foreach (PreflightCheck check in stores.Checks)
             {
-                // Its settings are already a line above; the store itself could not be asked.
-                checks.Add(!settingsValid && check.Failure == PreflightFailure.Settings
+                // A store's settings problem already listed under Settings is not listed twice; the store could not be asked.
+                checks.Add(check.Failure == PreflightFailure.Settings && checks.Any(done => done.Store == SettingsCheck && check.Detail.Contains(done.Detail, StringComparison.Ordinal))
                     ? check with { Status = PreflightStatus.Skipped, Detail = "not checked: its settings are invalid (see Settings)", Failure = PreflightFailure.None }
                     : check);
             }

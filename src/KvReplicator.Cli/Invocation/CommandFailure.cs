@@ -44,7 +44,7 @@ internal sealed record CommandFailure(int ExitCode, IReadOnlyList<string> Lines)
 
     /// <summary>A failed check as one line: the store, what of it, and the detail that names the setting.</summary>
     public static string Line(PreflightCheck check) =>
-        check.Target == "-" ? $"{check.Store}: {check.Detail}" : $"{check.Store} ({check.Target}): {check.Detail}";
+        check.Target == "-" ? $"{check.Store}: {check.Detail}" : $"{check.Store} [{check.Target}]: {check.Detail}";
 
     public async Task WriteAsync(TextWriter error, string verb)
     {

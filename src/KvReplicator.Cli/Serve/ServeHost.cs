@@ -39,6 +39,9 @@ public static class ServeHost
         // what serve has to say about a request it says itself, in one line at most.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // Four Information lines per outbound call from IHttpClientFactory's handlers; failures still show as warnings.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
         // Kestrel's refusals (slow headers, slow or oversized bodies, malformed HTTP), once each at Warning.
         builder.Services.AddSingleton<ILoggerProvider, KestrelRejectionLog>();
         builder.Logging.AddFilter<KestrelRejectionLog>(KestrelRejectionLog.Category, LogLevel.Debug);

@@ -25,12 +25,25 @@ internal sealed class AzureCredentialOptionsValidator(IOptions<KeyVaultOptions>?
 
         // The local cloud's token is worthless elsewhere, but sending a fixed token to a real vault is a mistake worth stopping.
         if (options.Source == AzureCredentialSource.LocalCloud
-            && Uri.TryCreate(keyVault?.Value.VaultUri, UriKind.Absolute, out Uri? vault) && !IsLoopback(vault))
+            && Uri.TryCreate(VaultUri(), UriKind.Absolute, out Uri? vault) && !IsLoopback(vault))
         {
             failures.Add($"{Section}:Source LocalCloud is for kvrep-dev localcloud only, but {KeyVaultOptions.SectionName}:VaultUri is not a loopback address.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The vault's address, or null when its own settings are invalid: they are reported on their own, not twice.</summary>
+    private string? VaultUri()
+    {
+        try
+        {
+            return keyVault?.Value.VaultUri;
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
     }
 
     private static bool IsLoopback(Uri uri) =>

@@ -15,5 +15,5 @@ public sealed class PreflightFailedException : Exception
     public PreflightReport Report { get; }
 
     private static string Describe(PreflightReport report) =>
-        "KvReplicator cannot start: " + string.Join(" ", report.Failures.Select(check => $"{check.Store} ({check.Target}): {check.Detail}"));
+        "KvReplicator cannot start: " + string.Join(" ", report.Failures.Select(check => $"{check.Store} [{check.Target}]: {check.Detail}"));
 }
