@@ -14,7 +14,7 @@ public sealed class SecretsManagerTargetSyncOperationsTests
     public async Task Create_carries_the_key_vault_tags_and_the_content_type_in_the_description()
     {
         var context = new SecretsManagerTestContext();
-        context.Handler.RespondError(HttpStatusCode.NotFound, "ResourceNotFoundException").RespondOk("{}");
+        context.Handler.RespondOk("{}");
         TargetSecretWrite write = SecretsManagerTestContext.Write();
         write = write with
         {
@@ -27,7 +27,8 @@ public sealed class SecretsManagerTargetSyncOperationsTests
 
         await context.CreateTarget().WriteAsync(write);
 
-        JsonElement create = context.Handler.Requests[1].Json;
+        Assert.Equal(["CreateSecret"], context.Handler.Operations);
+        JsonElement create = context.Handler.Requests[0].Json;
         Dictionary<string, string> tags = create.GetProperty("Tags").EnumerateArray()
             .ToDictionary(tag => tag.GetProperty("Key").GetString()!, tag => tag.GetProperty("Value").GetString()!);
         Assert.Equal("payments", tags["team"]);
