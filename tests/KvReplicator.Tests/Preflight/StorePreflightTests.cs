@@ -1,4 +1,6 @@
+using KvReplicator.Credentials;
 using KvReplicator.Preflight;
+using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -94,7 +96,7 @@ public sealed class StorePreflightTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["KvReplicator:Reconcile:MaxConcurrency"] = "four-hunter2" })
             .Build();
         InvalidOperationException binding = Assert.Throws<InvalidOperationException>(
-            () => configuration.GetSection("KvReplicator:Reconcile").Get<Reconciliation.ReconcileOptions>());
+            () => configuration.GetSection("KvReplicator:Reconcile").Get<ReconcileOptions>());
 
         string? described = StorePreflight.SettingsError(binding);
 
@@ -109,7 +111,7 @@ public sealed class StorePreflightTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["KvReplicator:Credentials:Source"] = "Magic" })
             .Build();
         InvalidOperationException binding = Assert.Throws<InvalidOperationException>(
-            () => configuration.GetSection("KvReplicator:Credentials").Get<Credentials.CredentialsOptions>());
+            () => configuration.GetSection("KvReplicator:Credentials").Get<CredentialsOptions>());
 
         Assert.Equal(
             "KvReplicator:Credentials:Source is not a valid value: one of Default, SigningHelper, RolesAnywhere, WebIdentity.",
