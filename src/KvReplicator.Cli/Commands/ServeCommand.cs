@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.Cli.Commands;
@@ -54,6 +55,11 @@ internal sealed class ServeCommand : Command
             {
                 builder.WebHost.UseUrls(urls);
             }
+
+            // A failure to start (an address in use) comes back to this command, which says it in one line; the host
+            // would first log it as "Hosting failed to start" with a stack trace. A faulted background service that
+            // stops the host is still logged, at Critical.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
             await using WebApplication app = ServeHost.Build(builder);
 

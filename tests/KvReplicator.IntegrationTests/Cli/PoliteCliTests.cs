@@ -154,6 +154,23 @@ public sealed class PoliteCliTests : IAsyncLifetime
         Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_on_an_address_in_use_says_so_in_one_line()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        string address = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        Dictionary<string, string?> settings = Settings();
+        settings["KvReplicator__Serve__DeliveryKey"] = new string('k', 64);
+
+        (int exitCode, string stdout, string stderr) = await KvrepProcess.RunAsync(["serve", "--urls", address], settings);
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
+        KvrepProcess.AssertOneLine($"kvrep serve: Failed to bind to address {address}", stderr);
+        Assert.DoesNotContain("Hosting failed to start", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout, StringComparison.Ordinal);
+    }
+
     /// <summary>The local cloud's settings as another shell would have them (Azure's LocalCloud credential, STS web identity on moto), plus overrides.</summary>
     private Dictionary<string, string?> Settings(Dictionary<string, string?>? overrides = null)
     {
