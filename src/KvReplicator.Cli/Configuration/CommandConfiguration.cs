@@ -158,16 +158,4 @@ internal static class CommandConfiguration
         _ when StorePreflight.SettingsError(exception) is { } setting => [setting],
         _ => null,
     };
-
-    /// <summary>True for the exceptions that mean "the configuration is wrong" (see <see cref="Describe"/>).</summary>
-    public static bool IsConfigurationError(Exception exception) => Describe(exception) is not null;
-
-    /// <summary>Writes each configuration error on its own line (start-up validation reports them all at once).</summary>
-    public static async Task ReportAsync(Exception exception, TextWriter error, string verb)
-    {
-        foreach (string line in Describe(exception) ?? [exception.Message])
-        {
-            await error.WriteLineAsync($"kvrep {verb}: {line}").ConfigureAwait(false);
-        }
-    }
 }
