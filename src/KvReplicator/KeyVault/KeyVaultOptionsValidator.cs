@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KvReplicator.Events;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.KeyVault;
@@ -24,9 +25,10 @@ internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVau
             failures.Add($"{Section}:VaultName is required when VaultUri's host is not a DNS name (it is '{vaultUri.Host}').");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.VaultName) && !VaultNamePattern().IsMatch(options.VaultName))
+        // The rule events are held to: a longer name would pass here and then refuse every event of the vault.
+        if (!string.IsNullOrWhiteSpace(options.VaultName) && !KeyVaultNames.VaultName().IsMatch(options.VaultName))
         {
-            failures.Add($"{Section}:VaultName must be 1-127 letters, digits or dashes.");
+            failures.Add($"{Section}:VaultName must be 3-24 letters, digits or dashes.");
         }
         else if (!string.IsNullOrWhiteSpace(options.VaultName) && vaultUri is not null && AzureVaultName(vaultUri) is { } hostName
             && !string.Equals(hostName, options.VaultName, StringComparison.OrdinalIgnoreCase))
@@ -53,9 +55,6 @@ internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVau
         vaultUri.HostNameType == UriHostNameType.Dns && s_vaultDnsSuffixes.Any(suffix => vaultUri.Host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
             ? vaultUri.Host.Split('.')[0]
             : null;
-
-    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex VaultNamePattern();
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex Sha256HexPattern();
