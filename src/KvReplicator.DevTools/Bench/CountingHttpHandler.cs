@@ -21,11 +21,12 @@ internal sealed class CountingHttpHandler(RemoteCallCounter counter) : Delegatin
         }
     }
 
-    internal static string OperationOf(HttpRequestMessage request)
-    {
-        string? target = request.Headers.TryGetValues("X-Amz-Target", out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
-        return target is null ? "(no X-Amz-Target)"
-            : target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..]
-            : target;
-    }
+    internal static string OperationOf(HttpRequestMessage request) =>
+        OperationOf(request.Headers.TryGetValues("X-Amz-Target", out IEnumerable<string>? values) ? values.FirstOrDefault() : null);
+
+    /// <summary>The operation an <c>X-Amz-Target</c> header names, e.g. <c>PutSecretValue</c>.</summary>
+    internal static string OperationOf(string? target) =>
+        target is null ? "(no X-Amz-Target)"
+        : target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..]
+        : target;
 }

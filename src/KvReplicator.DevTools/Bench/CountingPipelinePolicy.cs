@@ -83,7 +83,8 @@ internal sealed class CountingPipelinePolicy(RemoteCallCounter counter, Uri keyV
             ("PUT", true, _, _) => "CreateContainer",
             ("PUT", false, _, true) => "SetBlobMetadata",
             ("PUT", false, _, false) => "PutBlob",
-            ("HEAD" or "GET", false, _, _) => "GetBlobProperties",
+            ("GET", false, _, _) => "GetBlob",
+            ("HEAD", false, _, _) => "GetBlobProperties",
             ("DELETE", false, _, _) => "DeleteBlob",
             _ => $"{method.Method} {uri.AbsolutePath}",
         };

@@ -9,14 +9,25 @@ namespace KvReplicator.DevTools.Bench;
 internal sealed class RemoteCallCounter
 {
     private readonly AsyncLocal<CallTally?> _current = new();
+    private CallTally? _others;
 
     public CallTally Unattributed { get; } = new();
 
     public void Record(RemoteService service, string operation) =>
-        (_current.Value ?? Unattributed).Add(service, operation);
+        (_current.Value ?? _others ?? Unattributed).Add(service, operation);
 
     public void RecordTime(RemoteService service, TimeSpan elapsed) =>
-        (_current.Value ?? Unattributed).AddTime(service, elapsed);
+        (_current.Value ?? _others ?? Unattributed).AddTime(service, elapsed);
+
+    /// <summary>
+    /// Charges the calls made outside any delivery to <paramref name="tally"/> until the scope is disposed: a
+    /// phase's own, e.g. a replicator in another process, whose calls the forwarders see on their own threads.
+    /// </summary>
+    public IDisposable ChargeOthersTo(CallTally tally)
+    {
+        CallTally? previous = Interlocked.Exchange(ref _others, tally);
+        return new OthersScope(this, previous);
+    }
 
     /// <summary>Charges the calls made by the code that runs until the scope is disposed to <paramref name="tally"/>.</summary>
     public IDisposable ChargeTo(CallTally tally)
@@ -29,5 +40,10 @@ internal sealed class RemoteCallCounter
     private sealed class Scope(RemoteCallCounter counter, CallTally? previous) : IDisposable
     {
         public void Dispose() => counter._current.Value = previous;
+    }
+
+    private sealed class OthersScope(RemoteCallCounter counter, CallTally? previous) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref counter._others, previous);
     }
 }

@@ -38,6 +38,7 @@ public sealed class CountingHandlersTests
     [InlineData("PUT", "http://127.0.0.1:10000/acct/ledger/name/version", "PutBlob")]
     [InlineData("PUT", "http://127.0.0.1:10000/acct/ledger/name/version?comp=metadata", "SetBlobMetadata")]
     [InlineData("HEAD", "http://127.0.0.1:10000/acct/ledger/name/version", "GetBlobProperties")]
+    [InlineData("GET", "http://127.0.0.1:10000/acct/ledger/secrets/vault/name", "GetBlob")]
     [InlineData("DELETE", "http://127.0.0.1:10000/acct/ledger/name/version", "DeleteBlob")]
     [InlineData("GET", "http://127.0.0.1:10000/acct/ledger?restype=container", "GetContainerProperties")]
     [InlineData("PUT", "http://127.0.0.1:10000/acct/ledger?restype=container", "CreateContainer")]
