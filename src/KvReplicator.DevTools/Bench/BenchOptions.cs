@@ -56,6 +56,9 @@ internal sealed class BenchOptions
     /// <summary>With <see cref="BenchDeliveryMode.Process"/>: count the child's calls through forwarders (false: no hop, for latency and CPU).</summary>
     public bool CountCalls { get; init; } = true;
 
+    /// <summary>With <see cref="BenchDeliveryMode.Process"/>: a directory for each child's log (names and versions, never values); null keeps none.</summary>
+    public string? ServeLogDirectory { get; init; }
+
     /// <summary>Adds CPU time, allocations, GC and thread-pool figures per phase.</summary>
     public bool Profile { get; init; }
 

@@ -135,6 +135,11 @@ internal sealed class PatternRunner(BenchOptions options, BenchWorkload workload
         }
 
         TimeSpan? cpuAfter = replicator.ReplicatorCpuTime();
+        while (replicator is ProcessDelivery process && process.Failures.TryDequeue(out string? failure))
+        {
+            await progress.WriteLineAsync($"kvrep-dev bench: {name}: delivery failed: {failure}").ConfigureAwait(false);
+        }
+
         int versions = deliveries.Select(d => d.Version.Version).Distinct(StringComparer.OrdinalIgnoreCase).Count();
         return measured with
         {

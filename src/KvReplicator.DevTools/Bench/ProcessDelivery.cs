@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using KvReplicator.LocalCloud.Emulators;
@@ -45,7 +46,7 @@ internal sealed class ProcessDelivery : IBenchDelivery
     {
         string key = RandomNumberGenerator.GetHexString(48, lowercase: true);
         int port = FreePort.Next();
-        ReplicatorProcess process = ReplicatorProcess.Start(replicator.KvrepDll, cloud.ServeEnvironment(port, key, targetPrefix, ledgerContainer, options.Settings));
+        ReplicatorProcess process = ReplicatorProcess.Start(replicator.KvrepDll, cloud.ServeEnvironment(port, key, targetPrefix, ledgerContainer, options.Settings), options.ServeLogDirectory);
         var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseProxy = false });
         try
         {
@@ -64,16 +65,32 @@ internal sealed class ProcessDelivery : IBenchDelivery
 
     public TimeSpan? ReplicatorCpuTime() => _process.CpuTime();
 
+    /// <summary>Why deliveries failed (an answer other than 200 or 503, or none in time), for the run's progress output.</summary>
+    public ConcurrentQueue<string> Failures { get; } = new();
+
     public async Task<DeliveryKind> DeliverAsync(PlannedDelivery delivery, CallTally calls, CancellationToken cancellationToken = default)
     {
         using HttpRequestMessage request = ServeDelivery.WebhookRequest(_endpoint, _key, _contentType, delivery);
-        using HttpResponseMessage response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return (int)response.StatusCode switch
+        try
         {
-            200 => DeliveryKind.Acknowledged,
-            503 => DeliveryKind.TransientFailure, // "retry later": in flight elsewhere, or a transient failure
-            _ => DeliveryKind.Failed,
-        };
+            using HttpResponseMessage response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            switch ((int)response.StatusCode)
+            {
+                case 200:
+                    return DeliveryKind.Acknowledged;
+                case 503:
+                    return DeliveryKind.TransientFailure; // "retry later": in flight elsewhere, or a transient failure
+                default:
+                    // serve's answer names the outcome and reason, never a value.
+                    Failures.Enqueue($"{delivery.Version.SecretName}/{delivery.Version.Version}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+                    return DeliveryKind.Failed;
+            }
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failures.Enqueue($"{delivery.Version.SecretName}/{delivery.Version.Version}: no answer within {_client.Timeout.TotalSeconds:0} s");
+            return DeliveryKind.Failed;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -17,11 +17,13 @@ internal sealed class ReplicatorProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private readonly StreamWriter? _log;
 
-    private ReplicatorProcess(Process process, long startedTimestamp)
+    private ReplicatorProcess(Process process, long startedTimestamp, StreamWriter? log)
     {
         _process = process;
         StartedTimestamp = startedTimestamp;
+        _log = log;
     }
 
     public int Id => _process.Id;
@@ -43,7 +45,8 @@ internal sealed class ReplicatorProcess : IAsyncDisposable
 
     /// <param name="kvrepDll">The published <c>kvrep.dll</c> to run.</param>
     /// <param name="environment">Variables laid over the bench's environment (from which replicator, AWS and Azure settings are removed first).</param>
-    public static ReplicatorProcess Start(string kvrepDll, IReadOnlyDictionary<string, string> environment)
+    /// <param name="logDirectory">Where to write everything the process prints (its log names secrets and versions, never values); null keeps only its last lines in memory.</param>
+    public static ReplicatorProcess Start(string kvrepDll, IReadOnlyDictionary<string, string> environment, string? logDirectory = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -67,7 +70,8 @@ internal sealed class ReplicatorProcess : IAsyncDisposable
         var process = new Process { StartInfo = start };
         long started = Stopwatch.GetTimestamp();
         process.Start();
-        var child = new ReplicatorProcess(process, started);
+        StreamWriter? log = logDirectory is null ? null : new StreamWriter(Path.Combine(Directory.CreateDirectory(logDirectory).FullName, $"kvrep-serve-{process.Id}.log")) { AutoFlush = true };
+        var child = new ReplicatorProcess(process, started, log);
         process.OutputDataReceived += (_, line) => child.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => child.Keep(line.Data);
         process.BeginOutputReadLine();
@@ -141,6 +145,10 @@ internal sealed class ReplicatorProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            lock (_output)
+            {
+                _log?.Dispose();
+            }
         }
     }
 
@@ -180,6 +188,7 @@ internal sealed class ReplicatorProcess : IAsyncDisposable
 
         lock (_output)
         {
+            _log?.WriteLine(line);
             _output.Enqueue(line);
             if (_output.Count > KeptOutputLines)
             {

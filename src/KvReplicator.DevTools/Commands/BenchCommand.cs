@@ -57,6 +57,11 @@ internal sealed class BenchCommand : Command
         DefaultValueFactory = _ => true,
     };
 
+    internal static readonly Option<string> ServeLogOption = new("--serve-log")
+    {
+        Description = "With --delivery process: a directory for each kvrep serve's log (kvrep-serve-<pid>.log: names and versions, never values).",
+    };
+
     internal static readonly Option<int> RetryDelayOption = new("--retry-delay-ms") { Description = "Pause before redelivering an event answered 'retry later'.", DefaultValueFactory = _ => 200 };
 
     internal static readonly Option<string[]> SettingOption = new("--setting")
@@ -94,6 +99,7 @@ internal sealed class BenchCommand : Command
         Options.Add(KvrepOption);
         Options.Add(RepeatOption);
         Options.Add(CountCallsOption);
+        Options.Add(ServeLogOption);
         Options.Add(RetryDelayOption);
         Options.Add(SettingOption);
         Options.Add(JsonOption);
@@ -127,6 +133,7 @@ internal sealed class BenchCommand : Command
         Replicators = ParseReplicators(parseResult.GetValue(KvrepOption) ?? [], delivery),
         Repeat = parseResult.GetValue(RepeatOption),
         CountCalls = parseResult.GetValue(CountCallsOption),
+        ServeLogDirectory = parseResult.GetValue(ServeLogOption),
         };
     }
 

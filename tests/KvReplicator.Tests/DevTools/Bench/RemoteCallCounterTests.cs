@@ -37,4 +37,29 @@ public sealed class RemoteCallCounterTests
         Assert.Single(second.Snapshot());
         Assert.Equal(1, counter.Unattributed.Total(RemoteService.Blob));
     }
+
+    [Fact]
+    public void Calls_outside_any_delivery_go_to_the_phase_charged_with_them_then_back_to_unattributed()
+    {
+        var counter = new RemoteCallCounter();
+        var phase = new CallTally();
+        var delivery = new CallTally();
+
+        using (counter.ChargeOthersTo(phase))
+        {
+            counter.Record(RemoteService.Blob, "PutBlob"); // e.g. a forwarder's thread, in no delivery
+            using (counter.ChargeTo(delivery))
+            {
+                counter.Record(RemoteService.SecretsManager, "PutSecretValue");
+            }
+        }
+
+        counter.Record(RemoteService.KeyVault, "GetSecret(latest)");
+
+        Assert.Equal(1, phase.Total(RemoteService.Blob));
+        Assert.Equal(0, phase.Total(RemoteService.SecretsManager));
+        Assert.Equal(1, delivery.Total(RemoteService.SecretsManager));
+        Assert.Equal(1, counter.Unattributed.Total(RemoteService.KeyVault));
+        Assert.Equal(0, counter.Unattributed.Total(RemoteService.Blob));
+    }
 }
