@@ -19,6 +19,8 @@ rm -rf "$results" "$root/artifacts/tmp"
 mkdir -p "$results" "$root/artifacts/tmp"
 machine_tmp="${TMPDIR:-/tmp}"
 run_tmp="$(mktemp -d "$root/artifacts/tmp/run.XXXXXX")"
+# Others may pass through (not list): a test starts the published serve as the image's own user.
+chmod 711 "$run_tmp"
 started="$run_tmp/.started"
 touch "$started"
 

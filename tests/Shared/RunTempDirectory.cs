@@ -30,6 +30,13 @@ public static class RunTempDirectory
 
         s_previous = Environment.GetEnvironmentVariable(Variable);
         Path = Directory.CreateTempSubdirectory("kvrep-test-run-").FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            // Others may pass through (not list): a test starts the published serve as the image's own user, which
+            // must reach its folder in here.
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
         Environment.SetEnvironmentVariable(Variable, Path);
     }
 

@@ -212,7 +212,25 @@ internal sealed class ReplayCommand : Command
         var writer = new ReportWriter(output);
         writer.WriteLine($"Dead letters at {report.Location}{(report.DryRun ? " (dry run: nothing replicated or moved)" : "")}");
         writer.Write(table);
-        writer.WriteLine(
-            $"{report.DeadLetters.Count} dead letters, {report.DeadLetters.Sum(d => d.Events.Count)} events: {report.ReplayedCount} replayed, {report.FailedCount} still failing.");
+        writer.WriteLine(Summary(report));
+    }
+
+    /// <summary>Files first, then the events in them: a file holds one or more events, and the two counts mean different things.</summary>
+    internal static string Summary(ReplayReport report)
+    {
+        string files = $"{report.DeadLetters.Count} file(s): ";
+        files += report.DryRun
+            ? $"{report.DeadLetters.Count(d => d.Status == DeadLetterReplayStatus.Planned)} dead letter(s) to replay, {report.FailedCount} unreadable, {report.UnreadableCount} not a dead letter"
+            : $"{report.ReplayedCount} replayed, {report.FailedCount} failed (left in place), {report.UnreadableCount} not a dead letter";
+        string events = $"{report.EventCount} event(s)";
+        if (!report.DryRun)
+        {
+            IEnumerable<ReplayedEvent> all = report.DeadLetters.SelectMany(d => d.Events);
+            events += $": {all.Count(e => e.Outcome == ReplicationOutcomeKind.Replicated)} replicated, "
+                + $"{all.Count(e => e.Outcome == ReplicationOutcomeKind.AlreadyDone)} already done, "
+                + $"{all.Count(e => e.Outcome == ReplicationOutcomeKind.Skipped)} skipped, {report.FailingEventCount} still failing";
+        }
+
+        return $"{files}. {events}.";
     }
 }

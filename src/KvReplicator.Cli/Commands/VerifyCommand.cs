@@ -33,9 +33,10 @@ internal sealed class VerifyCommand : Command
             parseResult,
             "verify",
             parseResult.GetValue(ConfigOption),
-            new ReconcileRequest { DryRun = true, CompareValues = true },
+            // Exactly a sync's dry run: the same reads, comparisons and plan, so the two cannot disagree.
+            new ReconcileRequest { DryRun = true },
             parseResult.GetValue(JsonOption),
-            showHashes: true,
-            report => report.InSync && !report.HasFailures ? ExitCodes.Success : ExitCodes.DriftFound,
+            verify: true,
+            report => report.DriftLeft == 0 && !report.HasFailures ? ExitCodes.Success : ExitCodes.DriftFound,
             cancellationToken);
 }

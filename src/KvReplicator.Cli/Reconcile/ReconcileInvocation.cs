@@ -27,13 +27,14 @@ internal sealed class ReconcileInvocation
     /// The whole verb: runs the reconcile, reports configuration and listing errors on stderr, writes the
     /// report (a table or JSON) on stdout, and returns the exit code <paramref name="exitCodeFor"/> gives it.
     /// </summary>
+    /// <param name="verify">Report as <c>kvrep verify</c> does (hashes; a check's wording).</param>
     public async Task<int> ExecuteAsync(
         ParseResult parseResult,
         string verb,
         FileInfo? config,
         ReconcileRequest request,
         bool json,
-        bool showHashes,
+        bool verify,
         Func<ReconcileReport, int> exitCodeFor,
         CancellationToken cancellationToken)
     {
@@ -70,7 +71,7 @@ internal sealed class ReconcileInvocation
         }
         else
         {
-            ReconcileReportWriter.WriteTable(report, output, showHashes);
+            ReconcileReportWriter.WriteTable(report, output, verify);
         }
 
         return exitCodeFor(report);

@@ -36,6 +36,9 @@ public sealed class CrashingTarget : ISecretTarget
     public Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default) =>
         _inner.ReadCurrentValueAsync(targetName, cancellationToken);
 
+    public Task<SecretValue?> ReadVersionValueAsync(string targetName, string versionId, CancellationToken cancellationToken = default) =>
+        _inner.ReadVersionValueAsync(targetName, versionId, cancellationToken);
+
     public Task RestoreAsync(string targetName, CancellationToken cancellationToken = default)
     {
         CrashPlan.ThrowIfDead();

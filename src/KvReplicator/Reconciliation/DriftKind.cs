@@ -9,7 +9,7 @@ public enum DriftKind
     /// <summary>No AWS copy, or one scheduled for deletion.</summary>
     Missing,
 
-    /// <summary>AWSCURRENT is not the newest enabled Key Vault version (or, when values are compared, its value differs).</summary>
+    /// <summary>AWSCURRENT is not the newest enabled Key Vault version.</summary>
     Stale,
 
     /// <summary>The version is right; the tags or the description are not.</summary>
@@ -20,6 +20,13 @@ public enum DriftKind
 
     /// <summary>An AWS secret with the target name that is not ours (no ownership tag, or another source's).</summary>
     Conflict,
+
+    /// <summary>
+    /// AWS holds the newest enabled Key Vault version's id with another value (SHA-256): something other than
+    /// KvReplicator wrote it with that id as its ClientRequestToken. A version cannot be overwritten, so nothing
+    /// is changed and a person decides (see docs/reconcile.md).
+    /// </summary>
+    ValueConflict,
 
     /// <summary>Every Key Vault version is disabled: nothing may be replicated, and AWS is left as it is.</summary>
     Disabled,

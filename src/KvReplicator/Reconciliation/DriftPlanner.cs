@@ -3,51 +3,66 @@ using KvReplicator.Replication;
 namespace KvReplicator.Reconciliation;
 
 /// <summary>
-/// Decides, from listings alone, how one secret's AWS copy compares with its source and what would converge
-/// it. Versions are compared by id: AWS version ids are the Key Vault version ids they were written from, so
-/// no value is read to plan.
+/// Decides how one secret's AWS copy compares with its source and what would converge it, from the listings,
+/// the current source version (the newest enabled one, as read) and the SHA-256 of the values involved. Pure:
+/// it reads and writes nothing, so a dry run, <c>kvrep verify</c> and <c>kvrep sync</c> plan alike.
 /// </summary>
+/// <remarks>
+/// Version ids come first: an AWS version id is the Key Vault version id it was written from (the write's
+/// ClientRequestToken). Values then check what ids cannot: that the version AWS holds under that id carries
+/// the Key Vault value, since anyone with write access can use the same token for another value.
+/// </remarks>
 internal static class DriftPlanner
 {
-    /// <summary>Plans a secret that exists in Key Vault.</summary>
-    /// <param name="latestEnabled">The newest enabled Key Vault version; null when every version is disabled.</param>
-    public static ReconcileItem PlanSource(string vaultName, SourceSecretSummary source, string targetName, string? latestEnabled, TargetSecretSummary? target, bool adopt)
+    /// <summary>Plans a secret whose every Key Vault version is disabled.</summary>
+    public static ReconcileItem PlanDisabled(string sourceName, string targetName, TargetSecretSummary? target) => new()
     {
+        // Policy: a disabled version is never replicated and never removed; with no enabled version there is
+        // nothing AWSCURRENT may become, so AWS keeps what it has until a version is enabled again.
+        SourceName = sourceName,
+        TargetName = targetName,
+        TargetVersion = target?.CurrentVersionId,
+        Kind = DriftKind.Disabled,
+        DriftFound = false,
+        Detail = "every Key Vault version is disabled; AWS is left as it is",
+    };
+
+    /// <summary>Plans a secret that exists in Key Vault, from version ids and metadata.</summary>
+    /// <param name="current">
+    /// The newest enabled Key Vault version, as read. Its tags and content type are the metadata AWS should carry,
+    /// even when a newer, disabled version has others.
+    /// </param>
+    public static ReconcileItem PlanSource(SourceSecretVersion current, string targetName, TargetSecretSummary? target, bool adopt)
+    {
+        string latestEnabled = current.Version;
         var item = new ReconcileItem
         {
-            SourceName = source.Name,
+            SourceName = current.Name,
             TargetName = targetName,
             SourceVersion = latestEnabled,
             TargetVersion = target?.CurrentVersionId,
             Kind = DriftKind.InSync,
-            InSync = true,
+            DriftFound = false,
         };
-
-        if (latestEnabled is null)
-        {
-            // Policy: a disabled version is never replicated and never removed; with no enabled version there
-            // is nothing AWSCURRENT may become, so AWS keeps what it has until a version is enabled again.
-            return item with { Kind = DriftKind.Disabled, Detail = "every Key Vault version is disabled; AWS is left as it is" };
-        }
 
         if (target is null)
         {
-            return item with { Kind = DriftKind.Missing, InSync = false, Actions = ReconcileActions.Write, Detail = "not in AWS" };
+            return item with { Kind = DriftKind.Missing, DriftFound = true, Actions = ReconcileActions.Write, Detail = "not in AWS" };
         }
 
         if (!target.IsOwned)
         {
             return adopt
-                ? item with { Kind = DriftKind.Conflict, InSync = false, Actions = ReconcileActions.Write | ReconcileActions.UpdateMetadata, Detail = "exists in AWS without the managed-by tag; taken over (--adopt)" }
-                : item with { Kind = DriftKind.Conflict, InSync = false, Detail = "exists in AWS without the managed-by tag; not touched (--adopt takes it over)" };
+                ? item with { Kind = DriftKind.Conflict, DriftFound = true, Actions = ReconcileActions.Write | ReconcileActions.UpdateMetadata, Detail = "exists in AWS without the managed-by tag; taken over (--adopt)" }
+                : item with { Kind = DriftKind.Conflict, DriftFound = true, Detail = "exists in AWS without the managed-by tag; not touched (--adopt takes it over)" };
         }
 
-        if (!IsSameSource(target, vaultName, source.Name))
+        if (!IsSameSource(target, current.VaultName, current.Name))
         {
-            return item with { Kind = DriftKind.Conflict, InSync = false, Detail = $"replicated from {target.SourceVault}/{target.SourceName}; not touched" };
+            return item with { Kind = DriftKind.Conflict, DriftFound = true, Detail = $"replicated from {target.SourceVault}/{target.SourceName}; not touched" };
         }
 
-        bool current = string.Equals(target.CurrentVersionId, latestEnabled, StringComparison.OrdinalIgnoreCase);
+        bool isCurrent = string.Equals(target.CurrentVersionId, latestEnabled, StringComparison.OrdinalIgnoreCase);
         bool held = target.VersionIds.Contains(latestEnabled);
         if (target.ScheduledForDeletion)
         {
@@ -55,38 +70,72 @@ internal static class DriftPlanner
             item = item with
             {
                 Kind = DriftKind.Missing,
-                InSync = false,
-                Actions = ReconcileActions.Restore | (!current && held
+                DriftFound = true,
+                Actions = ReconcileActions.Restore | (!isCurrent && held
                     ? target.CurrentVersionId is not null ? ReconcileActions.Promote : ReconcileActions.Write
                     : ReconcileActions.None),
                 Detail = "scheduled for deletion in AWS",
             };
         }
-        else if (!current)
+        else if (!isCurrent)
         {
             item = item with
             {
                 Kind = DriftKind.Stale,
-                InSync = false,
+                DriftFound = true,
                 Actions = target.CurrentVersionId is not null && held ? ReconcileActions.Promote : ReconcileActions.Write,
                 Detail = $"AWSCURRENT is {target.CurrentVersionId ?? "absent"}; the newest enabled Key Vault version is {latestEnabled}",
             };
         }
 
-        if (!MetadataUpdate(vaultName, source, target).IsEmpty)
+        if (!MetadataUpdate(current, target).IsEmpty)
         {
             item = item.Kind == DriftKind.InSync
-                ? item with { Kind = DriftKind.MetadataDrift, InSync = false, Actions = ReconcileActions.UpdateMetadata, Detail = "tags or description differ from Key Vault" }
+                ? item with { Kind = DriftKind.MetadataDrift, DriftFound = true, Actions = ReconcileActions.UpdateMetadata, Detail = "tags or description differ from Key Vault" }
                 : item with { Actions = item.Actions | ReconcileActions.UpdateMetadata };
         }
 
         return item;
     }
 
+    /// <summary>Whether the plan needs the value of the AWSCURRENT version, and of the version it would promote.</summary>
+    public static (bool Current, bool Promoted) ValuesToCompare(ReconcileItem item, TargetSecretSummary? target) =>
+        item.SourceVersion is null || target is null || !target.IsOwned || target.ScheduledForDeletion || item.Kind is DriftKind.Conflict
+            ? (false, false)
+            : (target.CurrentVersionId is not null, (item.Actions & ReconcileActions.Promote) != 0);
+
+    /// <summary>
+    /// Checks a plan against the values: AWSCURRENT, when it is the newest enabled version by id, must carry the
+    /// Key Vault value, and so must a version before it is promoted. Either failing is a
+    /// <see cref="DriftKind.ValueConflict"/>: nothing is done, since no write can correct a version in place.
+    /// </summary>
+    /// <param name="sourceSha256">SHA-256 of the Key Vault value, hex.</param>
+    /// <param name="currentSha256">SHA-256 of the AWSCURRENT value; null when it was not read.</param>
+    /// <param name="promotedSha256">SHA-256 of the version a promotion would make current; null when none is planned.</param>
+    public static ReconcileItem CompareValues(ReconcileItem item, string sourceSha256, string? currentSha256, string? promotedSha256)
+    {
+        item = item with { SourceSha256Prefix = sourceSha256[..8], TargetSha256Prefix = currentSha256?[..8] };
+        bool currentDiffers = item.Kind is DriftKind.InSync or DriftKind.MetadataDrift
+            && currentSha256 is not null && !string.Equals(currentSha256, sourceSha256, StringComparison.Ordinal);
+        bool promotedDiffers = (item.Actions & ReconcileActions.Promote) != 0
+            && promotedSha256 is not null && !string.Equals(promotedSha256, sourceSha256, StringComparison.Ordinal);
+        return currentDiffers || promotedDiffers ? ValueConflict(item) : item;
+    }
+
+    /// <summary>The version id is taken in AWS by another value: reported for a person, never written over.</summary>
+    public static ReconcileItem ValueConflict(ReconcileItem item) => item with
+    {
+        Kind = DriftKind.ValueConflict,
+        DriftFound = true,
+        Actions = ReconcileActions.None,
+        Detail = $"AWS version {item.SourceVersion} has another value than Key Vault's (written with this version id by something else); "
+            + "versions cannot be overwritten: supersede it with a new Key Vault version (docs/reconcile.md)",
+    };
+
     /// <summary>Plans an AWS secret of ours whose Key Vault secret is gone.</summary>
     public static ReconcileItem PlanOrphan(TargetSecretSummary target, string sourceName, ReconcileOptions options)
     {
-        var item = new ReconcileItem { SourceName = sourceName, TargetName = target.Name, TargetVersion = target.CurrentVersionId, Kind = DriftKind.Extra, InSync = true };
+        var item = new ReconcileItem { SourceName = sourceName, TargetName = target.Name, TargetVersion = target.CurrentVersionId, Kind = DriftKind.Extra, DriftFound = false };
         if (target.ScheduledForDeletion)
         {
             return item with { Detail = "gone from Key Vault; already scheduled for deletion in AWS" };
@@ -99,7 +148,7 @@ internal static class DriftPlanner
 
         return item with
         {
-            InSync = false,
+            DriftFound = true,
             Actions = ReconcileActions.Delete,
             Detail = options.ForceDeleteWithoutRecovery
                 ? "gone from Key Vault; deleted in AWS without recovery"
@@ -107,8 +156,9 @@ internal static class DriftPlanner
         };
     }
 
-    public static TargetMetadataUpdate MetadataUpdate(string vaultName, SourceSecretSummary source, TargetSecretSummary target) =>
-        ReplicatedMetadata.For(vaultName, source.Name, source.Tags, source.ContentType).UpdateFrom(target.Name, target.Tags, target.Description);
+    /// <summary>The metadata changes AWS needs, from the current source version's tags and content type.</summary>
+    public static TargetMetadataUpdate MetadataUpdate(SourceSecretVersion current, TargetSecretSummary target) =>
+        ReplicatedMetadata.For(current.VaultName, current.Name, current.Tags, current.ContentType).UpdateFrom(target.Name, target.Tags, target.Description);
 
     private static bool IsSameSource(TargetSecretSummary target, string vaultName, string sourceName) =>
         (target.SourceVault is null || string.Equals(target.SourceVault, vaultName, StringComparison.OrdinalIgnoreCase))

@@ -10,8 +10,11 @@ public sealed record ReconcileItem
 
     public required DriftKind Kind { get; init; }
 
-    /// <summary>False when the AWS copy needs repair (what <c>kvrep verify</c> fails on).</summary>
-    public required bool InSync { get; init; }
+    /// <summary>True when the AWS copy was found out of line with Key Vault (what <c>kvrep verify</c> fails on).</summary>
+    public required bool DriftFound { get; init; }
+
+    /// <summary>True when the drift found is still there after the run: not repaired (a dry run, a conflict) or failed.</summary>
+    public bool DriftLeft => DriftFound && Status != ReconcileItemStatus.Applied;
 
     public ReconcileActions Actions { get; init; }
 
@@ -23,11 +26,14 @@ public sealed record ReconcileItem
     /// <summary>The version id holding AWSCURRENT.</summary>
     public string? TargetVersion { get; init; }
 
-    /// <summary>The first 8 hex digits of the SHA-256 of the source value, when values were compared.</summary>
+    /// <summary>The first 8 hex digits of the SHA-256 of the source value.</summary>
     public string? SourceSha256Prefix { get; init; }
 
-    /// <summary>The first 8 hex digits of the SHA-256 of the AWSCURRENT value, when values were compared.</summary>
+    /// <summary>The first 8 hex digits of the SHA-256 of the AWSCURRENT value.</summary>
     public string? TargetSha256Prefix { get; init; }
+
+    /// <summary>AWS write calls sent for this secret (each attempt counts, as it does against the AWS quota).</summary>
+    public int TargetWrites { get; init; }
 
     /// <summary>Why the secret is in this state, in words.</summary>
     public string? Detail { get; init; }

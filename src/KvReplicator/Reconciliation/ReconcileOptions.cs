@@ -19,8 +19,10 @@ public sealed class ReconcileOptions
     public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>
-    /// Write calls (PutSecretValue, CreateSecret, UpdateSecretVersionStage, tagging, deletes) per second. AWS
-    /// allows 50 a second per account and region, shared with the event path, so the default 20 leaves room.
+    /// AWS write calls (PutSecretValue, CreateSecret, UpdateSecretVersionStage, TagResource, UntagResource,
+    /// UpdateSecret, RestoreSecret, DeleteSecret; each attempt, as AWS counts them) one run sends per second, with
+    /// as many allowed at once. AWS allows 50 a second per account and region, shared with the event path, so the
+    /// default 20 leaves room.
     /// </summary>
     [Range(1, 50, ErrorMessage = "KvReplicator:Reconcile:MaxWritesPerSecond must be between 1 and 50 (the AWS quota).")]
     public int MaxWritesPerSecond { get; set; } = 20;

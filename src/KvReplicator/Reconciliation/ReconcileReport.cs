@@ -7,17 +7,27 @@ public sealed record ReconcileReport
 
     public required IReadOnlyList<ReconcileItem> Items { get; init; }
 
-    /// <summary>Write calls made to the target (writes, promotions, metadata updates, deletes); zero in a dry run.</summary>
+    /// <summary>
+    /// AWS write calls sent (PutSecretValue, CreateSecret, TagResource, UntagResource, UpdateSecret,
+    /// UpdateSecretVersionStage, RestoreSecret, DeleteSecret; each attempt counts, as it does against the AWS
+    /// quota), counted as they left for the wire; zero in a dry run.
+    /// </summary>
     public int TargetWrites { get; init; }
+
+    /// <summary><see cref="TargetWrites"/> by operation, in name order.</summary>
+    public IReadOnlyDictionary<string, int> TargetWritesByOperation { get; init; } = new Dictionary<string, int>();
 
     public DateTimeOffset StartedAt { get; init; }
 
     public DateTimeOffset FinishedAt { get; init; }
 
-    /// <summary>True when every secret was in sync before the run.</summary>
-    public bool InSync => Items.All(item => item.InSync);
+    /// <summary>Secrets found out of line with Key Vault.</summary>
+    public int DriftFound => Items.Count(item => item.DriftFound);
 
-    /// <summary>True when an action failed.</summary>
+    /// <summary>Secrets still out of line after the run: every one found in a dry run; those not repaired or failed otherwise.</summary>
+    public int DriftLeft => Items.Count(item => item.DriftLeft);
+
+    /// <summary>True when an action (or a read it needed) failed.</summary>
     public bool HasFailures => Items.Any(item => item.Status == ReconcileItemStatus.Failed);
 
     public int Count(DriftKind kind) => Items.Count(item => item.Kind == kind);

@@ -13,7 +13,7 @@ public static partial class ReconcileReportLog
     {
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(report);
-        foreach (ReconcileItem item in report.Items.Where(item => !item.InSync || item.Status == ReconcileItemStatus.Failed))
+        foreach (ReconcileItem item in report.Items.Where(item => item.DriftFound || item.Status == ReconcileItemStatus.Failed))
         {
             string detail = item.Error ?? item.Detail ?? string.Empty;
             string version = item.SourceVersion ?? "-";

@@ -1,30 +1,32 @@
-using System.Runtime.CompilerServices;
-using System.Threading.RateLimiting;
 using KvReplicator.Replication;
+using KvReplicator.SecretsManager;
+using KvReplicator.Throttling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.Reconciliation;
 
 /// <summary>
-/// Repairs what events never announce: lists the vault and the replicated AWS secrets, plans per secret
-/// (<see cref="DriftPlanner"/>) and converges through the same <see cref="ISecretTarget"/> the event pipeline
-/// writes with, so re-running is a no-op (the version id is the write's idempotency token) and a second run
-/// makes no write at all. Entry point of <c>kvrep sync</c>, <c>kvrep verify</c> and the Functions timer.
+/// Repairs what events never announce: lists the vault and the replicated AWS secrets, reads the current
+/// version on both sides, plans per secret (<see cref="DriftPlanner"/>) and converges
+/// (<see cref="DriftRepairer"/>) through the same <see cref="ISecretTarget"/> the event pipeline writes with, so
+/// re-running is a no-op (the version id is the write's idempotency token) and a second run makes no write at
+/// all. Entry point of <c>kvrep sync</c>, <c>kvrep verify</c> (a dry run) and the Functions timer: all three
+/// compare the same things, so a sync that exits clean leaves nothing for verify to find.
 /// </summary>
 /// <remarks>
-/// Writes are rate limited (a token bucket, <see cref="ReconcileOptions.MaxWritesPerSecond"/>) so a large
-/// vault does not exhaust the AWS write quota the event path shares; the client's own retries back off on
-/// throttling. A failed secret is reported and left for the next run; it never stops the others.
+/// Every AWS write call the run sends goes through one <see cref="WriteBudget"/> of
+/// <see cref="ReconcileOptions.MaxWritesPerSecond"/>, which also counts them for the report; a dry run's budget
+/// allows none. A failed secret is reported and left for the next run; it never stops the others.
 /// </remarks>
 public sealed partial class SecretReconciler
 {
     private readonly ISecretSource _source;
     private readonly ISecretTarget _target;
-    private readonly SecretReplicator? _replicator;
     private readonly ReconcileOptions _options;
     private readonly SecretNameMapper _names;
     private readonly ReplicationFilter _filter;
+    private readonly DriftRepairer _repairer;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SecretReconciler> _logger;
 
@@ -39,11 +41,11 @@ public sealed partial class SecretReconciler
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _target = target ?? throw new ArgumentNullException(nameof(target));
-        _replicator = replicator;
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         ReplicationOptions replication = replicationOptions?.Value ?? throw new ArgumentNullException(nameof(replicationOptions));
         _names = new SecretNameMapper(replication.TargetPrefix);
         _filter = new ReplicationFilter(replication);
+        _repairer = new DriftRepairer(source, target, replicator, _options);
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
@@ -67,50 +69,46 @@ public sealed partial class SecretReconciler
             targets[target.Name] = target;
         }
 
-        List<Func<Run, Task<ReconcileItem>>> work = PlanWork(sources, targets);
-        var items = new ReconcileItem[work.Count];
+        List<Func<Run, Task<ReconcileItem?>>> work = PlanWork(sources, targets);
+        var items = new ReconcileItem?[work.Count];
         int completed = 0;
-        using var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        var run = new Run(request);
+        WriteBudget budget = request.DryRun ? WriteBudget.None() : new WriteBudget(_options.MaxWritesPerSecond, _timeProvider);
+        using (budget.Enter())
         {
-            TokenLimit = _options.MaxWritesPerSecond,
-            TokensPerPeriod = _options.MaxWritesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
-        var run = new Run(request, limiter);
-
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, work.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
-            async (index, token) =>
-            {
-                items[index] = await work[index](run with { CancellationToken = token }).ConfigureAwait(false);
-                progress?.Report(new ReconcileProgress(Interlocked.Increment(ref completed), work.Count, items[index].TargetName));
-            }).ConfigureAwait(false);
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, work.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
+                async (index, token) =>
+                {
+                    items[index] = await work[index](run with { CancellationToken = token }).ConfigureAwait(false);
+                    progress?.Report(new ReconcileProgress(Interlocked.Increment(ref completed), work.Count, items[index]?.TargetName));
+                }).ConfigureAwait(false);
+        }
 
         var report = new ReconcileReport
         {
             DryRun = request.DryRun,
-            Items = items,
-            TargetWrites = run.Writes,
+            Items = [.. items.OfType<ReconcileItem>()],
+            TargetWrites = budget.Sent,
+            TargetWritesByOperation = budget.SentByOperation,
             StartedAt = startedAt,
             FinishedAt = _timeProvider.GetUtcNow(),
         };
-        LogSummary(request.DryRun, items.Length, items.Count(item => !item.InSync), items.Count(item => item.Status == ReconcileItemStatus.Applied),
-            items.Count(item => item.Status == ReconcileItemStatus.Failed), run.Writes);
+        LogSummary(request.DryRun, report.Items.Count, report.DriftFound, report.Items.Count(item => item.Status == ReconcileItemStatus.Applied),
+            report.Items.Count(item => item.Status == ReconcileItemStatus.Failed), report.DriftLeft, report.TargetWrites);
         return report;
     }
 
-    private List<Func<Run, Task<ReconcileItem>>> PlanWork(List<SourceSecretSummary> sources, Dictionary<string, TargetSecretSummary> targets)
+    /// <summary>One unit of work per secret; a unit answers null for a secret the filters leave out once its current version is known.</summary>
+    private List<Func<Run, Task<ReconcileItem?>>> PlanWork(List<SourceSecretSummary> sources, Dictionary<string, TargetSecretSummary> targets)
     {
-        var work = new List<Func<Run, Task<ReconcileItem>>>();
+        var work = new List<Func<Run, Task<ReconcileItem?>>>();
         var sourceNames = new HashSet<string>(sources.Select(source => source.Name), StringComparer.OrdinalIgnoreCase);
         foreach (SourceSecretSummary source in sources.OrderBy(source => source.Name, StringComparer.OrdinalIgnoreCase))
         {
-            // A filtered-out secret is neither written nor deleted: its AWS copy, if any, is left alone.
-            if (_filter.Exclude(source.Name, source.Tags) is not null)
+            // A filtered-out secret is neither read, written nor deleted: its AWS copy, if any, is left alone.
+            if (_filter.ExcludeByName(source.Name) is not null)
             {
                 continue;
             }
@@ -120,10 +118,10 @@ public sealed partial class SecretReconciler
             {
                 var unmappable = new ReconcileItem
                 {
-                    SourceName = source.Name, TargetName = _names.Prefix + source.Name, Kind = DriftKind.Missing, InSync = false,
+                    SourceName = source.Name, TargetName = _names.Prefix + source.Name, Kind = DriftKind.Missing, DriftFound = true,
                     Status = ReconcileItemStatus.Reported, Detail = rejection,
                 };
-                work.Add(_ => Task.FromResult(unmappable));
+                work.Add(_ => Task.FromResult<ReconcileItem?>(unmappable));
                 continue;
             }
 
@@ -147,122 +145,95 @@ public sealed partial class SecretReconciler
             }
 
             ReconcileItem planned = DriftPlanner.PlanOrphan(target, sourceName, _options);
-            work.Add(run => ConcludeAsync(run, planned, () => DeleteAsync(run, planned)));
+            work.Add(async run => await ConcludeAsync(run, planned, token => _repairer.DeleteAsync(planned, token)).ConfigureAwait(false));
         }
 
         return work;
     }
 
-    private async Task<ReconcileItem> ReconcileSourceAsync(Run run, SourceSecretSummary source, string targetName, TargetSecretSummary? target)
+    private async Task<ReconcileItem?> ReconcileSourceAsync(Run run, SourceSecretSummary source, string targetName, TargetSecretSummary? target)
     {
+        CancellationToken cancellationToken = run.CancellationToken;
         ReconcileItem item;
+        SourceSecretVersion? current = null;
         try
         {
+            // The listing shows the newest version's tags: when it is enabled it is the current one, and the opt-in
+            // tag is checked before any value is read, as the event path checks it before writing.
+            if (source.Enabled && _filter.Exclude(source.Name, source.Tags) is not null)
+            {
+                return null;
+            }
+
             string? latestEnabled = source.Enabled
                 ? source.LatestVersion
-                : await _source.GetLatestEnabledVersionAsync(source.Name, run.CancellationToken).ConfigureAwait(false);
-            item = DriftPlanner.PlanSource(_source.VaultName, source, targetName, latestEnabled?.ToLowerInvariant(), target, run.Request.Adopt);
-            if (run.Request.CompareValues)
+                : await _source.GetLatestEnabledVersionAsync(source.Name, cancellationToken).ConfigureAwait(false);
+            if (latestEnabled is null)
             {
-                item = await CompareValuesAsync(run, item, target).ConfigureAwait(false);
+                return _filter.Exclude(source.Name, source.Tags) is not null
+                    ? null
+                    : DriftPlanner.PlanDisabled(source.Name, targetName, target) with { Status = ReconcileItemStatus.Reported };
             }
+
+            current = await ReadCurrentAsync(source.Name, latestEnabled, cancellationToken).ConfigureAwait(false);
+
+            // A disabled newest version does not decide anything: the current (newest enabled) one's tags do.
+            if (!source.Enabled && _filter.Exclude(source.Name, current.Tags) is not null)
+            {
+                return null;
+            }
+
+            item = DriftPlanner.PlanSource(current, targetName, target, run.Request.Adopt);
+            item = await CompareValuesAsync(item, current, target, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (IsStoreFailure(exception, run.CancellationToken))
+        catch (Exception exception) when (IsStoreFailure(exception, cancellationToken))
         {
             return new ReconcileItem
             {
-                SourceName = source.Name, TargetName = targetName, Kind = DriftKind.Missing, InSync = false,
+                SourceName = source.Name, TargetName = targetName, Kind = DriftKind.Missing, DriftFound = true,
                 Status = ReconcileItemStatus.Failed, Error = Describe(exception),
             };
         }
 
-        return await ConcludeAsync(run, item, () => ApplyAsync(run, item, source, target)).ConfigureAwait(false);
+        SourceSecretVersion read = current!;
+        return await ConcludeAsync(run, item, token => _repairer.RepairAsync(item, read, target, run.Request.Adopt, token)).ConfigureAwait(false);
     }
 
-    /// <summary>Reads both current values and compares their SHA-256; only an 8-digit prefix leaves this method.</summary>
-    private async Task<ReconcileItem> CompareValuesAsync(Run run, ReconcileItem item, TargetSecretSummary? target)
+    private async Task<SourceSecretVersion> ReadCurrentAsync(string sourceName, string version, CancellationToken cancellationToken)
     {
-        if (item.SourceVersion is null || target is null || !target.IsOwned || target.ScheduledForDeletion || item.Kind == DriftKind.Conflict)
-        {
-            return item;
-        }
-
-        SourceReadResult read = await _source.ReadVersionAsync(item.SourceName!, item.SourceVersion, run.CancellationToken).ConfigureAwait(false);
-        SecretValue? targetValue = await _target.ReadCurrentValueAsync(item.TargetName, run.CancellationToken).ConfigureAwait(false);
-        string? sourceHash = read.Secret?.Value.Sha256Hex();
-        string? targetHash = targetValue?.Sha256Hex();
-        item = item with { SourceSha256Prefix = sourceHash?[..8], TargetSha256Prefix = targetHash?[..8] };
-        if (item.Kind is DriftKind.InSync or DriftKind.MetadataDrift && sourceHash is not null && !string.Equals(sourceHash, targetHash, StringComparison.Ordinal))
-        {
-            // Same version id, other value: AWS versions are immutable, so this is a copy written by someone else
-            // under our id. Sync cannot overwrite a version in place; it is reported for a person to look at.
-            item = item with { Kind = DriftKind.Stale, InSync = false, Detail = "AWSCURRENT has the right version id but another value" };
-        }
-
-        return item;
+        SourceReadResult read = await _source.ReadVersionAsync(sourceName, version.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+        return read.Status == SourceReadStatus.Found
+            ? read.Secret!
+            : throw new SecretStoreException($"version {version} of '{sourceName}' was {read.Status} when it was read; the next run converges it", isTransient: true);
     }
 
-    private async Task ApplyAsync(Run run, ReconcileItem item, SourceSecretSummary source, TargetSecretSummary? target)
+    /// <summary>Reads the AWS values the plan relies on and checks them by SHA-256; only 8-digit prefixes leave this method.</summary>
+    private async Task<ReconcileItem> CompareValuesAsync(ReconcileItem item, SourceSecretVersion current, TargetSecretSummary? target, CancellationToken cancellationToken)
     {
-        string version = item.SourceVersion!;
-        if ((item.Actions & ReconcileActions.Restore) != 0)
+        (bool readCurrent, bool readPromoted) = DriftPlanner.ValuesToCompare(item, target);
+        string? currentHash = null;
+        if (readCurrent)
         {
-            await run.BeforeWriteAsync().ConfigureAwait(false);
-            await _target.RestoreAsync(item.TargetName, run.CancellationToken).ConfigureAwait(false);
+            SecretValue? value = await _target.ReadCurrentValueAsync(item.TargetName, cancellationToken).ConfigureAwait(false);
+            if (value is null && item.Kind is DriftKind.InSync or DriftKind.MetadataDrift)
+            {
+                throw new SecretStoreException($"'{item.TargetName}' lost its AWSCURRENT version while it was compared; the next run converges it", isTransient: true);
+            }
+
+            currentHash = value?.Sha256Hex();
         }
 
-        if ((item.Actions & (ReconcileActions.Write | ReconcileActions.Restore | ReconcileActions.Promote)) != 0)
-        {
-            await run.BeforeWriteAsync().ConfigureAwait(false);
-            await ConvergeCurrentAsync(run, source.Name, version).ConfigureAwait(false);
-        }
-
-        if ((item.Actions & ReconcileActions.UpdateMetadata) != 0)
-        {
-            await run.BeforeWriteAsync().ConfigureAwait(false);
-            await _target.UpdateMetadataAsync(DriftPlanner.MetadataUpdate(_source.VaultName, source, target!), run.CancellationToken).ConfigureAwait(false);
-        }
+        string? promotedHash = readPromoted
+            ? (await _target.ReadVersionValueAsync(item.TargetName, current.Version, cancellationToken).ConfigureAwait(false))?.Sha256Hex()
+            : null;
+        return DriftPlanner.CompareValues(item, current.Value.Sha256Hex(), currentHash, promotedHash);
     }
 
-    /// <summary>
-    /// Makes the newest enabled version current through the event pipeline's own path, under the secret's
-    /// lock: a sync running beside event deliveries can never interleave with them and move AWSCURRENT back.
-    /// </summary>
-    private async Task ConvergeCurrentAsync(Run run, string sourceName, string version)
+    private async Task<ReconcileItem> ConcludeAsync(Run run, ReconcileItem item, Func<CancellationToken, Task> apply)
     {
-        SecretReplicator replicator = _replicator
-            ?? throw new InvalidOperationException("This reconciler was built without a replicator and can only plan (dry run).");
-        ReplicationOutcome outcome = await replicator.ReplicateAsync(
-            new Events.SecretVersionRef(_source.VaultName, sourceName, version),
-            new ReplicationRequestOptions { AdoptForeign = run.Request.Adopt, Reconcile = true },
-            run.CancellationToken).ConfigureAwait(false);
-        switch (outcome.Kind)
-        {
-            case ReplicationOutcomeKind.Replicated or ReplicationOutcomeKind.AlreadyDone:
-                return;
-            case ReplicationOutcomeKind.Rejected:
-                throw new SecretStoreException(outcome.Reason!, isTransient: false, outcome.ErrorCode);
-            default:
-                throw new SecretStoreException($"{outcome.Reason}; the next run converges it", isTransient: true, outcome.ErrorCode);
-        }
-    }
-
-    private async Task DeleteAsync(Run run, ReconcileItem item)
-    {
-        await run.BeforeWriteAsync().ConfigureAwait(false);
-        await _target.DeleteAsync(item.TargetName, new TargetDeletion(_options.RecoveryWindowInDays, _options.ForceDeleteWithoutRecovery), run.CancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<ReconcileItem> ConcludeAsync(Run run, ReconcileItem item, Func<Task> apply)
-    {
-        if (item.Status == ReconcileItemStatus.Failed)
-        {
-            return item;
-        }
-
         if (item.Actions == ReconcileActions.None)
         {
-            return item with { Status = item.InSync && item.Kind == DriftKind.InSync ? ReconcileItemStatus.Unchanged : ReconcileItemStatus.Reported };
+            return item with { Status = item.Kind == DriftKind.InSync ? ReconcileItemStatus.Unchanged : ReconcileItemStatus.Reported };
         }
 
         if (run.Request.DryRun)
@@ -270,17 +241,30 @@ public sealed partial class SecretReconciler
             return item with { Status = ReconcileItemStatus.Planned };
         }
 
+        // The secret's own tally, inside the run's budget: the report says which secret cost which calls.
+        var tally = new WriteTally();
         try
         {
-            await apply().ConfigureAwait(false);
-            LogApplied(item.TargetName, item.Kind, item.Actions, item.SourceVersion);
-            return item with { Status = ReconcileItemStatus.Applied };
+            using (WriteBudget.Track(tally))
+            {
+                await apply(run.CancellationToken).ConfigureAwait(false);
+            }
+
+            LogApplied(item.TargetName, item.Kind, item.Actions, item.SourceVersion, tally.Count);
+            return item with { Status = ReconcileItemStatus.Applied, TargetWrites = tally.Count };
+        }
+        catch (SecretStoreException exception) when (exception.ErrorCode == SecretsManagerTarget.VersionConflictErrorCode)
+        {
+            // Someone wrote the version id with another value between the comparison and the write.
+            ReconcileItem conflict = DriftPlanner.ValueConflict(item);
+            LogFailed(item.TargetName, conflict.Kind, item.Actions, Describe(exception));
+            return conflict with { Status = ReconcileItemStatus.Reported, TargetWrites = tally.Count };
         }
         catch (Exception exception) when (IsStoreFailure(exception, run.CancellationToken))
         {
             string error = Describe(exception);
             LogFailed(item.TargetName, item.Kind, item.Actions, error);
-            return item with { Status = ReconcileItemStatus.Failed, Error = error };
+            return item with { Status = ReconcileItemStatus.Failed, Error = error, TargetWrites = tally.Count };
         }
     }
 
@@ -293,33 +277,18 @@ public sealed partial class SecretReconciler
 
     private static string Describe(Exception exception) => SafeFailure.Describe(exception).Detail;
 
-    /// <summary>What one run shares across its parallel secrets: the request, the write limiter and the write count.</summary>
-    private sealed record Run(ReconcileRequest Request, RateLimiter Limiter)
+    /// <summary>What one run shares across its parallel secrets.</summary>
+    private sealed record Run(ReconcileRequest Request)
     {
-        private readonly StrongBox<int> _writes = new(0);
-
         public CancellationToken CancellationToken { get; init; }
-
-        public int Writes => Volatile.Read(ref _writes.Value);
-
-        public async Task BeforeWriteAsync()
-        {
-            using RateLimitLease lease = await Limiter.AcquireAsync(1, CancellationToken).ConfigureAwait(false);
-            if (!lease.IsAcquired)
-            {
-                throw new SecretStoreException("the write rate limiter refused a permit; the next run converges it", isTransient: true);
-            }
-
-            Interlocked.Increment(ref _writes.Value);
-        }
     }
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information,
-        Message = "Reconcile (dry run: {DryRun}) looked at {Secrets} secrets: {Drifted} out of sync, {Applied} repaired, {Failed} failed, {Writes} writes")]
-    private partial void LogSummary(bool dryRun, int secrets, int drifted, int applied, int failed, int writes);
+        Message = "Reconcile (dry run: {DryRun}) looked at {Secrets} secrets: drift found in {DriftFound}, {Applied} repaired, {Failed} failed, drift left in {DriftLeft}; {Writes} AWS write calls")]
+    private partial void LogSummary(bool dryRun, int secrets, int driftFound, int applied, int failed, int driftLeft, int writes);
 
-    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Reconciled {TargetName} ({Kind}): {Actions} to version {SecretVersion}")]
-    private partial void LogApplied(string targetName, DriftKind kind, ReconcileActions actions, string? secretVersion);
+    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Reconciled {TargetName} ({Kind}): {Actions} to version {SecretVersion} in {Writes} AWS write calls")]
+    private partial void LogApplied(string targetName, DriftKind kind, ReconcileActions actions, string? secretVersion, int writes);
 
     [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Could not reconcile {TargetName} ({Kind}, {Actions}): {Error}")]
     private partial void LogFailed(string targetName, DriftKind kind, ReconcileActions actions, string error);

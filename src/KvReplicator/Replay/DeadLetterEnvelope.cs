@@ -20,7 +20,11 @@ public sealed record DeadLetterEnvelope
     /// <summary>Event Grid's <c>deadLetterReason</c> of each event, in order; null where it gave none.</summary>
     public required IReadOnlyList<string?> DeadLetterReasons { get; init; }
 
-    /// <summary>Opens a dead letter; null with <paramref name="error"/> set when it is not a JSON event or array of events.</summary>
+    /// <summary>
+    /// Opens a dead letter: a JSON array of events, as Event Grid and the Functions host write them. Null with
+    /// <paramref name="error"/> set otherwise: an empty array has no events, and a bare object is not a dead
+    /// letter (a lone event never sits in the container on its own), so neither is replayed.
+    /// </summary>
     public static DeadLetterEnvelope? TryOpen(BinaryData content, out string? error)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -35,19 +39,19 @@ public sealed record DeadLetterEnvelope
             return null;
         }
 
-        JsonArray events = root switch
+        error = root switch
         {
-            JsonArray array => array,
-            JsonObject single => new JsonArray(single.DeepClone()),
-            _ => [],
+            JsonObject => "not a dead letter: a JSON object, where a dead letter is a JSON array of events",
+            JsonArray { Count: 0 } => "no events",
+            JsonArray array when array.All(e => e is JsonObject) => null,
+            _ => "not a JSON array of events",
         };
-
-        if (events.Count == 0 || events.Any(e => e is not JsonObject))
+        if (error is not null)
         {
-            error = "not a JSON array of events";
             return null;
         }
 
+        JsonArray events = (JsonArray)root!;
         var reasons = new List<string?>(events.Count);
         foreach (JsonObject gridEvent in events.Cast<JsonObject>())
         {
@@ -58,7 +62,6 @@ public sealed record DeadLetterEnvelope
             }
         }
 
-        error = null;
         return new DeadLetterEnvelope { Delivery = BinaryData.FromString(events.ToJsonString()), DeadLetterReasons = reasons };
     }
 }

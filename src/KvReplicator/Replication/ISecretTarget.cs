@@ -31,6 +31,13 @@ public interface ISecretTarget
     Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The value of one version, or null when the target does not hold it (or the secret is missing or scheduled
+    /// for deletion). Sync compares it with the source before making that version current: a version id can
+    /// have been written by someone else with another value.
+    /// </summary>
+    Task<SecretValue?> ReadVersionValueAsync(string targetName, string versionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Cancels the scheduled deletion of a secret we own (a no-op when none is scheduled), so that a secret
     /// recovered in the source comes back with its versions instead of being re-created empty.
     /// </summary>

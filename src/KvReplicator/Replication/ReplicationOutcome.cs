@@ -38,6 +38,12 @@ public sealed record ReplicationOutcome
     /// <summary>Something went wrong after the version was safely replicated (e.g. the consumer notification); never a value.</summary>
     public string? Warning { get; init; }
 
+    /// <summary>
+    /// The version this handling made AWSCURRENT, which consumers are told of: the event's own, or a newer one
+    /// written ahead of an older event's version. Null when it made none current.
+    /// </summary>
+    internal string? MadeCurrent { get; init; }
+
     public bool IsTransientFailure => Kind == ReplicationOutcomeKind.RetryLater;
 
     public bool IsPermanentFailure => Kind == ReplicationOutcomeKind.Rejected;

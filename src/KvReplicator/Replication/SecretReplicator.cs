@@ -114,9 +114,9 @@ public sealed partial class SecretReplicator
         }
 
         // Consumers refresh what is current; an older version stored beside it is nothing for them to fetch.
-        if (outcome is { Kind: ReplicationOutcomeKind.Replicated, Superseded: false })
+        if (outcome.MadeCurrent is { } current)
         {
-            outcome = await NotifyAsync(outcome, cancellationToken).ConfigureAwait(false);
+            outcome = await NotifyAsync(outcome, current, cancellationToken).ConfigureAwait(false);
         }
 
         Log(outcome, version);
@@ -363,7 +363,8 @@ public sealed partial class SecretReplicator
             || (previous is not null && string.Equals(previous.Id, secret.Version, StringComparison.OrdinalIgnoreCase)))
         {
             // Recovered from a crash: AWS holds it already with its stage; only the record is missing.
-            return new WritePlan(secret, targetName, writes, TargetVersionStage.Superseded, RecordOnly: true, CoalescedInto: null, CoalescedReason: null);
+            TargetVersionStage held = string.Equals(current.Id, secret.Version, StringComparison.OrdinalIgnoreCase) ? TargetVersionStage.Current : TargetVersionStage.Previous;
+            return new WritePlan(secret, targetName, writes, held, RecordOnly: true, CoalescedInto: null, CoalescedReason: null);
         }
         else
         {
@@ -441,7 +442,7 @@ public sealed partial class SecretReplicator
                 // The target is gone (or was never ours to assume): forget what we knew of it and plan again under
                 // the lock we hold, which writes the newest version first so that it is the one AWS makes current.
                 LogTargetMissing(plan.TargetName);
-                progress = progress with { Current = null, Previous = null, OwnershipVerifiedOn = null };
+                progress = WithoutTarget(progress);
                 plan = await PlanAsync(version, announcedOn: null, plan.TargetName, progress, reads, cancellationToken).ConfigureAwait(false);
                 if (plan.Finished is { } finished)
                 {
@@ -493,8 +494,15 @@ public sealed partial class SecretReplicator
         };
         return write.Stage switch
         {
-            // AWS moves AWSPREVIOUS to the version that held AWSCURRENT; a new secret has none.
-            TargetVersionStage.Current => next with { Current = version, Previous = result.CreatedSecret ? null : state.Current ?? state.Previous },
+            // AWS moves AWSPREVIOUS to the version that held AWSCURRENT; a new secret has none, and a version
+            // made current again (sync) leaves AWSPREVIOUS where it was.
+            TargetVersionStage.Current => next with
+            {
+                Current = version,
+                Previous = result.CreatedSecret ? null
+                    : state.Current is { } replaced && !string.Equals(replaced.Id, version.Id, StringComparison.OrdinalIgnoreCase) ? replaced
+                    : state.Previous,
+            },
             TargetVersionStage.Previous => next with { Previous = version },
             _ => next,
         };
@@ -515,7 +523,7 @@ public sealed partial class SecretReplicator
         TargetSecretSummary? target = await _target.DescribeAsync(targetName, cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
-            return state with { Current = null, Previous = null, OwnershipVerifiedOn = null, Lock = null };
+            return WithoutTarget(state) with { Lock = null };
         }
 
         DateTimeOffset now = _timeProvider.GetUtcNow();
@@ -547,6 +555,14 @@ public sealed partial class SecretReplicator
         LedgerVersion? previous = known.FirstOrDefault(v => string.Equals(v.Id, target.PreviousVersionId, StringComparison.OrdinalIgnoreCase)) ?? state.Previous;
         return recovered with { Current = current, Previous = previous };
     }
+
+    /// <summary>
+    /// What the record still says once AWS has no target (deleted behind our back): nothing. The done versions
+    /// go too: AWS holds none of them, and a newest version still listed as done would not be written ahead,
+    /// so an older one would become current.
+    /// </summary>
+    private static SecretLedgerState WithoutTarget(SecretLedgerState state) =>
+        state with { Current = null, Previous = null, OwnershipVerifiedOn = null, Done = [] };
 
     private async Task<(SecretLedgerState State, string ETag)> EnsureLockLeftAsync(LedgerKey key, SecretLedgerState state, string etag, CancellationToken cancellationToken)
     {
@@ -639,17 +655,17 @@ public sealed partial class SecretReplicator
     /// lose or repeat the replication. The notifier retries; what still fails is reported as a warning, not
     /// as a failed delivery: a redelivery would find the version done and could not notify anyway.
     /// </summary>
-    private async Task<ReplicationOutcome> NotifyAsync(ReplicationOutcome outcome, CancellationToken cancellationToken)
+    private async Task<ReplicationOutcome> NotifyAsync(ReplicationOutcome outcome, string currentVersion, CancellationToken cancellationToken)
     {
         try
         {
-            await _notifier.NotifyAsync(new ReplicationNotification(outcome.TargetName!, outcome.Version!.Version), cancellationToken).ConfigureAwait(false);
+            await _notifier.NotifyAsync(new ReplicationNotification(outcome.TargetName!, currentVersion), cancellationToken).ConfigureAwait(false);
             return outcome;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             string detail = SafeFailure.Describe(ex).Detail;
-            LogNotificationFailed(outcome.TargetName!, outcome.Version!.Version, detail);
+            LogNotificationFailed(outcome.TargetName!, currentVersion, detail);
             return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
         }
     }
@@ -704,9 +720,14 @@ public sealed partial class SecretReplicator
             return state.WithDone(new LedgerDoneVersion(version.Id, version.Created, now, CoalescedInto));
         }
 
+        /// <summary>The version this plan makes AWSCURRENT: a newer one written ahead, the event's own, or its own found current after a crash.</summary>
+        private string? MadeCurrent =>
+            Writes.FirstOrDefault(write => write.Stage == TargetVersionStage.Current)?.Secret.Version
+            ?? (RecordOnly && Stage == TargetVersionStage.Current ? Secret!.Version : null);
+
         public ReplicationOutcome Outcome(SecretVersionRef version, WriteSummary? summary) =>
             CoalescedInto is not null
-                ? ReplicationOutcome.Skipped(version, CoalescedReason!, TargetName) with { Superseded = true, CoalescedInto = CoalescedInto }
+                ? ReplicationOutcome.Skipped(version, CoalescedReason!, TargetName) with { Superseded = true, CoalescedInto = CoalescedInto, MadeCurrent = MadeCurrent }
                 : new ReplicationOutcome
                 {
                     Kind = ReplicationOutcomeKind.Replicated,
@@ -715,6 +736,7 @@ public sealed partial class SecretReplicator
                     CreatedTarget = summary?.Created == true,
                     RestoredTarget = summary?.Restored == true,
                     Superseded = Stage != TargetVersionStage.Current,
+                    MadeCurrent = MadeCurrent,
                 };
     }
 

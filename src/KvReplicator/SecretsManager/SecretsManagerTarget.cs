@@ -323,20 +323,17 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         }
     }
 
-    public async Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default)
+    public Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetName);
-        try
-        {
-            GetSecretValueResponse current = await _client.GetSecretValueAsync(
-                new GetSecretValueRequest { SecretId = targetName, VersionStage = CurrentStage }, cancellationToken).ConfigureAwait(false);
-            return current.SecretString;
-        }
-        catch (SecretsManagerException exception) when (
-            exception.ErrorType == SecretsManagerErrorTypes.ResourceNotFound || SecretsManagerErrorTypes.IsMarkedForDeletion(exception))
-        {
-            return null;
-        }
+        return ReadValueAsync(new GetSecretValueRequest { SecretId = targetName, VersionStage = CurrentStage }, cancellationToken);
+    }
+
+    public Task<SecretValue?> ReadVersionValueAsync(string targetName, string versionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        ArgumentException.ThrowIfNullOrEmpty(versionId);
+        return ReadValueAsync(new GetSecretValueRequest { SecretId = targetName, VersionId = versionId }, cancellationToken);
     }
 
     public async Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default)
@@ -347,20 +344,27 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             return;
         }
 
-        await EnsureOwnedAsync(update.TargetName, "update the metadata of", cancellationToken).ConfigureAwait(false);
-        if (update.SetTags.Count > 0)
+        DescribeSecretResponse secret = await EnsureOwnedAsync(update.TargetName, "update the metadata of", cancellationToken).ConfigureAwait(false);
+
+        // The update was planned from a listing; the secret as described now may already carry part of it (a
+        // write that adopted it has just tagged it), and every call left out is one write fewer against the quota.
+        Dictionary<string, string> tags = TagDictionary(secret.Tags);
+        Tag[] set = [.. update.SetTags.Where(tag => !tags.TryGetValue(tag.Key, out string? value) || value != tag.Value).Select(tag => new Tag { Key = tag.Key, Value = tag.Value })];
+        string[] remove = [.. update.RemoveTagKeys.Where(tags.ContainsKey)];
+
+        // Removals first: the tagging call also rewrites the record of the source tags we applied, and a record
+        // that no longer names a tag whose removal then failed would leave that tag behind for good.
+        if (remove.Length > 0)
         {
-            await _client.TagResourceAsync(
-                new TagResourceRequest { SecretId = update.TargetName, Tags = [.. update.SetTags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value })] },
-                cancellationToken).ConfigureAwait(false);
+            await _client.UntagResourceAsync(new UntagResourceRequest { SecretId = update.TargetName, TagKeys = remove }, cancellationToken).ConfigureAwait(false);
         }
 
-        if (update.RemoveTagKeys.Count > 0)
+        if (set.Length > 0)
         {
-            await _client.UntagResourceAsync(new UntagResourceRequest { SecretId = update.TargetName, TagKeys = update.RemoveTagKeys }, cancellationToken).ConfigureAwait(false);
+            await _client.TagResourceAsync(new TagResourceRequest { SecretId = update.TargetName, Tags = set }, cancellationToken).ConfigureAwait(false);
         }
 
-        if (update.Description is not null)
+        if (update.Description is not null && !string.Equals(update.Description, secret.Description, StringComparison.Ordinal))
         {
             await _client.UpdateSecretAsync(new UpdateSecretRequest { SecretId = update.TargetName, Description = update.Description }, cancellationToken).ConfigureAwait(false);
         }
@@ -410,6 +414,20 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         return secret;
     }
 
+    private async Task<SecretValue?> ReadValueAsync(GetSecretValueRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            GetSecretValueResponse response = await _client.GetSecretValueAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.SecretString;
+        }
+        catch (SecretsManagerException exception) when (
+            exception.ErrorType == SecretsManagerErrorTypes.ResourceNotFound || SecretsManagerErrorTypes.IsMarkedForDeletion(exception))
+        {
+            return null;
+        }
+    }
+
     private static TargetSecretSummary ToSummary(SecretListEntry entry) =>
         ToSummary(entry.Name!, entry.Tags, entry.SecretVersionsToStages, entry.DeletedDate, entry.Description);
 
@@ -432,10 +450,13 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             VersionIds = stages.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase),
             ScheduledForDeletion = deletedDate is not null,
             Description = description,
-            Tags = tags.Where(tag => tag.Key is not null).GroupBy(tag => tag.Key!, StringComparer.Ordinal)
-                .ToDictionary(group => group.Key, group => group.First().Value ?? string.Empty, StringComparer.Ordinal),
+            Tags = TagDictionary(tags),
         };
     }
+
+    private static Dictionary<string, string> TagDictionary(IReadOnlyList<Tag>? tags) =>
+        (tags ?? []).Where(tag => tag.Key is not null).GroupBy(tag => tag.Key!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First().Value ?? string.Empty, StringComparer.Ordinal);
 
     private static bool HasCurrentVersion(DescribeSecretResponse secret) =>
         secret.VersionIdsToStages?.Values.Any(stages => stages.Contains(CurrentStage)) == true;

@@ -53,7 +53,7 @@ public sealed class PublishedServeTests
         string app = Path.Combine(root, "app");
         try
         {
-            await PublishAsync(image, app);
+            await PublishAsync(image, app, Directory.CreateDirectory(Path.Combine(root, "publish-tmp")).FullName);
             // What the image user sees in a pod with readOnlyRootFilesystem: the app and its home readable only,
             // and a writable /tmp (the chart's emptyDir).
             MakeReadOnly(app);
@@ -120,7 +120,8 @@ public sealed class PublishedServeTests
     }
 
     /// <summary>The Dockerfile's publish command, with the output redirected to the test's directory.</summary>
-    private static async Task PublishAsync(ServeImageDefinition image, string output)
+    /// <param name="temp">The publish's own temp folder (NuGet's scratch files land there), removed with the test's root.</param>
+    private static async Task PublishAsync(ServeImageDefinition image, string output, string temp)
     {
         List<string> arguments = [.. image.PublishArguments];
         arguments[arguments.IndexOf(image.PublishOutput)] = output;
@@ -132,6 +133,7 @@ public sealed class PublishedServeTests
             WorkingDirectory = ServeImageDefinition.RepositoryRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            Environment = { ["TMPDIR"] = temp },
         };
         using Process publish = Process.Start(start)!;
         Task<string> stdout = publish.StandardOutput.ReadToEndAsync();

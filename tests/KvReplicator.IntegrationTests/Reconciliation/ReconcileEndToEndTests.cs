@@ -1,10 +1,18 @@
+using System.Collections.Concurrent;
 using Azure.Security.KeyVault.Secrets;
+using KvReplicator.DevTools.Local;
 using KvReplicator.IntegrationTests.Replication;
+using KvReplicator.Ledger;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
+using KvReplicator.Testing;
+using KvReplicator.Throttling;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvReplicator.IntegrationTests.Reconciliation;
 
@@ -27,7 +35,7 @@ public sealed class ReconcileEndToEndTests
         calls.Clear();
 
         ReconcileReport verified = await VerifyAsync(harness);
-        Assert.False(verified.InSync);
+        Assert.Equal(2, verified.DriftFound);
         Assert.Equal(DriftKind.Missing, Item(verified, "alpha").Kind);
         Assert.Equal(DriftKind.Missing, Item(verified, "beta").Kind);
         ReconcileItem inSync = Item(verified, "gamma");
@@ -37,6 +45,8 @@ public sealed class ReconcileEndToEndTests
         Assert.Empty(calls.Writes);
 
         ReconcileReport synced = await SyncAsync(harness);
+        Assert.Equal((2, 0), (synced.DriftFound, synced.DriftLeft));
+        Assert.Equal(calls.Writes.Count, synced.TargetWrites);
         Assert.Equal(ReconcileItemStatus.Applied, Item(synced, "alpha").Status);
         Assert.Equal(ReconcileItemStatus.Unchanged, Item(synced, "gamma").Status);
         GetSecretValueResponse current = await harness.AwsCurrentAsync("alpha");
@@ -45,11 +55,11 @@ public sealed class ReconcileEndToEndTests
 
         calls.Clear();
         ReconcileReport second = await SyncAsync(harness);
-        Assert.True(second.InSync);
+        Assert.Equal(0, second.DriftFound);
         Assert.Equal(0, second.TargetWrites);
         Assert.Empty(calls.Writes);
         Assert.Contains("ListSecrets", calls.Operations);
-        Assert.True((await VerifyAsync(harness)).InSync);
+        Assert.Equal(0, (await VerifyAsync(harness)).DriftFound);
     }
 
     [Fact]
@@ -118,7 +128,7 @@ public sealed class ReconcileEndToEndTests
         Assert.Equal("forced value", (await harness.AwsCurrentAsync("forced")).SecretString!.Reveal());
         Assert.Equal(windowed, (await harness.AwsCurrentAsync("windowed")).VersionId);
         Assert.Null((await harness.Aws.DescribeSecretAsync(new DescribeSecretRequest { SecretId = harness.TargetName("windowed") })).DeletedDate);
-        Assert.True((await VerifyAsync(harness)).InSync);
+        Assert.Equal(0, (await VerifyAsync(harness)).DriftFound);
     }
 
     [Fact]
@@ -152,13 +162,13 @@ public sealed class ReconcileEndToEndTests
         await harness.DeliverAsync("seasonal", version);
         await (await harness.Vault.StartDeleteSecretAsync("seasonal")).WaitForCompletionAsync();
 
-        Assert.False((await VerifyAsync(harness)).InSync);
+        Assert.Equal(1, (await VerifyAsync(harness)).DriftFound);
         ReconcileItem deleted = Item(await SyncAsync(harness), "seasonal");
         Assert.Equal((DriftKind.Extra, ReconcileActions.Delete, ReconcileItemStatus.Applied), (deleted.Kind, deleted.Actions, deleted.Status));
         DescribeSecretResponse scheduled = await harness.Aws.DescribeSecretAsync(new DescribeSecretRequest { SecretId = harness.TargetName("seasonal") });
         Assert.NotNull(scheduled.DeletedDate);
         calls.Clear();
-        Assert.True((await SyncAsync(harness)).InSync);
+        Assert.Equal(0, (await SyncAsync(harness)).DriftFound);
         Assert.Empty(calls.Writes);
 
         await (await harness.Vault.StartRecoverDeletedSecretAsync("seasonal")).WaitForCompletionAsync();
@@ -191,7 +201,7 @@ public sealed class ReconcileEndToEndTests
 
         ReconcileItem disabled = Item(report, "rotated");
         Assert.Equal((DriftKind.Disabled, ReconcileItemStatus.Reported), (disabled.Kind, disabled.Status));
-        Assert.True(report.InSync);
+        Assert.Equal(0, report.DriftFound);
         Assert.Empty(calls.Writes);
         Assert.Equal(v1, (await harness.AwsCurrentAsync("rotated")).VersionId);
     }
@@ -229,7 +239,7 @@ public sealed class ReconcileEndToEndTests
         Assert.Equal(created.Properties.Version, tags[ReplicationTags.SourceVersion]);
         Assert.Contains("Content type: application/json.", described.Description, StringComparison.Ordinal);
         calls.Clear();
-        Assert.True((await SyncAsync(harness)).InSync);
+        Assert.Equal(0, (await SyncAsync(harness)).DriftFound);
         Assert.Empty(calls.Writes);
 
         // Someone tags the AWS copy for cost allocation; then the Key Vault tags change. No event says so.
@@ -241,7 +251,12 @@ public sealed class ReconcileEndToEndTests
 
         Assert.Equal(DriftKind.MetadataDrift, Item(await VerifyAsync(harness), "tagged").Kind);
         calls.Clear();
-        Assert.Equal(ReconcileItemStatus.Applied, Item(await SyncAsync(harness), "tagged").Status);
+        ReconcileReport retagged = await SyncAsync(harness);
+        Assert.Equal(ReconcileItemStatus.Applied, Item(retagged, "tagged").Status);
+
+        // A tag changed and another removed are two AWS calls, counted as AWS counts them.
+        Assert.Equal((2, 2), (retagged.TargetWrites, Item(retagged, "tagged").TargetWrites));
+        Assert.Equal(WireCounts(calls), retagged.TargetWritesByOperation);
 
         tags = (await DescribeAsync(harness, "tagged")).Tags!.ToDictionary(tag => tag.Key!, tag => tag.Value);
         Assert.Equal("billing", tags["team"]);
@@ -249,7 +264,7 @@ public sealed class ReconcileEndToEndTests
         Assert.Equal("42", tags["cost-center"]);
         Assert.Equal(["TagResource", "UntagResource"], calls.Writes.Order(StringComparer.Ordinal));
         calls.Clear();
-        Assert.True((await SyncAsync(harness)).InSync);
+        Assert.Equal(0, (await SyncAsync(harness)).DriftFound);
         Assert.Empty(calls.Writes);
     }
 
@@ -285,12 +300,19 @@ public sealed class ReconcileEndToEndTests
         Assert.Empty(calls.Writes);
         Assert.Equal("theirs", (await harness.AwsCurrentAsync("shared")).SecretString!.Reveal());
 
-        ReconcileItem adopted = Item(await SyncAsync(harness, adopt: true), "shared");
+        calls.Clear();
+        ReconcileReport adoption = await SyncAsync(harness, adopt: true);
+        ReconcileItem adopted = Item(adoption, "shared");
         Assert.Equal(ReconcileItemStatus.Applied, adopted.Status);
+
+        // Adopting is a tag, a value and a description: three AWS write calls, as the report says and the wire saw.
+        Assert.Equal(new Dictionary<string, int> { ["PutSecretValue"] = 1, ["TagResource"] = 1, ["UpdateSecret"] = 1 }, WireCounts(calls));
+        Assert.Equal(WireCounts(calls), adoption.TargetWritesByOperation);
+        Assert.Equal((3, 3), (adoption.TargetWrites, adopted.TargetWrites));
         GetSecretValueResponse current = await harness.AwsCurrentAsync("shared");
         Assert.Equal((version, "ours"), (current.VersionId, current.SecretString!.Reveal()));
         Assert.Contains((await DescribeAsync(harness, "shared")).Tags!, tag => tag.Key == ReplicationTags.ManagedBy && tag.Value == ReplicationTags.ManagedByValue);
-        Assert.True((await VerifyAsync(harness)).InSync);
+        Assert.Equal(0, (await VerifyAsync(harness)).DriftFound);
     }
 
     [Fact]
@@ -315,14 +337,107 @@ public sealed class ReconcileEndToEndTests
 
         ReconcileReport synced = await SyncAsync(harness);
         Assert.Equal(["opted-in"], synced.Items.Select(item => item.SourceName));
-        Assert.True(synced.InSync);
+        Assert.Equal(0, synced.DriftFound);
 
         // Tagging the secret later opts it in for both paths: the skipped event's claim was released.
         untagged.Properties.Tags["replicate-to-aws"] = "true";
         await harness.Vault.UpdateSecretPropertiesAsync(untagged.Properties);
         Assert.Equal(DriftKind.Missing, Item(await SyncAsync(harness, dryRun: true), "untagged").Kind);
         Assert.Equal(ReplicationOutcomeKind.Replicated, Single(await harness.DeliverAsync("untagged", untagged.Properties.Version)).Kind);
-        Assert.True((await SyncAsync(harness)).InSync);
+        Assert.Equal(0, (await SyncAsync(harness)).DriftFound);
+    }
+
+    [Fact]
+    public async Task When_the_newest_version_is_disabled_the_aws_tags_stay_those_of_the_current_version()
+    {
+        (ReplicationHarness harness, SecretsManagerCallCounter calls) = await StartAsync();
+        await using ReplicationHarness _ = harness;
+        KeyVaultSecret v1 = await harness.Vault.SetSecretAsync(new KeyVaultSecret("rotated", SecretLeakGuard.Register("first value"))
+        {
+            Properties = { ContentType = "text/plain", Tags = { ["team"] = "payments" } },
+        });
+        await harness.DeliverAsync("rotated", v1.Properties.Version);
+        KeyVaultSecret v2 = await harness.Vault.SetSecretAsync(new KeyVaultSecret("rotated", SecretLeakGuard.Register("second value"))
+        {
+            Properties = { ContentType = "application/json", Tags = { ["team"] = "from-the-disabled-version" } },
+        });
+        await harness.DeliverAsync("rotated", v2.Properties.Version);
+        await SetEnabledAsync(harness, "rotated", v2.Properties.Version, enabled: false);
+        calls.Clear();
+
+        ReconcileItem stale = Item(await SyncAsync(harness), "rotated");
+
+        Assert.Equal((DriftKind.Stale, ReconcileActions.Promote, ReconcileItemStatus.Applied), (stale.Kind, stale.Actions, stale.Status));
+        Assert.Equal(["UpdateSecretVersionStage"], calls.Writes);
+        DescribeSecretResponse described = await DescribeAsync(harness, "rotated");
+        Assert.Equal("payments", Assert.Single(described.Tags!, tag => tag.Key == "team").Value);
+        Assert.EndsWith("Content type: text/plain.", described.Description, StringComparison.Ordinal);
+        Assert.Equal(v1.Properties.Version, (await harness.AwsCurrentAsync("rotated")).VersionId);
+        calls.Clear();
+        Assert.Equal(0, (await SyncAsync(harness)).DriftFound);
+        Assert.Equal(0, (await VerifyAsync(harness)).DriftFound);
+        Assert.Empty(calls.Writes);
+    }
+
+    [Fact]
+    public async Task Max_writes_per_second_bounds_the_aws_write_calls_sent_and_the_report_counts_what_was_sent()
+    {
+        await using ReplicationHarness harness = await ReplicationHarness.StartAsync();
+        for (int index = 0; index < 5; index++)
+        {
+            await harness.SetSecretAsync($"burst-{index}", $"burst value {index}");
+        }
+
+        // The run's clock is fake and moves on only once every secret has reached its write (its DescribeSecret was
+        // seen) and the run has gone quiet: write calls can then spread over (fake) seconds only if the budget
+        // holds them back. The recorder sits below the throttle, where calls leave for moto.
+        var time = new FakeTimeProvider();
+        DateTimeOffset start = time.GetUtcNow();
+        var recorder = new WireRecorder(time) { InnerHandler = new SocketsHttpHandler() };
+        var processLimiter = new WriteRateLimiter(new WriteRateLimitOptions { PermitsPerSecond = 50, Burst = 50 }, TimeProvider.System);
+        var http = new HttpClient(new SecretsManagerWriteThrottlingHandler(processLimiter) { InnerHandler = recorder });
+        var options = new SecretsManagerOptions { Region = LocalCloudEnvironment.Region, ServiceUrl = harness.Cloud.Moto.Endpoint };
+        var target = new SecretsManagerTarget(harness.Cloud.CreateSecretsManagerClient(http), options);
+        var replication = Options.Create(new ReplicationOptions { TargetPrefix = harness.Prefix });
+        var reconciler = new SecretReconciler(
+            harness.Services.GetRequiredService<ISecretSource>(),
+            target,
+            replication,
+            Options.Create(new ReconcileOptions { MaxWritesPerSecond = 2, MaxConcurrency = 5 }),
+            time,
+            NullLogger<SecretReconciler>.Instance,
+            new SecretReplicator(
+                harness.Services.GetRequiredService<ISecretSource>(), target, harness.Services.GetRequiredService<IReplicationLedger>(),
+                replication, NullLogger<SecretReplicator>.Instance, timeProvider: time));
+
+        Task<ReconcileReport> run = reconciler.ReconcileAsync(new ReconcileRequest());
+        int seen = -1;
+        int quiet = 0;
+        for (int step = 0; !run.IsCompleted && step < 2_000; step++)
+        {
+            await Task.WhenAny(run, Task.Delay(50));
+            if (recorder.Writes.Count != seen)
+            {
+                (seen, quiet) = (recorder.Writes.Count, 0);
+            }
+            else if (recorder.Describes >= 5 && ++quiet >= 6)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                quiet = 0;
+            }
+        }
+
+        ReconcileReport report = await run;
+        double[] at = [.. recorder.Writes.Select(moment => (moment - start).TotalSeconds).Order()];
+        Assert.Equal(5, at.Length);
+        for (int index = 0; index < at.Length; index++)
+        {
+            // A token bucket of 2 a second, 2 at once: the n-th call cannot leave before (n - 2) / 2 seconds.
+            Assert.True(index + 1 <= 2 + (2 * at[index]), $"write call {index + 1} left at {at[index]} s, before the budget allowed it");
+        }
+
+        Assert.Equal((5, 5), (report.TargetWrites, report.TargetWritesByOperation["CreateSecret"]));
+        Assert.All(report.Items, item => Assert.Equal((ReconcileItemStatus.Applied, 1), (item.Status, item.TargetWrites)));
     }
 
     private static async Task<(ReplicationHarness Harness, SecretsManagerCallCounter Calls)> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
@@ -338,9 +453,13 @@ public sealed class ReconcileEndToEndTests
         harness.Services.GetRequiredService<SecretReconciler>().ReconcileAsync(new ReconcileRequest { DryRun = dryRun, Adopt = adopt });
 
     private static Task<ReconcileReport> VerifyAsync(ReplicationHarness harness) =>
-        harness.Services.GetRequiredService<SecretReconciler>().ReconcileAsync(new ReconcileRequest { DryRun = true, CompareValues = true });
+        harness.Services.GetRequiredService<SecretReconciler>().ReconcileAsync(new ReconcileRequest { DryRun = true });
 
     private static ReconcileItem Item(ReconcileReport report, string sourceName) => Assert.Single(report.Items, item => item.SourceName == sourceName);
+
+    /// <summary>The write calls the wire saw, by operation, as the report counts them.</summary>
+    private static Dictionary<string, int> WireCounts(SecretsManagerCallCounter calls) =>
+        calls.Writes.GroupBy(operation => operation, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
 
     private static ReplicationOutcome Single(DeliveryResult result) => Assert.Single(result.Events).Outcome;
 
@@ -352,5 +471,30 @@ public sealed class ReconcileEndToEndTests
         SecretProperties properties = (await harness.Vault.GetSecretAsync(name, version)).Value.Properties;
         properties.Enabled = enabled;
         await harness.Vault.UpdateSecretPropertiesAsync(properties);
+    }
+
+    /// <summary>Records, on the run's fake clock, when each write call leaves for moto, and counts the DescribeSecret calls.</summary>
+    private sealed class WireRecorder(TimeProvider time) : DelegatingHandler
+    {
+        private readonly ConcurrentQueue<DateTimeOffset> _writes = new();
+        private int _describes;
+
+        public IReadOnlyList<DateTimeOffset> Writes => [.. _writes];
+
+        public int Describes => Volatile.Read(ref _describes);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (SecretsManagerWriteThrottlingHandler.WriteOperation(request) is not null)
+            {
+                _writes.Enqueue(time.GetUtcNow());
+            }
+            else if (request.Headers.GetValues("X-Amz-Target").Single().EndsWith(".DescribeSecret", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _describes);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -111,7 +111,7 @@ public sealed class ReplayCommandLocalCloudTests : IAsyncLifetime
         (int exitCode, string stdout) = await ReplayAsync("--container", container.Name, "--connection-string", cloud.Azurite.ConnectionString);
 
         Assert.Equal(ExitCodes.EventsStillFailing, exitCode);
-        Assert.Contains("1 replayed, 1 still failing", stdout, StringComparison.Ordinal);
+        Assert.Contains("2 file(s): 1 replayed, 1 failed (left in place), 0 not a dead letter. 2 event(s): 1 replicated, 0 already done, 0 skipped, 1 still failing.", stdout, StringComparison.Ordinal);
         Assert.Contains("other-vault", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("from a blob dead letter", stdout, StringComparison.Ordinal);
         string[] blobs = [.. (await container.GetBlobsAsync().ToArrayAsync()).Select(b => b.Name)];

@@ -48,6 +48,9 @@ internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
     public Task<SecretValue?> ReadCurrentValueAsync(string targetName, CancellationToken cancellationToken = default) =>
         inner.ReadCurrentValueAsync(targetName, cancellationToken);
 
+    public Task<SecretValue?> ReadVersionValueAsync(string targetName, string versionId, CancellationToken cancellationToken = default) =>
+        inner.ReadVersionValueAsync(targetName, versionId, cancellationToken);
+
     public Task RestoreAsync(string targetName, CancellationToken cancellationToken = default) =>
         inner.RestoreAsync(targetName, cancellationToken);
 

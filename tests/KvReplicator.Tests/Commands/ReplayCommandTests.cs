@@ -2,14 +2,13 @@ using System.CommandLine;
 using System.Text.Json;
 using KvReplicator.Cli;
 using KvReplicator.Cli.Commands;
-using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
+using KvReplicator.Tests.Fakes;
 using KvReplicator.Tests.Replay;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Moq;
 
 namespace KvReplicator.Tests.Commands;
 
@@ -19,28 +18,20 @@ public sealed class ReplayCommandTests : IDisposable
     private const string Bad = "fedcba9876543210fedcba9876543210";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"kvrep-test-replay-{Guid.NewGuid():N}");
-    private readonly Mock<ISecretSource> _source = new();
-    private readonly Mock<ISecretTarget> _target = new();
-    private readonly Mock<IReplicationLedger> _ledger = new();
+    private readonly InMemorySecretSource _source = new(DeadLetterSamples.Vault);
+    private readonly InMemorySecretsManager _target = new();
+    private readonly InMemoryReplicationLedger _ledger = new();
 
     public ReplayCommandTests()
     {
         Directory.CreateDirectory(_folder);
-        _source.SetupGet(s => s.VaultName).Returns(DeadLetterSamples.Vault);
-        _source.Setup(s => s.ReadVersionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string name, string version, CancellationToken _) => SourceReadResult.Found(new SourceSecretVersion
-            {
-                VaultName = DeadLetterSamples.Vault, Name = name, Version = version, Value = new SecretValue("replayed value"),
-            }));
-        // Each sample secret's only version is its latest.
-        _source.Setup(s => s.GetLatestEnabledVersionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string name, CancellationToken _) => name == "failing-db" ? Bad : Good);
-        _ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((SecretVersionRef v, CancellationToken _) => LedgerClaimResult.Claimed(new LedgerClaim(v, "\"e\"", DateTimeOffset.UtcNow.AddMinutes(2))));
-        _ledger.Setup(l => l.CommitAsync(It.IsAny<LedgerClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.VersionId == Good), It.IsAny<CancellationToken>())).ReturnsAsync(new TargetWriteResult(false, false));
-        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.VersionId == Bad), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new SecretStoreException("Secrets Manager PutSecretValue failed: ThrottlingException (HTTP 400)", isTransient: true));
+
+        // Each sample secret's only version is its latest; writes of the failing one are throttled.
+        _source.Add("db", Good, "replayed value", DateTimeOffset.UnixEpoch);
+        _source.Add("failing-db", Bad, "replayed value", DateTimeOffset.UnixEpoch);
+        _target.BeforeWrite = (write, _) => write.VersionId == Bad
+            ? throw new SecretStoreException("Secrets Manager PutSecretValue failed: ThrottlingException (HTTP 400)", isTransient: true)
+            : Task.CompletedTask;
     }
 
     [Theory]
@@ -79,7 +70,8 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal("Planned", deadLetter.GetProperty("status").GetString());
         Assert.Equal(Good, deadLetter.GetProperty("events")[0].GetProperty("version").GetString());
         Assert.True(File.Exists(Path.Combine(_folder, "one.json")));
-        _target.VerifyNoOtherCalls();
+        Assert.Empty(_target.Operations);
+        Assert.Equal(0, _ledger.Calls);
     }
 
     [Fact]
@@ -94,10 +86,34 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_folder, "replayed", "good.json")));
         Assert.False(File.Exists(Path.Combine(_folder, "good.json")));
         Assert.True(File.Exists(Path.Combine(_folder, "bad.json")));
+        Assert.Equal(Good, _target.CurrentOf("db"));
         Assert.Contains("Replayed", stdout, StringComparison.Ordinal);
         Assert.Contains("ThrottlingException", stdout, StringComparison.Ordinal);
-        Assert.Contains("1 replayed, 1 still failing", stdout, StringComparison.Ordinal);
+        Assert.Contains("2 file(s): 1 replayed, 1 failed (left in place), 0 not a dead letter. 2 event(s): 1 replicated, 0 already done, 0 skipped, 1 still failing.", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("replayed value", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_summary_counts_files_and_events_apart_and_names_what_is_not_a_dead_letter()
+    {
+        // One dead letter holding two events, an empty array, and a bare event object.
+        _source.Add("other-db", Good, "replayed value", DateTimeOffset.UnixEpoch);
+        string twoEvents = "[" + DeadLetterSamples.EventGridSchema("db", Good).Trim().TrimStart('[').TrimEnd(']') + ","
+            + DeadLetterSamples.EventGridSchema("other-db", Good, id: "event-2").Trim().TrimStart('[').TrimEnd(']') + "]";
+        Write("two.json", twoEvents);
+        Write("empty.json", "[]");
+        Write("single.json", DeadLetterSamples.EventGridSchema("db", Good).Trim().TrimStart('[').TrimEnd(']'));
+
+        (int exitCode, string stdout, _) = await InvokeAsync(RegisterPipeline, "--folder", _folder);
+
+        Assert.Equal(ExitCodes.EventsStillFailing, exitCode);
+        Assert.True(stdout.Contains("3 file(s): 1 replayed, 0 failed (left in place), 2 not a dead letter. 2 event(s): 2 replicated, 0 already done, 0 skipped, 0 still failing.", StringComparison.Ordinal), stdout);
+        Assert.Contains("no events", stdout, StringComparison.Ordinal);
+        Assert.Contains("not a dead letter: a JSON object", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a JSON array of events", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_folder, "empty.json")));
+        Assert.True(File.Exists(Path.Combine(_folder, "single.json")));
+        Assert.Equal(2, _target.Writes);
     }
 
     [Fact]
@@ -136,9 +152,9 @@ public sealed class ReplayCommandTests : IDisposable
 
     private void RegisterPipeline(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_source.Object);
-        services.AddSingleton(_target.Object);
-        services.AddSingleton(_ledger.Object);
+        services.AddSingleton<ISecretSource>(_source);
+        services.AddSingleton<ISecretTarget>(_target);
+        services.AddSingleton<IReplicationLedger>(_ledger);
         services.AddSingleton(Options.Create(new ReplicationOptions()));
         services.AddSingleton<SecretReplicator>();
         services.AddSingleton<KeyVaultEventProcessor>();

@@ -47,7 +47,7 @@ public sealed class EmptySettingsAreUnsetTests
         using ServiceProvider services = Compose(new()
         {
             ["KvReplicator:Reconcile:MaxConcurrency"] = "",
-            ["KvReplicator:SecretsManager:OwnershipCacheDuration"] = "",
+            ["KvReplicator:Replication:LockDuration"] = "",
             ["KvReplicator:SecretsManager:KmsKeyId"] = "",
             ["KvReplicator:Replication:RequiredTagName"] = "",
         });
@@ -56,9 +56,10 @@ public sealed class EmptySettingsAreUnsetTests
 
         Assert.Equal(new ReconcileOptions().MaxConcurrency, services.GetRequiredService<IOptions<ReconcileOptions>>().Value.MaxConcurrency);
         SecretsManagerOptions secretsManager = services.GetRequiredService<IOptions<SecretsManagerOptions>>().Value;
-        Assert.Equal(new SecretsManagerOptions().OwnershipCacheDuration, secretsManager.OwnershipCacheDuration);
         Assert.Null(secretsManager.KmsKeyId);
-        Assert.Null(services.GetRequiredService<IOptions<ReplicationOptions>>().Value.RequiredTagName);
+        ReplicationOptions replication = services.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+        Assert.Equal(new ReplicationOptions().LockDuration, replication.LockDuration);
+        Assert.Null(replication.RequiredTagName);
     }
 
     [Fact]

@@ -15,7 +15,6 @@ public sealed class LedgerOptionsTests
         LedgerOptions options = Bind(new() { ["ConnectionString"] = Emulator });
 
         Assert.Equal("kvreplicator-ledger", options.ContainerName);
-        Assert.Equal(TimeSpan.FromMinutes(2), options.ClaimTimeout);
         Assert.Null(options.ManagedIdentityClientId);
     }
 
@@ -26,13 +25,11 @@ public sealed class LedgerOptionsTests
         {
             ["ServiceUri"] = "https://account.blob.core.windows.net",
             ["ContainerName"] = "ledger-prod",
-            ["ClaimTimeout"] = "00:05:00",
             ["ManagedIdentityClientId"] = "2f0a9a1e-3c1b-4d5e-8f70-1a2b3c4d5e6f",
         });
 
         Assert.Equal(new Uri("https://account.blob.core.windows.net"), options.ServiceUri);
         Assert.Equal("ledger-prod", options.ContainerName);
-        Assert.Equal(TimeSpan.FromMinutes(5), options.ClaimTimeout);
         Assert.Equal("2f0a9a1e-3c1b-4d5e-8f70-1a2b3c4d5e6f", options.ManagedIdentityClientId);
     }
 
@@ -86,24 +83,6 @@ public sealed class LedgerOptionsTests
     [InlineData("a23456789012345678901234567890123456789012345678901234567890123")]
     public void Valid_container_names_are_accepted(string name) =>
         Assert.Equal(name, Bind(new() { ["ConnectionString"] = Emulator, ["ContainerName"] = name }).ContainerName);
-
-    [Theory]
-    [InlineData("00:00:04")]
-    [InlineData("01:00:01")]
-    [InlineData("00:00:00")]
-    [InlineData("-00:01:00")]
-    public void Claim_timeout_outside_five_seconds_to_an_hour_is_rejected(string timeout)
-    {
-        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["ConnectionString"] = Emulator, ["ClaimTimeout"] = timeout }));
-
-        Assert.Contains("ClaimTimeout must be between 00:00:05 and 01:00:00", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("00:00:05")]
-    [InlineData("01:00:00")]
-    public void Claim_timeout_bounds_are_accepted(string timeout) =>
-        Assert.Equal(TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture), Bind(new() { ["ConnectionString"] = Emulator, ["ClaimTimeout"] = timeout }).ClaimTimeout);
 
     [Fact]
     public void Managed_identity_client_id_must_be_a_guid()

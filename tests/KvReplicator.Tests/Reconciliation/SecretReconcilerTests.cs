@@ -1,39 +1,36 @@
+using System.Globalization;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
-using KvReplicator.Testing;
+using KvReplicator.SecretsManager;
+using KvReplicator.Tests.Replication;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-using Moq;
+using static KvReplicator.Tests.Fakes.InMemorySecretsManager;
+using static KvReplicator.Tests.Replication.ReplicationTestBed;
 
 namespace KvReplicator.Tests.Reconciliation;
 
+/// <summary>
+/// Sync over an in-memory vault, Secrets Manager and ledger: it plans from the listings and converges through
+/// the event pipeline's own <see cref="SecretReplicator"/>, under each secret's lock.
+/// </summary>
 public sealed class SecretReconcilerTests
 {
-    private const string Vault = "sample-kv";
-    private const string Prefix = "kv/";
-    private const string V1 = "11111111111111111111111111111111";
-    private const string V2 = "22222222222222222222222222222222";
-    private const string Value = "correct horse battery staple";
+    private const string Superseded = "kvrep-superseded";
 
-    private readonly Mock<ISecretSource> _source = new(MockBehavior.Strict);
-    private readonly Mock<ISecretTarget> _target = new(MockBehavior.Strict);
-    private readonly CapturedLogs _logs = new();
-
-    public SecretReconcilerTests()
-    {
-        _source.SetupGet(s => s.VaultName).Returns(Vault);
-        _source.Setup(s => s.ReadVersionAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string name, string version, CancellationToken _) => Found(name, version));
-    }
+    private readonly ReplicationTestBed _bed = new();
 
     [Fact]
-    public async Task Writes_missing_and_stale_targets_promotes_a_held_version_and_leaves_in_sync_ones_alone()
+    public async Task Writes_missing_and_stale_targets_moves_AWSCURRENT_to_a_held_version_and_leaves_in_sync_ones_alone()
     {
-        SourceLists(Source("missing", V2), Source("held", V2), Source("unheld", V2), Source("fine", V2));
-        TargetLists(Owned("held", current: V1, versions: [V1, V2]), Owned("unheld", current: V1, versions: [V1]), Owned("fine", current: V2, versions: [V2]));
-        LatestEnabledIs(V2);
-        WritesSucceed();
-        _target.Setup(t => t.PromoteAsync("kv/held", V2, V1, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        string v2 = _bed.Create("missing", 2);
+        string v1 = _bed.Create("held", 1);
+        _bed.Create("held", 2);
+        _bed.Create("unheld", 1);
+        _bed.Create("unheld", 2);
+        _bed.Create("fine", 2);
+        Owned("held", (v1, [CurrentStage]), (v2, [Superseded]));
+        Owned("unheld", (v1, [CurrentStage]));
+        Owned("fine", (v2, [CurrentStage]));
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
@@ -41,106 +38,163 @@ public sealed class SecretReconcilerTests
         Assert.Equal((DriftKind.Stale, ReconcileActions.Promote, ReconcileItemStatus.Applied), Summary(report, "held"));
         Assert.Equal((DriftKind.Stale, ReconcileActions.Write, ReconcileItemStatus.Applied), Summary(report, "unheld"));
         Assert.Equal((DriftKind.InSync, ReconcileActions.None, ReconcileItemStatus.Unchanged), Summary(report, "fine"));
-        Assert.Equal(3, report.TargetWrites);
-        Assert.False(report.InSync);
-        _target.Verify(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/missing" && w.VersionId == V2 && w.MakeCurrent && !w.AdoptForeign), It.IsAny<CancellationToken>()));
-        _target.Verify(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/unheld" && w.VersionId == V2 && w.MakeCurrent), It.IsAny<CancellationToken>()));
-        _target.Verify(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/fine"), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal((3, 0), (report.DriftFound, report.DriftLeft));
+        Assert.Equal(v2, _bed.Target.CurrentOf(Prefix + "missing"));
+        Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Prefix + "held"), _bed.Target.PreviousOf(Prefix + "held")));
+        Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Prefix + "unheld"), _bed.Target.PreviousOf(Prefix + "unheld")));
+        Assert.Null(_bed.LedgerState("fine")); // never handled
+        Assert.All(["missing", "held", "unheld"], name => Assert.Null(_bed.LedgerState(name)!.Lock));
     }
 
     [Fact]
-    public async Task A_version_created_during_the_write_gets_awscurrent_back_by_compare_and_swap()
+    public async Task A_second_run_finds_everything_in_sync_and_writes_nothing()
     {
-        SourceLists(Source("racing", V1));
-        TargetLists();
-        WritesSucceed();
-        _source.Setup(s => s.GetLatestEnabledVersionAsync("racing", It.IsAny<CancellationToken>())).ReturnsAsync(V2);
-        _target.Setup(t => t.PromoteAsync("kv/racing", V2, V1, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _bed.Create("missing", 1);
+        await Reconciler().ReconcileAsync(new ReconcileRequest());
+        _bed.Target.ClearOperations();
+
+        ReconcileReport second = await Reconciler().ReconcileAsync(new ReconcileRequest());
+
+        Assert.Equal(0, second.DriftFound);
+        Assert.All(["CreateSecret", "PutSecretValue", "UpdateSecretVersionStage", "TagResource", "UntagResource", "UpdateSecret"], op => Assert.Equal(0, _bed.Target.Count(op)));
+        // Lists, and reads the values it compares by SHA-256; nothing else.
+        Assert.All(_bed.Target.Operations, op => Assert.Contains(op, new[] { "ListSecrets", "GetSecretValue" }));
+    }
+
+    [Fact]
+    public async Task A_version_created_after_the_listing_is_made_current_and_the_listed_one_never_is()
+    {
+        string v1 = _bed.Create("racing", 1);
+        bool created = false;
+        _bed.Source.BeforeRead = (operation, _, _) =>
+        {
+            if (operation == "ReadLatest" && !created)
+            {
+                created = true;
+                _bed.Create("racing", 2);
+            }
+
+            return Task.CompletedTask;
+        };
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal(ReconcileItemStatus.Applied, Assert.Single(report.Items).Status);
-        _target.Verify(t => t.PromoteAsync("kv/racing", V2, V1, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal((Id(2), v1), (_bed.Target.CurrentOf(Prefix + "racing"), _bed.Target.PreviousOf(Prefix + "racing")));
+        Assert.Equal([Id(2)], _bed.Target.CurrentHistory(Prefix + "racing"));
     }
 
     [Fact]
-    public async Task A_dry_run_plans_the_same_actions_and_calls_nothing_but_the_listings()
+    public async Task A_sync_beside_an_event_handler_waits_for_the_secrets_lock_and_never_moves_AWSCURRENT_back()
     {
-        SourceLists(Source("missing", V2), Source("held", V2));
-        TargetLists(Owned("held", current: V1, versions: [V1, V2]));
+        string v1 = _bed.Create("busy", 1);
+        string v2 = _bed.Create("busy", 2);
+        Owned("busy", (v1, [CurrentStage]));
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _bed.Target.BeforeWrite = async (_, _) =>
+        {
+            _bed.Target.BeforeWrite = null;
+            writing.TrySetResult();
+            await release.Task;
+        };
+        Task<ReplicationOutcome> eventHandler = _bed.NewProcess().ReplicateAsync(Ref("busy", v2));
+        await writing.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The sync lists AWSCURRENT on version 1 and converges under the lock the event handler holds.
+        Task<ReconcileReport> sync = Reconciler().ReconcileAsync(new ReconcileRequest());
+        TimeSpan poll = await _bed.Clock.NextDelayAsync(TimeSpan.FromSeconds(1));
+        release.SetResult();
+        await eventHandler;
+        _bed.Clock.Advance(poll);
+        ReconcileReport report = await _bed.Clock.RunDelaysUntilAsync(sync, TimeSpan.FromSeconds(1));
+
+        Assert.Equal((DriftKind.Stale, ReconcileItemStatus.Applied), (Assert.Single(report.Items).Kind, report.Items[0].Status));
+        Assert.Equal([v1, v2], _bed.Target.CurrentHistory(Prefix + "busy"));
+        Assert.Equal(0, _bed.Ledger.RefusedWrites);
+    }
+
+    [Fact]
+    public async Task A_dry_run_plans_the_same_actions_and_only_lists_and_reads()
+    {
+        _bed.Create("missing", 2);
+        string v1 = _bed.Create("held", 1);
+        string v2 = _bed.Create("held", 2);
+        Owned("held", (v1, [CurrentStage]), (v2, [Superseded]));
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest { DryRun = true });
 
         Assert.Equal((DriftKind.Missing, ReconcileActions.Write, ReconcileItemStatus.Planned), Summary(report, "missing"));
         Assert.Equal((DriftKind.Stale, ReconcileActions.Promote, ReconcileItemStatus.Planned), Summary(report, "held"));
         Assert.Equal(0, report.TargetWrites);
-        _target.Verify(t => t.ListSecretsAsync(Prefix, It.IsAny<CancellationToken>()), Times.Once);
-        _target.VerifyNoOtherCalls();
+        // Lists, and reads the values it compares by SHA-256; nothing else.
+        Assert.All(_bed.Target.Operations, op => Assert.Contains(op, new[] { "ListSecrets", "GetSecretValue" }));
+        Assert.Equal(0, _bed.Ledger.Calls); // a dry run takes no lock and records nothing
     }
 
     [Fact]
     public async Task A_disabled_latest_version_moves_awscurrent_to_the_newest_enabled_one()
     {
-        SourceLists(Source("rotated", V2, enabled: false));
-        TargetLists(Owned("rotated", current: V2, versions: [V1, V2]));
-        _source.Setup(s => s.GetLatestEnabledVersionAsync("rotated", It.IsAny<CancellationToken>())).ReturnsAsync(V1);
-        _target.Setup(t => t.PromoteAsync("kv/rotated", V1, V2, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        string v1 = _bed.Create("rotated", 1);
+        string v2 = _bed.Create("rotated", 2, enabled: false);
+        Owned("rotated", (v1, [PreviousStage]), (v2, [CurrentStage]));
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         ReconcileItem item = Assert.Single(report.Items);
-        Assert.Equal((DriftKind.Stale, V1, V2, ReconcileItemStatus.Applied), (item.Kind, item.SourceVersion, item.TargetVersion, item.Status));
+        Assert.Equal((DriftKind.Stale, v1, v2, ReconcileItemStatus.Applied), (item.Kind, item.SourceVersion, item.TargetVersion, item.Status));
+        Assert.Equal(v1, _bed.Target.CurrentOf(Prefix + "rotated"));
     }
 
     [Fact]
     public async Task With_every_version_disabled_aws_is_left_as_it_is_and_reported()
     {
-        SourceLists(Source("off", V2, enabled: false));
-        TargetLists(Owned("off", current: V2, versions: [V2]));
-        _source.Setup(s => s.GetLatestEnabledVersionAsync("off", It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
+        string v2 = _bed.Create("off", 2, enabled: false);
+        Owned("off", (v2, [CurrentStage]));
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal((DriftKind.Disabled, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "off"));
-        Assert.True(report.InSync);
-        Assert.Equal(0, report.TargetWrites);
+        Assert.Equal(0, report.DriftLeft);
+        Assert.Equal(0, _bed.Target.Writes);
+        Assert.Equal(0, _bed.Ledger.Calls);
     }
 
     [Fact]
     public async Task A_foreign_target_is_a_conflict_left_alone_unless_adopted()
     {
-        SourceLists(Source("shared", V1), Source("crossed", V1));
-        TargetLists(
-            new TargetSecretSummary { Name = "kv/shared", IsOwned = false, CurrentVersionId = "theirs" },
-            Owned("crossed", current: V1, versions: [V1]) with { SourceName = "another-secret" });
+        string v1 = _bed.Create("shared", 1);
+        _bed.Create("crossed", 1);
+        _bed.Target.Seed(Prefix + "shared", new Dictionary<string, string> { ["team"] = "payments" }, null, ("theirs", "their value", [CurrentStage]));
+        _bed.Target.SeedOwned(Prefix + "crossed", Vault, "another-secret", null, (Id(1), ValueOf("crossed", 1), [CurrentStage]));
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal((DriftKind.Conflict, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "shared"));
         Assert.Equal((DriftKind.Conflict, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "crossed"));
         Assert.Equal(0, report.TargetWrites);
+        Assert.Equal("theirs", _bed.Target.CurrentOf(Prefix + "shared"));
 
-        LatestEnabledIs(V1);
-        WritesSucceed();
-        _target.Setup(t => t.UpdateMetadataAsync(It.IsAny<TargetMetadataUpdate>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
         ReconcileReport adopted = await Reconciler().ReconcileAsync(new ReconcileRequest { Adopt = true });
 
         Assert.Equal(ReconcileItemStatus.Applied, Assert.Single(adopted.Items, item => item.SourceName == "shared").Status);
         Assert.Equal(ReconcileItemStatus.Reported, Assert.Single(adopted.Items, item => item.SourceName == "crossed").Status);
-        _target.Verify(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/shared" && w.AdoptForeign), It.IsAny<CancellationToken>()), Times.Once);
-        _target.Verify(t => t.UpdateMetadataAsync(It.Is<TargetMetadataUpdate>(u => u.TargetName == "kv/shared" && u.Description != null), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(v1, _bed.Target.CurrentOf(Prefix + "shared"));
+        Assert.Equal(ReplicationTags.ManagedByValue, _bed.Target.TagsOf(Prefix + "shared")[ReplicationTags.ManagedBy]);
+        Assert.Equal(1, _bed.Target.Count("UpdateSecret")); // the description brought in line
+        Assert.Equal(ValueOf("crossed", 1), _bed.Target.ValueOf(Prefix + "crossed", Id(1)));
     }
 
     [Fact]
     public async Task A_target_whose_source_is_gone_is_retained_by_default()
     {
-        SourceLists();
-        TargetLists(Owned("gone", current: V1, versions: [V1]));
+        Owned("gone", (Id(1), [CurrentStage]));
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         ReconcileItem item = Assert.Single(report.Items);
-        Assert.Equal((DriftKind.Extra, ReconcileActions.None, ReconcileItemStatus.Reported, true), (item.Kind, item.Actions, item.Status, item.InSync));
+        Assert.Equal((DriftKind.Extra, ReconcileActions.None, ReconcileItemStatus.Reported, true), (item.Kind, item.Actions, item.Status, !item.DriftFound));
+        Assert.True(_bed.Target.Exists(Prefix + "gone"));
     }
 
     [Theory]
@@ -148,106 +202,107 @@ public sealed class SecretReconcilerTests
     [InlineData(true, 30)]
     public async Task Under_the_delete_policy_only_our_own_orphans_under_the_prefix_are_deleted(bool force, int window)
     {
-        SourceLists(Source("live", V1));
-        TargetLists(
-            Owned("live", current: V1, versions: [V1]),
-            Owned("gone", current: V1, versions: [V1]),
-            Owned("already", current: V1, versions: [V1]) with { ScheduledForDeletion = true },
-            new TargetSecretSummary { Name = "kv/not-ours", IsOwned = false },
-            Owned("other-vault", current: V1, versions: [V1]) with { SourceVault = "other-kv" },
-            Owned("excluded-x", current: V1, versions: [V1]),
-            new TargetSecretSummary { Name = "old-prefix/gone", IsOwned = true, SourceVault = Vault, SourceName = "gone" });
-        _target.Setup(t => t.DeleteAsync("kv/gone", new TargetDeletion(window, force), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        _bed.Create("live", 1);
+        Owned("live", (Id(1), [CurrentStage]));
+        Owned("gone", (Id(1), [CurrentStage]));
+        Owned("already", (Id(1), [CurrentStage]));
+        _bed.Target.ScheduleDeletion(Prefix + "already");
+        _bed.Target.Seed(Prefix + "not-ours", new Dictionary<string, string>(), null, (Id(1), "x", [CurrentStage]));
+        _bed.Target.SeedOwned(Prefix + "other-vault", "other-kv", "other-vault", null, (Id(1), "x", [CurrentStage]));
+        Owned("excluded-x", (Id(1), [CurrentStage]));
+        _bed.Target.SeedOwned("old-prefix/gone", Vault, "gone", null, (Id(1), "x", [CurrentStage]));
+        _bed.Options.ExcludeNamePatterns = ["excluded-*"];
 
-        ReconcileReport report = await Reconciler(
-            new ReconcileOptions { DeletionPolicy = DeletionPolicy.Delete, RecoveryWindowInDays = window, ForceDeleteWithoutRecovery = force },
-            new ReplicationOptions { TargetPrefix = Prefix, ExcludeNamePatterns = ["excluded-*"] }).ReconcileAsync(new ReconcileRequest());
+        ReconcileReport report = await Reconciler(new ReconcileOptions { DeletionPolicy = DeletionPolicy.Delete, RecoveryWindowInDays = window, ForceDeleteWithoutRecovery = force })
+            .ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal(["live", "already", "gone"], report.Items.Select(item => item.SourceName));
         Assert.Equal((DriftKind.Extra, ReconcileActions.Delete, ReconcileItemStatus.Applied), Summary(report, "gone"));
         Assert.Equal((DriftKind.Extra, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "already"));
-        _target.Verify(t => t.DeleteAsync(It.IsAny<string>(), It.IsAny<TargetDeletion>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(1, _bed.Target.Count("DeleteSecret"));
+        Assert.Equal(!force, _bed.Target.Exists(Prefix + "gone")); // scheduled for deletion, or gone at once
+        Assert.All(["not-ours", "other-vault", "excluded-x", "live"], name => Assert.True(_bed.Target.Exists(Prefix + name)));
     }
 
     [Fact]
     public async Task A_target_scheduled_for_deletion_whose_source_exists_is_restored_then_written()
     {
-        SourceLists(Source("recovered", V1));
-        TargetLists(Owned("recovered", current: V1, versions: [V1]) with { ScheduledForDeletion = true });
-        var order = new List<string>();
-        _target.Setup(t => t.RestoreAsync("kv/recovered", It.IsAny<CancellationToken>())).Callback(() => order.Add("restore")).Returns(Task.CompletedTask);
-        _target.Setup(t => t.WriteAsync(It.IsAny<TargetSecretWrite>(), It.IsAny<CancellationToken>())).Callback(() => order.Add("write")).ReturnsAsync(new TargetWriteResult(false, true));
-        LatestEnabledIs(V1);
+        string v1 = _bed.Create("recovered", 1);
+        string v2 = _bed.Create("recovered", 2);
+        Owned("recovered", (v1, [CurrentStage]));
+        _bed.Target.ScheduleDeletion(Prefix + "recovered");
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal((DriftKind.Missing, ReconcileActions.Restore, ReconcileItemStatus.Applied), Summary(report, "recovered"));
-        Assert.Equal(["restore", "write"], order);
+        List<string> operations = [.. _bed.Target.Operations];
+        Assert.True(operations.IndexOf("RestoreSecret") < operations.IndexOf("PutSecretValue"), string.Join(", ", operations));
+        TargetSecretSummary restored = (await _bed.Target.DescribeAsync(Prefix + "recovered"))!;
+        Assert.Equal((false, v2), (restored.ScheduledForDeletion, restored.CurrentVersionId));
     }
 
     [Fact]
     public async Task Metadata_drift_is_repaired_with_only_the_changes()
     {
-        SourceLists(Source("tagged", V1, tags: new Dictionary<string, string> { ["team"] = "billing" }));
-        TargetLists(Owned("tagged", current: V1, versions: [V1], tags: new Dictionary<string, string> { ["team"] = "payments", ["env"] = "prod" }));
-        TargetMetadataUpdate? applied = null;
-        _target.Setup(t => t.UpdateMetadataAsync(It.IsAny<TargetMetadataUpdate>(), It.IsAny<CancellationToken>()))
-            .Callback((TargetMetadataUpdate update, CancellationToken _) => applied = update).Returns(Task.CompletedTask);
+        string v1 = _bed.Create("tagged", 1, tags: new Dictionary<string, string> { ["team"] = "billing" });
+        Owned("tagged", new Dictionary<string, string> { ["team"] = "payments", ["env"] = "prod" }, (v1, [CurrentStage]));
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal((DriftKind.MetadataDrift, ReconcileActions.UpdateMetadata, ReconcileItemStatus.Applied), Summary(report, "tagged"));
-        Assert.Equal("billing", applied!.SetTags["team"]);
-        Assert.Equal(["env"], applied.RemoveTagKeys);
-        Assert.Null(applied.Description);
+        IReadOnlyDictionary<string, string> tags = _bed.Target.TagsOf(Prefix + "tagged");
+        Assert.Equal("billing", tags["team"]);
+        Assert.DoesNotContain("env", tags.Keys);
+        Assert.Equal(0, _bed.Target.Count("UpdateSecret"));
+        Assert.Equal(0, _bed.Target.Writes);
     }
 
     [Fact]
     public async Task Filtered_out_secrets_are_neither_planned_nor_written()
     {
-        SourceLists(
-            Source("opted-in", V1, tags: new Dictionary<string, string> { ["replicate-to-aws"] = "true" }),
-            Source("untagged", V1),
-            Source("tmp-x", V1, tags: new Dictionary<string, string> { ["replicate-to-aws"] = "true" }));
-        TargetLists(Owned("opted-in", current: V1, versions: [V1], tags: new Dictionary<string, string> { ["replicate-to-aws"] = "true" }));
+        var optIn = new Dictionary<string, string> { ["replicate-to-aws"] = "true" };
+        string v1 = _bed.Create("opted-in", 1, tags: optIn);
+        _bed.Create("untagged", 1);
+        _bed.Create("tmp-x", 1, tags: optIn);
+        Owned("opted-in", optIn, (v1, [CurrentStage]));
+        _bed.Options.RequiredTagName = "replicate-to-aws";
+        _bed.Options.RequiredTagValue = "true";
+        _bed.Options.ExcludeNamePatterns = ["tmp-*"];
 
-        ReconcileReport report = await Reconciler(replication: new ReplicationOptions
-        {
-            TargetPrefix = Prefix, RequiredTagName = "replicate-to-aws", RequiredTagValue = "true", ExcludeNamePatterns = ["tmp-*"],
-        }).ReconcileAsync(new ReconcileRequest());
+        ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
 
         Assert.Equal(["opted-in"], report.Items.Select(item => item.SourceName));
-        Assert.True(report.InSync);
+        Assert.Equal(0, report.DriftFound);
+        Assert.Equal(0, _bed.Target.Writes);
     }
 
     [Fact]
-    public async Task Comparing_values_reports_short_hashes_and_a_same_version_with_another_value_as_stale()
+    public async Task Comparing_values_reports_short_hashes_and_a_same_version_with_another_value_as_a_conflict()
     {
-        SourceLists(Source("same", V1), Source("differs", V1));
-        TargetLists(Owned("same", current: V1, versions: [V1]), Owned("differs", current: V1, versions: [V1]));
-        _target.Setup(t => t.ReadCurrentValueAsync("kv/same", It.IsAny<CancellationToken>())).ReturnsAsync(new SecretValue(Value));
-        _target.Setup(t => t.ReadCurrentValueAsync("kv/differs", It.IsAny<CancellationToken>())).ReturnsAsync(new SecretValue("written by someone else"));
+        string same = _bed.Create("same", 1);
+        string differs = _bed.Create("differs", 1);
+        Owned("same", (same, [CurrentStage]));
+        _bed.Target.SeedOwned(Prefix + "differs", Vault, "differs", null, (differs, "written by someone else", [CurrentStage]));
 
-        ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest { DryRun = true, CompareValues = true });
+        ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest { DryRun = true });
 
-        ReconcileItem same = Assert.Single(report.Items, item => item.SourceName == "same");
-        ReconcileItem differs = Assert.Single(report.Items, item => item.SourceName == "differs");
-        Assert.Equal((DriftKind.InSync, new SecretValue(Value).Sha256Hex()[..8]), (same.Kind, same.SourceSha256Prefix));
-        Assert.Equal(same.SourceSha256Prefix, same.TargetSha256Prefix);
-        Assert.Equal(DriftKind.Stale, differs.Kind);
-        Assert.NotEqual(differs.SourceSha256Prefix, differs.TargetSha256Prefix);
-        Assert.DoesNotContain(Value, string.Join(' ', report.Items), StringComparison.Ordinal);
+        ReconcileItem sameItem = Assert.Single(report.Items, item => item.SourceName == "same");
+        ReconcileItem differsItem = Assert.Single(report.Items, item => item.SourceName == "differs");
+        Assert.Equal((DriftKind.InSync, new SecretValue(ValueOf("same", 1)).Sha256Hex()[..8]), (sameItem.Kind, sameItem.SourceSha256Prefix));
+        Assert.Equal(sameItem.SourceSha256Prefix, sameItem.TargetSha256Prefix);
+        Assert.Equal(DriftKind.ValueConflict, differsItem.Kind);
+        Assert.NotEqual(differsItem.SourceSha256Prefix, differsItem.TargetSha256Prefix);
+        Assert.DoesNotContain(ValueOf("same", 1), string.Join(' ', report.Items), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_failing_secret_is_reported_and_does_not_stop_the_others()
     {
-        SourceLists(Source("broken", V1), Source("healthy", V1));
-        TargetLists();
-        LatestEnabledIs(V1);
-        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/broken"), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new SecretStoreException("Secrets Manager PutSecretValue failed: ThrottlingException (HTTP 400)", isTransient: true));
-        _target.Setup(t => t.WriteAsync(It.Is<TargetSecretWrite>(w => w.TargetName == "kv/healthy"), It.IsAny<CancellationToken>())).ReturnsAsync(new TargetWriteResult(true, false));
+        _bed.Create("broken", 1);
+        _bed.Create("healthy", 1);
+        _bed.Target.BeforeWrite = (write, _) => write.TargetName == Prefix + "broken"
+            ? throw new SecretStoreException("Secrets Manager CreateSecret failed: ThrottlingException (HTTP 400)", isTransient: true, "ThrottlingException")
+            : Task.CompletedTask;
         var progress = new List<ReconcileProgress>();
 
         ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest(), new SynchronousProgress(progress.Add));
@@ -259,12 +314,13 @@ public sealed class SecretReconcilerTests
         Assert.True(report.HasFailures);
         Assert.Equal([1, 2], progress.Select(step => step.Completed).Order());
         Assert.All(progress, step => Assert.Equal(2, step.Total));
-        _logs.AssertContainsNone([Value]);
+        Assert.Null(_bed.LedgerState("broken")!.Lock);
+        _bed.Logs.AssertContainsNone([ValueOf("broken", 1), ValueOf("healthy", 1)]);
     }
 
-    private SecretReconciler Reconciler(ReconcileOptions? options = null, ReplicationOptions? replication = null) =>
-        new(_source.Object, _target.Object, Options.Create(replication ?? new ReplicationOptions { TargetPrefix = Prefix }),
-            Options.Create(options ?? new ReconcileOptions()), new FakeTimeProvider(), _logs.CreateLogger<SecretReconciler>());
+    private SecretReconciler Reconciler(ReconcileOptions? options = null) =>
+        new(_bed.Source, _bed.Target, Options.Create(_bed.Options), Options.Create(options ?? new ReconcileOptions()), _bed.Clock,
+            _bed.Logs.CreateLogger<SecretReconciler>(), _bed.NewProcess());
 
     private static (DriftKind, ReconcileActions, ReconcileItemStatus) Summary(ReconcileReport report, string sourceName)
     {
@@ -272,40 +328,11 @@ public sealed class SecretReconcilerTests
         return (item.Kind, item.Actions, item.Status);
     }
 
-    private void SourceLists(params SourceSecretSummary[] secrets) =>
-        _source.Setup(s => s.ListSecretsAsync(It.IsAny<CancellationToken>())).Returns(() => secrets.ToAsyncEnumerable());
+    /// <summary>A target of ours whose metadata matches its source's (so only versions can drift); versions oldest first, values as the vault has them.</summary>
+    private void Owned(string name, params (string Version, string[] Stages)[] versions) => Owned(name, null, versions);
 
-    private void TargetLists(params TargetSecretSummary[] secrets) =>
-        _target.Setup(t => t.ListSecretsAsync(Prefix, It.IsAny<CancellationToken>())).Returns(() => secrets.ToAsyncEnumerable());
-
-    private void LatestEnabledIs(string version) =>
-        _source.Setup(s => s.GetLatestEnabledVersionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(version);
-
-    private void WritesSucceed() =>
-        _target.Setup(t => t.WriteAsync(It.IsAny<TargetSecretWrite>(), It.IsAny<CancellationToken>())).ReturnsAsync(new TargetWriteResult(false, false));
-
-    private static SourceSecretSummary Source(string name, string version, bool enabled = true, Dictionary<string, string>? tags = null) =>
-        new(name, enabled, tags ?? [], null, version, null);
-
-    /// <summary>A target of ours whose metadata matches the source's (so only versions can drift) unless tags are given.</summary>
-    private static TargetSecretSummary Owned(string name, string current, string[] versions, Dictionary<string, string>? tags = null)
-    {
-        ReplicatedMetadata metadata = ReplicatedMetadata.For(Vault, name, tags ?? [], null);
-        return new TargetSecretSummary
-        {
-            Name = Prefix + name,
-            IsOwned = true,
-            SourceVault = Vault,
-            SourceName = name,
-            CurrentVersionId = current,
-            VersionIds = versions.ToHashSet(StringComparer.OrdinalIgnoreCase),
-            Description = metadata.Description,
-            Tags = metadata.Tags,
-        };
-    }
-
-    private static SourceReadResult Found(string name, string version) =>
-        SourceReadResult.Found(new SourceSecretVersion { VaultName = Vault, Name = name, Version = version, Value = new SecretValue(Value) });
+    private void Owned(string name, IReadOnlyDictionary<string, string>? tags, params (string Version, string[] Stages)[] versions) =>
+        _bed.Target.SeedOwned(Prefix + name, Vault, name, tags, [.. versions.Select(v => (v.Version, ValueOf(name, int.Parse(v.Version, NumberStyles.HexNumber, CultureInfo.InvariantCulture)), v.Stages))]);
 
     private sealed class SynchronousProgress(Action<ReconcileProgress> report) : IProgress<ReconcileProgress>
     {

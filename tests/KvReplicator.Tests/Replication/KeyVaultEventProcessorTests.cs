@@ -1,31 +1,41 @@
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
-using KvReplicator.Testing;
 using KvReplicator.Tests.TestData;
 using Microsoft.Extensions.Options;
-using Moq;
 
 namespace KvReplicator.Tests.Replication;
 
 public sealed class KeyVaultEventProcessorTests
 {
-    private readonly Mock<ISecretSource> _source = new();
-    private readonly Mock<ISecretTarget> _target = new(MockBehavior.Strict);
-    private readonly Mock<IReplicationLedger> _ledger = new();
-    private readonly CapturedLogs _logs = new();
+    private const string Secret = "db-password";
+    private const string Version = "ee059b2bb5bc48398a53b168c6cdcb10";
 
-    public KeyVaultEventProcessorTests() => _source.SetupGet(s => s.VaultName).Returns("sample-kv");
+    private readonly ReplicationTestBed _bed = new();
+
+    [Fact]
+    public async Task A_new_version_event_is_replicated_and_completes_the_delivery()
+    {
+        _bed.Source.Add(Secret, Version, "from the sample event", new DateTimeOffset(2026, 11, 20, 8, 15, 3, TimeSpan.Zero));
+
+        DeliveryResult result = await Processor().ProcessAsync(TestDataFile.Read("Events/eventgrid-secret-new-version.json"));
+
+        Assert.Equal(DeliveryDisposition.Completed, result.Disposition);
+        Assert.Equal(ReplicationOutcomeKind.Replicated, Assert.Single(result.Events).Outcome.Kind);
+        Assert.Equal(Version, _bed.Target.CurrentOf(ReplicationTestBed.Prefix + Secret));
+    }
 
     [Fact]
     public async Task A_done_version_completes_the_delivery()
     {
-        _ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>())).ReturnsAsync(LedgerClaimResult.AlreadyDone);
+        _bed.Ledger.Put(SecretLedgerState.Empty(new LedgerKey(ReplicationTestBed.Vault, Secret))
+            .WithDone(new LedgerDoneVersion(Version, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)));
 
         DeliveryResult result = await Processor().ProcessAsync(TestDataFile.Read("Events/eventgrid-secret-new-version.json"));
 
         Assert.Equal(DeliveryDisposition.Completed, result.Disposition);
         Assert.Equal(ReplicationOutcomeKind.AlreadyDone, Assert.Single(result.Events).Outcome.Kind);
+        Assert.Equal(0, _bed.Source.Reads);
     }
 
     [Fact]
@@ -35,8 +45,8 @@ public sealed class KeyVaultEventProcessorTests
 
         Assert.Equal(DeliveryDisposition.Completed, result.Disposition);
         Assert.Equal(ReplicationOutcomeKind.Skipped, Assert.Single(result.Events).Outcome.Kind);
-        Assert.Contains(_logs.Entries, e => e.Contains("SecretNearExpiry", StringComparison.Ordinal));
-        _ledger.VerifyNoOtherCalls();
+        Assert.Contains(_bed.Logs.Entries, e => e.Contains("SecretNearExpiry", StringComparison.Ordinal));
+        Assert.Equal(0, _bed.Ledger.Calls);
     }
 
     [Fact]
@@ -45,13 +55,18 @@ public sealed class KeyVaultEventProcessorTests
         DeliveryResult result = await Processor().ProcessAsync(BinaryData.FromString("{not json"));
 
         Assert.Equal(DeliveryDisposition.Rejected, result.Disposition);
-        Assert.Contains("not valid JSON", result.Summary);
+        Assert.Contains("not valid JSON", result.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_transient_failure_anywhere_in_a_batch_asks_for_a_retry()
     {
-        _ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>())).ReturnsAsync(LedgerClaimResult.InFlight);
+        // Another instance holds the secret's lock and this delivery may not wait.
+        _bed.Options.InFlightWait = TimeSpan.Zero;
+        _bed.Ledger.Put(SecretLedgerState.Empty(new LedgerKey(ReplicationTestBed.Vault, Secret)) with
+        {
+            Lock = new SecretLock("other-instance", _bed.Clock.GetUtcNow().AddSeconds(20), []),
+        });
         string batch = "[" + string.Join(",",
             File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData/Events/eventgrid-secret-new-version.json")).Trim().Trim('[', ']'),
             """{"id":"bad","topic":"/t","subject":"x","eventType":"Microsoft.KeyVault.SecretNewVersionCreated","eventTime":"2026-01-01T00:00:00Z","data":{"VaultName":"sample-kv"},"dataVersion":"1"}""") + "]";
@@ -60,8 +75,23 @@ public sealed class KeyVaultEventProcessorTests
 
         Assert.Equal(2, result.Events.Count);
         Assert.Equal(DeliveryDisposition.RetryLater, result.Disposition);
-        Assert.Contains("in flight", result.Summary);
-        Assert.Contains("bad:", result.Summary);
+        Assert.Contains("another instance is writing this secret", result.Summary, StringComparison.Ordinal);
+        Assert.Contains("bad:", result.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_event_time_tells_the_replicator_an_older_version_needs_only_its_own_read()
+    {
+        // The sample event was sent before the secret's current version was created.
+        _bed.Source.Add(Secret, Version, "from the sample event", new DateTimeOffset(2026, 11, 20, 8, 15, 3, TimeSpan.Zero));
+        string newer = _bed.Create(Secret, 1, created: new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero));
+        await _bed.NewProcess().ReplicateAsync(ReplicationTestBed.Ref(Secret, newer));
+        (int latestReads, int versionReads) = (_bed.Source.LatestReads, _bed.Source.VersionReads);
+
+        DeliveryResult result = await Processor().ProcessAsync(TestDataFile.Read("Events/eventgrid-secret-new-version.json"));
+
+        Assert.True(Assert.Single(result.Events).Outcome.Superseded);
+        Assert.Equal((latestReads, versionReads + 1), (_bed.Source.LatestReads, _bed.Source.VersionReads));
     }
 
     [Theory]
@@ -77,10 +107,6 @@ public sealed class KeyVaultEventProcessorTests
         Assert.Equal(expected, result.Disposition);
     }
 
-    private KeyVaultEventProcessor Processor()
-    {
-        var options = Options.Create(new ReplicationOptions());
-        var replicator = new SecretReplicator(_source.Object, _target.Object, _ledger.Object, options, _logs.CreateLogger<SecretReplicator>());
-        return new KeyVaultEventProcessor(replicator, options, _logs.CreateLogger<KeyVaultEventProcessor>());
-    }
+    private KeyVaultEventProcessor Processor() =>
+        new(_bed.NewProcess(), Options.Create(_bed.Options), _bed.Logs.CreateLogger<KeyVaultEventProcessor>());
 }

@@ -14,7 +14,6 @@ public sealed class SecretsManagerOptionsTests
 
         Assert.Equal(4, options.MaxRetries);
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.BaseDelay);
-        Assert.Equal(TimeSpan.FromMinutes(5), options.OwnershipCacheDuration);
         Assert.False(options.AdoptForeignSecrets);
         Assert.Equal("kvrep-superseded", options.SupersededVersionStage);
         Assert.Null(options.ServiceUrl);
@@ -30,7 +29,6 @@ public sealed class SecretsManagerOptionsTests
             ["KvReplicator:SecretsManager:ServiceUrl"] = "http://127.0.0.1:5000",
             ["KvReplicator:SecretsManager:MaxRetries"] = "2",
             ["KvReplicator:SecretsManager:BaseDelay"] = "00:00:01",
-            ["KvReplicator:SecretsManager:OwnershipCacheDuration"] = "00:10:00",
             ["KvReplicator:SecretsManager:AdoptForeignSecrets"] = "true",
             ["KvReplicator:SecretsManager:SupersededVersionStage"] = "old",
             ["KvReplicator:SecretsManager:KmsKeyId"] = "alias/kv",
@@ -41,7 +39,6 @@ public sealed class SecretsManagerOptionsTests
         Assert.Equal(new Uri("http://127.0.0.1:5000"), options.ServiceUrl);
         Assert.Equal(2, options.MaxRetries);
         Assert.Equal(TimeSpan.FromSeconds(1), options.BaseDelay);
-        Assert.Equal(TimeSpan.FromMinutes(10), options.OwnershipCacheDuration);
         Assert.True(options.AdoptForeignSecrets);
         Assert.Equal("old", options.SupersededVersionStage);
         Assert.Equal("alias/kv", options.KmsKeyId);

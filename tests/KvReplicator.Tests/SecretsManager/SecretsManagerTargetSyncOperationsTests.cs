@@ -14,7 +14,7 @@ public sealed class SecretsManagerTargetSyncOperationsTests
     public async Task Create_carries_the_key_vault_tags_and_the_content_type_in_the_description()
     {
         var context = new SecretsManagerTestContext();
-        context.Handler.RespondError(HttpStatusCode.NotFound, "ResourceNotFoundException").RespondOk("{}");
+        context.Handler.RespondOk("{}");
         TargetSecretWrite write = SecretsManagerTestContext.Write();
         write = write with
         {
@@ -27,7 +27,8 @@ public sealed class SecretsManagerTargetSyncOperationsTests
 
         await context.CreateTarget().WriteAsync(write);
 
-        JsonElement create = context.Handler.Requests[1].Json;
+        Assert.Equal(["CreateSecret"], context.Handler.Operations);
+        JsonElement create = context.Handler.Requests[0].Json;
         Dictionary<string, string> tags = create.GetProperty("Tags").EnumerateArray()
             .ToDictionary(tag => tag.GetProperty("Key").GetString()!, tag => tag.GetProperty("Value").GetString()!);
         Assert.Equal("payments", tags["team"]);
@@ -76,15 +77,33 @@ public sealed class SecretsManagerTargetSyncOperationsTests
     public async Task A_metadata_update_sends_only_the_calls_it_needs_and_only_to_our_secret()
     {
         var context = new SecretsManagerTestContext();
-        context.Handler.RespondOk(SecretsManagerTestContext.OwnedDescribe).RespondOk("{}").RespondOk("{}");
+        context.Handler.RespondOk(TaggedOwnedDescribe).RespondOk("{}").RespondOk("{}");
 
         await context.CreateTarget().UpdateMetadataAsync(new TargetMetadataUpdate
         {
             TargetName = "kv-app-db", SetTags = new Dictionary<string, string> { ["team"] = "billing" }, RemoveTagKeys = ["env"],
         });
 
-        Assert.Equal(["DescribeSecret", "TagResource", "UntagResource"], context.Handler.Operations);
-        Assert.Equal("env", context.Handler.Requests[2].Json.GetProperty("TagKeys")[0].GetString());
+        Assert.Equal(["DescribeSecret", "UntagResource", "TagResource"], context.Handler.Operations);
+        Assert.Equal("env", context.Handler.Requests[1].Json.GetProperty("TagKeys")[0].GetString());
+    }
+
+    [Fact]
+    public async Task A_metadata_update_leaves_out_what_the_secret_already_carries_when_described()
+    {
+        // Planned from a listing taken before an adoption that has since tagged the secret.
+        var context = new SecretsManagerTestContext();
+        context.Handler.RespondOk(TaggedOwnedDescribe).RespondOk("{}");
+
+        await context.CreateTarget().UpdateMetadataAsync(new TargetMetadataUpdate
+        {
+            TargetName = "kv-app-db",
+            SetTags = new Dictionary<string, string> { ["team"] = "payments", ["managed-by"] = "kvreplicator" },
+            RemoveTagKeys = ["gone-already"],
+            Description = "Replicated by KvReplicator from Azure Key Vault vault1/app-db. Content type: text/plain.",
+        });
+
+        Assert.Equal(["DescribeSecret", "UpdateSecret"], context.Handler.Operations);
     }
 
     [Fact]
@@ -130,4 +149,9 @@ public sealed class SecretsManagerTargetSyncOperationsTests
 
         Assert.Equal(["DescribeSecret", "RestoreSecret", "DescribeSecret"], context.Handler.Operations);
     }
+
+    private const string TaggedOwnedDescribe = """
+        {"Name":"kv-app-db","Description":"Replicated by KvReplicator from Azure Key Vault vault1/app-db.",
+         "Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"team","Value":"payments"},{"Key":"env","Value":"prod"}]}
+        """;
 }

@@ -30,14 +30,17 @@ internal sealed class SecretsManagerTestContext
 
     public SecretsManagerClient Client { get; }
 
-    public SecretsManagerTarget CreateTarget() => new(Client, Options, Clock);
+    public SecretsManagerTarget CreateTarget() => new(Client, Options);
 
-    public static TargetSecretWrite Write(string name = "kv-app-db", string version = "0123456789abcdef0123456789abcdef", string value = "s3cr3t", bool makeCurrent = true) => new()
+    /// <param name="knownOwned">The ledger remembers the target as ours: the write goes straight to PutSecretValue.</param>
+    public static TargetSecretWrite Write(
+        string name = "kv-app-db", string version = "0123456789abcdef0123456789abcdef", string value = "s3cr3t", TargetVersionStage stage = TargetVersionStage.Current, bool knownOwned = false) => new()
     {
         TargetName = name,
         VersionId = version,
         Value = new SecretValue(SecretLeakGuard.Register(value)),
-        MakeCurrent = makeCurrent,
+        Stage = stage,
+        TargetKnownOwned = knownOwned,
         Source = new SourceSecretVersion { VaultName = "vault1", Name = "app-db", Version = version, Value = new SecretValue(value) },
     };
 

@@ -2,11 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KvReplicator.Events;
-using KvReplicator.Ledger;
 using KvReplicator.Replication;
+using KvReplicator.Tests.Fakes;
 using Microsoft.Extensions.Options;
-using Moq;
 
 namespace KvReplicator.Tests.Serve;
 
@@ -23,7 +21,7 @@ public sealed class EventGridWebhookTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("CODE-123", body.RootElement.GetProperty("validationResponse").GetString());
-        host.Ledger.VerifyNoOtherCalls();
+        Assert.Equal(0, host.Ledger.Calls);
     }
 
     [Fact]
@@ -36,7 +34,7 @@ public sealed class EventGridWebhookTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"validationResponse\":\"AGAIN\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        host.Ledger.VerifyNoOtherCalls();
+        Assert.Equal(0, host.Ledger.Calls);
     }
 
     [Fact]
@@ -49,7 +47,7 @@ public sealed class EventGridWebhookTests
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        host.Ledger.VerifyNoOtherCalls();
+        Assert.Equal(0, host.Ledger.Calls);
     }
 
     [Fact]
@@ -91,15 +89,15 @@ public sealed class EventGridWebhookTests
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        host.Ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal(0, host.Ledger.Calls);
     }
 
     [Fact]
     public async Task Key_in_the_code_query_parameter_is_accepted()
     {
-        var ledger = LedgerSayingDone();
-        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
-        var delivery = new JsonArray(TestDeliveries.GridEvent("db-password", TestDeliveries.NewVersion()));
+        string version = TestDeliveries.NewVersion();
+        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ServeTestHost.LedgerSayingDone(("db-password", version)));
+        var delivery = new JsonArray(TestDeliveries.GridEvent("db-password", version));
         using HttpRequestMessage request = TestDeliveries.Post(delivery, key: null, path: "/api/events?code=" + Uri.EscapeDataString(ServeTestHost.Key));
 
         using HttpResponseMessage response = await host.Client.SendAsync(request);
@@ -110,15 +108,15 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task Already_replicated_version_is_acknowledged_with_200()
     {
-        var ledger = LedgerSayingDone();
-        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
         string version = TestDeliveries.NewVersion();
+        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ServeTestHost.LedgerSayingDone(("db-password", version)));
         using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", version)));
 
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        ledger.Verify(l => l.TryClaimAsync(new SecretVersionRef(ServeTestHost.VaultName, "db-password", version), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal([ServeTestHost.RecordOf("db-password")], host.Ledger.ReadRecords);
+        Assert.Equal((0, 0, 0), (host.Ledger.Writes, host.Source.Reads, host.Target.Writes));
     }
 
     [Fact]
@@ -130,7 +128,7 @@ public sealed class EventGridWebhookTests
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        host.Ledger.VerifyNoOtherCalls();
+        Assert.Equal(0, host.Ledger.Calls);
     }
 
     [Fact]
@@ -147,15 +145,16 @@ public sealed class EventGridWebhookTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        host.Ledger.VerifyNoOtherCalls();
+        Assert.Equal(0, host.Ledger.Calls);
     }
 
     [Fact]
     public async Task Transient_store_failure_asks_for_a_retry_with_503()
     {
-        var ledger = new Mock<IReplicationLedger>();
-        ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new SecretStoreException("ledger claim failed: HTTP 503 ServerBusy", isTransient: true, "ServerBusy"));
+        var ledger = new InMemoryReplicationLedger
+        {
+            BeforeRead = (_, _) => throw new SecretStoreException("Ledger read failed: HTTP 503 (error code ServerBusy)", isTransient: true, "ServerBusy"),
+        };
         await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
         using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("db-password", TestDeliveries.NewVersion())));
 
@@ -168,12 +167,9 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task CloudEvents_batch_of_three_is_processed_event_by_event()
     {
-        var ledger = LedgerSayingDone();
-        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
-        var batch = new JsonArray(
-            TestDeliveries.CloudEvent("one", TestDeliveries.NewVersion()),
-            TestDeliveries.CloudEvent("two", TestDeliveries.NewVersion()),
-            TestDeliveries.CloudEvent("three", TestDeliveries.NewVersion()));
+        (string Secret, string Version)[] versions = [("one", TestDeliveries.NewVersion()), ("two", TestDeliveries.NewVersion()), ("three", TestDeliveries.NewVersion())];
+        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ServeTestHost.LedgerSayingDone(versions));
+        var batch = new JsonArray([.. versions.Select(v => TestDeliveries.CloudEvent(v.Secret, v.Version))]);
         using HttpRequestMessage request = TestDeliveries.Post(batch, "application/cloudevents-batch+json; charset=utf-8");
 
         using HttpResponseMessage response = await host.Client.SendAsync(request);
@@ -181,20 +177,20 @@ public sealed class EventGridWebhookTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(3, body.RootElement.GetProperty("events").GetInt32());
-        ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        Assert.Equal(versions.Select(v => ServeTestHost.RecordOf(v.Secret)).Order(), host.Ledger.ReadRecords.Order());
     }
 
     [Fact]
     public async Task Single_structured_CloudEvent_is_processed()
     {
-        var ledger = LedgerSayingDone();
-        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
-        using HttpRequestMessage request = TestDeliveries.Post(TestDeliveries.CloudEvent("one", TestDeliveries.NewVersion()), "application/cloudevents+json");
+        string version = TestDeliveries.NewVersion();
+        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ServeTestHost.LedgerSayingDone(("one", version)));
+        using HttpRequestMessage request = TestDeliveries.Post(TestDeliveries.CloudEvent("one", version), "application/cloudevents+json");
 
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal([ServeTestHost.RecordOf("one")], host.Ledger.ReadRecords);
     }
 
     [Fact]
@@ -206,7 +202,7 @@ public sealed class EventGridWebhookTests
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        host.Ledger.VerifyNoOtherCalls();
+        Assert.Equal(0, host.Ledger.Calls);
     }
 
     [Fact]
@@ -232,15 +228,15 @@ public sealed class EventGridWebhookTests
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        host.Ledger.VerifyNoOtherCalls();
+        Assert.Equal(0, host.Ledger.Calls);
     }
 
     [Fact]
     public async Task Events_path_is_configurable()
     {
-        var ledger = LedgerSayingDone();
-        await using ServeTestHost host = await ServeTestHost.StartAsync(o => o.EventsPath = "/hooks/kv", ledger);
-        using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("x", TestDeliveries.NewVersion())), path: "/hooks/kv");
+        string version = TestDeliveries.NewVersion();
+        await using ServeTestHost host = await ServeTestHost.StartAsync(o => o.EventsPath = "/hooks/kv", ServeTestHost.LedgerSayingDone(("x", version)));
+        using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("x", version)), path: "/hooks/kv");
 
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
@@ -262,31 +258,31 @@ public sealed class EventGridWebhookTests
     [Fact]
     public async Task Shutdown_lets_the_delivery_in_flight_finish_and_turns_new_ones_away()
     {
-        var claim = new TaskCompletionSource<LedgerClaimResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var claimStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ledger = new Mock<IReplicationLedger>();
-        ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()))
-            .Returns(() =>
-            {
-                claimStarted.TrySetResult();
-                return claim.Task;
-            });
+        string version = TestDeliveries.NewVersion();
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        InMemoryReplicationLedger ledger = ServeTestHost.LedgerSayingDone(("in-flight", version));
+        ledger.BeforeRead = async (_, _) =>
+        {
+            readStarted.TrySetResult();
+            await read.Task;
+        };
         await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
-        using HttpRequestMessage first = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("in-flight", TestDeliveries.NewVersion())));
+        using HttpRequestMessage first = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("in-flight", version)));
         Task<HttpResponseMessage> inFlight = host.Client.SendAsync(first);
-        await claimStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await readStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         host.App.Lifetime.StopApplication();
         using HttpRequestMessage second = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("late", TestDeliveries.NewVersion())));
         using HttpResponseMessage late = await host.Client.SendAsync(second);
         using HttpResponseMessage ready = await host.Client.GetAsync("/readyz");
-        claim.SetResult(LedgerClaimResult.AlreadyDone);
+        read.SetResult();
         using HttpResponseMessage finished = await inFlight;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
-        ledger.Verify(l => l.TryClaimAsync(It.Is<SecretVersionRef>(v => v.SecretName == "late"), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal([ServeTestHost.RecordOf("in-flight")], host.Ledger.ReadRecords);
     }
 
     [Fact]
@@ -309,24 +305,11 @@ public sealed class EventGridWebhookTests
     public async Task Anonymous_mode_accepts_deliveries_without_a_key()
     {
         string version = TestDeliveries.NewVersion();
-        var ledger = LedgerSayingDone(version);
-        await using ServeTestHost host = await ServeTestHost.StartAsync(o => { o.DeliveryKey = null; o.AllowAnonymous = true; }, ledger);
+        await using ServeTestHost host = await ServeTestHost.StartAsync(o => { o.DeliveryKey = null; o.AllowAnonymous = true; }, ServeTestHost.LedgerSayingDone(("x", version)));
         using HttpRequestMessage request = TestDeliveries.Post(new JsonArray(TestDeliveries.GridEvent("x", version)), key: null);
 
         using HttpResponseMessage response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    /// <summary>A ledger whose every record says the version is done: the delivery is answered without touching the clouds.</summary>
-    private static Mock<IReplicationLedger> LedgerSayingDone(string version)
-    {
-        var ledger = new Mock<IReplicationLedger>();
-        ledger.Setup(l => l.ReadAsync(It.IsAny<LedgerKey>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((LedgerKey key, CancellationToken _) => new LedgerRecord(
-                key,
-                SecretLedgerState.Empty(key).WithDone(new LedgerDoneVersion(version, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)),
-                "\"e1\""));
-        return ledger;
     }
 }

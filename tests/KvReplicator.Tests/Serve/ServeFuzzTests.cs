@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using KvReplicator.Events;
-using KvReplicator.Ledger;
 using KvReplicator.Tests.Events;
-using Moq;
 
 namespace KvReplicator.Tests.Serve;
 
@@ -24,9 +21,8 @@ public sealed class ServeFuzzTests
     [Fact]
     public async Task Thousands_of_generated_deliveries_get_a_clear_answer_and_never_a_server_error()
     {
-        var ledger = new Mock<IReplicationLedger>();
-        ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>())).ReturnsAsync(LedgerClaimResult.AlreadyDone);
-        await using ServeTestHost host = await ServeTestHost.StartAsync(ledger: ledger);
+        // An empty vault: a well-formed event is read through the whole pipeline and skipped (its secret has no enabled version).
+        await using ServeTestHost host = await ServeTestHost.StartAsync();
         var fuzzer = new DeliveryFuzzer(seed: 4242, vault: ServeTestHost.VaultName);
         var random = new Random(4242);
         var statuses = new Dictionary<HttpStatusCode, int>();

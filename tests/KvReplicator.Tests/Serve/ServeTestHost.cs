@@ -7,14 +7,14 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using KvReplicator.Testing;
-using Moq;
+using KvReplicator.Tests.Fakes;
 
 namespace KvReplicator.Tests.Serve;
 
 /// <summary>
 /// <c>kvrep serve</c> on a TestServer (or, when asked, on Kestrel on loopback, for what only a real server does:
 /// limits, slow clients, raw HTTP) over the real pipeline (<see cref="KeyVaultEventProcessor"/> and
-/// <see cref="SecretReplicator"/>) with Moq'd ports, so tests drive outcomes through the ledger and stores.
+/// <see cref="SecretReplicator"/>) with in-memory stores, so tests drive outcomes through the ledger and stores.
 /// Every log line is kept in <see cref="Logs"/>.
 /// </summary>
 internal sealed class ServeTestHost : IAsyncDisposable
@@ -22,10 +22,12 @@ internal sealed class ServeTestHost : IAsyncDisposable
     public const string VaultName = "kvrep-test";
     public const string Key = "test-delivery-key-0123456789abcdef0123456789";
 
-    private ServeTestHost(WebApplication app, Mock<IReplicationLedger> ledger, CapturedLogs logs, Uri? address)
+    private ServeTestHost(WebApplication app, InMemoryReplicationLedger ledger, InMemorySecretSource source, InMemorySecretsManager target, CapturedLogs logs, Uri? address)
     {
         App = app;
         Ledger = ledger;
+        Source = source;
+        Target = target;
         Logs = logs;
         Address = address;
         Client = address is null ? app.GetTestClient() : new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
@@ -40,15 +42,39 @@ internal sealed class ServeTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public Mock<IReplicationLedger> Ledger { get; }
+    public InMemoryReplicationLedger Ledger { get; }
 
-    public static async Task<ServeTestHost> StartAsync(Action<ServeOptions>? configure = null, Mock<IReplicationLedger>? ledger = null, bool kestrel = false)
+    public InMemorySecretSource Source { get; }
+
+    public InMemorySecretsManager Target { get; }
+
+    /// <summary>The record name of a secret of the test vault, as the ledger reads it.</summary>
+    public static string RecordOf(string secretName) => new LedgerKey(VaultName, secretName).RecordName;
+
+    /// <summary>A ledger that records each version as done: its delivery is answered without a Key Vault read or an AWS call.</summary>
+    public static InMemoryReplicationLedger LedgerSayingDone(params (string SecretName, string Version)[] versions)
+    {
+        var ledger = new InMemoryReplicationLedger();
+        foreach (IGrouping<string, (string SecretName, string Version)> secret in versions.GroupBy(v => v.SecretName))
+        {
+            SecretLedgerState state = SecretLedgerState.Empty(new LedgerKey(VaultName, secret.Key));
+            foreach ((_, string version) in secret)
+            {
+                state = state.WithDone(new LedgerDoneVersion(version, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
+            }
+
+            ledger.Put(state);
+        }
+
+        return ledger;
+    }
+
+    public static async Task<ServeTestHost> StartAsync(Action<ServeOptions>? configure = null, InMemoryReplicationLedger? ledger = null, bool kestrel = false)
     {
         SecretLeakGuard.Register(Key);
-        ledger ??= new Mock<IReplicationLedger>(MockBehavior.Strict);
-        var source = new Mock<ISecretSource>(MockBehavior.Strict);
-        source.SetupGet(s => s.VaultName).Returns(VaultName);
-        var target = new Mock<ISecretTarget>(MockBehavior.Strict);
+        ledger ??= new InMemoryReplicationLedger();
+        var source = new InMemorySecretSource(VaultName);
+        var target = new InMemorySecretsManager();
 
         WebApplicationBuilder builder = ServeHost.CreateBuilder(
             [],
@@ -60,9 +86,9 @@ internal sealed class ServeTestHost : IAsyncDisposable
             services =>
             {
                 services.AddOptions<ReplicationOptions>();
-                services.AddSingleton(source.Object);
-                services.AddSingleton(target.Object);
-                services.AddSingleton(ledger.Object);
+                services.AddSingleton<ISecretSource>(source);
+                services.AddSingleton<ISecretTarget>(target);
+                services.AddSingleton<IReplicationLedger>(ledger);
                 services.AddSingleton<SecretReplicator>();
                 services.AddSingleton<KeyVaultEventProcessor>();
             });
@@ -79,7 +105,7 @@ internal sealed class ServeTestHost : IAsyncDisposable
 
         WebApplication app = ServeHost.Build(builder);
         await app.StartAsync();
-        return new ServeTestHost(app, ledger, logs, kestrel ? new Uri(app.Urls.Single()) : null);
+        return new ServeTestHost(app, ledger, source, target, logs, kestrel ? new Uri(app.Urls.Single()) : null);
     }
 
     public async ValueTask DisposeAsync()

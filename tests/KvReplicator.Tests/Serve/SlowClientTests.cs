@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
-using Moq;
+using KvReplicator.Tests.Fakes;
 
 namespace KvReplicator.Tests.Serve;
 
@@ -19,49 +19,44 @@ public sealed class SlowClientTests
     [Fact]
     public async Task A_client_that_never_finishes_its_headers_is_disconnected_while_a_real_delivery_succeeds()
     {
-        var ledger = LedgerSayingDone();
+        string version = TestDeliveries.NewVersion();
+        InMemoryReplicationLedger ledger = ServeTestHost.LedgerSayingDone(("db-password", version));
         await using ServeTestHost host = await StartAsync(ledger);
         using var slow = new TcpClient();
         await slow.ConnectAsync(IPAddress.Loopback, host.Address!.Port);
         NetworkStream stream = slow.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /api/events HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
 
-        HttpStatusCode legitimate = await DeliverAsync(host, TestDeliveries.NewVersion());
+        HttpStatusCode legitimate = await DeliverAsync(host, version);
         string answer = await RawHttp.ReadUntilClosedAsync(stream);
 
         Assert.Equal(HttpStatusCode.OK, legitimate);
         Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
-        ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal([ServeTestHost.RecordOf("db-password")], ledger.ReadRecords); // the legitimate delivery's one read, nothing for the slow client
         RawHttp.AssertRefusalsLoggedOnceEach(host.Logs, 1, "HTTP 408: the request headers arrived too slowly (KvReplicator:Serve:RequestHeadersTimeout)");
     }
 
     [Fact]
     public async Task A_client_that_trickles_its_body_is_cut_off_before_any_work_while_a_real_delivery_succeeds()
     {
-        var ledger = LedgerSayingDone();
+        string version = TestDeliveries.NewVersion();
+        InMemoryReplicationLedger ledger = ServeTestHost.LedgerSayingDone(("db-password", version));
         await using ServeTestHost host = await StartAsync(ledger);
         using var slow = new TcpClient();
         await slow.ConnectAsync(IPAddress.Loopback, host.Address!.Port);
         NetworkStream stream = slow.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(RawHttp.DeliveryHead("Content-Length: 100000") + "[{\"id\":"));
 
-        HttpStatusCode legitimate = await DeliverAsync(host, TestDeliveries.NewVersion());
+        HttpStatusCode legitimate = await DeliverAsync(host, version);
         string answer = await RawHttp.ReadUntilClosedAsync(stream);
 
         Assert.Equal(HttpStatusCode.OK, legitimate);
         Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
-        ledger.Verify(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal([ServeTestHost.RecordOf("db-password")], ledger.ReadRecords); // the legitimate delivery's one read, nothing for the slow client
         RawHttp.AssertRefusalsLoggedOnceEach(host.Logs, 1, "HTTP 408: the request body arrived too slowly (KvReplicator:Serve:MinRequestBodyBytesPerSecond)");
     }
 
-    private static Mock<IReplicationLedger> LedgerSayingDone()
-    {
-        var ledger = new Mock<IReplicationLedger>(MockBehavior.Strict);
-        ledger.Setup(l => l.TryClaimAsync(It.IsAny<SecretVersionRef>(), It.IsAny<CancellationToken>())).ReturnsAsync(LedgerClaimResult.AlreadyDone);
-        return ledger;
-    }
-
-    private static Task<ServeTestHost> StartAsync(Mock<IReplicationLedger> ledger) =>
+    private static Task<ServeTestHost> StartAsync(InMemoryReplicationLedger ledger) =>
         ServeTestHost.StartAsync(
             options =>
             {
