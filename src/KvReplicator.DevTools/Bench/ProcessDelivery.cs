@@ -12,6 +12,9 @@ namespace KvReplicator.DevTools.Bench;
 /// </summary>
 internal sealed class ProcessDelivery : IBenchDelivery
 {
+    /// <summary>How long Event Grid waits for a webhook's answer before it counts the delivery failed and retries.</summary>
+    private static readonly TimeSpan s_eventGridDeliveryTimeout = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(90);
 
     private readonly ReplicatorProcess _process;
@@ -47,7 +50,10 @@ internal sealed class ProcessDelivery : IBenchDelivery
         string key = RandomNumberGenerator.GetHexString(48, lowercase: true);
         int port = FreePort.Next();
         ReplicatorProcess process = ReplicatorProcess.Start(replicator.KvrepDll, cloud.ServeEnvironment(port, key, targetPrefix, ledgerContainer, options.Settings), options.ServeLogDirectory);
-        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseProxy = false });
+        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseProxy = false })
+        {
+            Timeout = s_eventGridDeliveryTimeout,
+        };
         try
         {
             var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -65,7 +71,7 @@ internal sealed class ProcessDelivery : IBenchDelivery
 
     public TimeSpan? ReplicatorCpuTime() => _process.CpuTime();
 
-    /// <summary>Why deliveries failed (an answer other than 200 or 503, or none in time), for the run's progress output.</summary>
+    /// <summary>Why deliveries failed (an answer other than 200 or 503) or were redelivered for want of an answer, for the run's progress output.</summary>
     public ConcurrentQueue<string> Failures { get; } = new();
 
     public async Task<DeliveryKind> DeliverAsync(PlannedDelivery delivery, CallTally calls, CancellationToken cancellationToken = default)
@@ -88,8 +94,9 @@ internal sealed class ProcessDelivery : IBenchDelivery
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Failures.Enqueue($"{delivery.Version.SecretName}/{delivery.Version.Version}: no answer within {_client.Timeout.TotalSeconds:0} s");
-            return DeliveryKind.Failed;
+            // Event Grid gives up on a delivery after 30 s and retries it later; so does the bench.
+            Failures.Enqueue($"{delivery.Version.SecretName}/{delivery.Version.Version}: no answer within {_client.Timeout.TotalSeconds:0} s (redelivered, as Event Grid would)");
+            return DeliveryKind.TransientFailure;
         }
     }
 

@@ -66,7 +66,7 @@ internal sealed class BenchCommand : Command
 
     internal static readonly Option<string[]> SettingOption = new("--setting")
     {
-        Description = "A replicator setting for the run, KEY=VALUE, repeatable, e.g. KvReplicator:SecretsManager:OwnershipCacheDuration=00:00:00.",
+        Description = "A replicator setting for the run, KEY=VALUE, repeatable, e.g. KvReplicator:Replication:InFlightWait=00:00:02.",
         AllowMultipleArgumentsPerToken = false,
     };
 

@@ -93,9 +93,27 @@ public sealed class BenchCommandTests
             Assert.True(perVersion["KeyVaultToken"] * secrets * versions <= 1.0 + 1e-9, figures);
         }
 
+        // The replicator's CPU is its own process's in process delivery, and not reported in direct delivery.
+        Assert.All(phases, p => Assert.Equal(delivery == "process", p.TryGetProperty("replicatorCpuSeconds", out JsonElement cpu) && cpu.ValueKind == JsonValueKind.Number));
+
         JsonElement triplicate = phases[3];
         Assert.Equal(2 * secrets * versions, triplicate.GetProperty("duplicateDeliveries").GetInt32());
         Assert.InRange(triplicate.GetProperty("retryLaterShareOfDuplicates").GetDouble(), 0.0, 0.05);
+    }
+
+    [Fact]
+    public async Task A_cold_start_is_timed_from_the_process_start_through_readiness_to_the_first_version()
+    {
+        (int exitCode, string stdout, string stderr) = await InvokeAsync("bench", "--pattern", "cold-start", "--delivery", "process", "--count-calls", "false", "--json");
+
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        using JsonDocument report = JsonDocument.Parse(stdout);
+        JsonElement phase = Assert.Single(report.RootElement.GetProperty("phases").EnumerateArray());
+        Assert.Equal(1, phase.GetProperty("acknowledgedDeliveries").GetInt32());
+        JsonElement coldStart = phase.GetProperty("coldStart");
+        Assert.True(coldStart.GetProperty("readyMs").GetDouble() > 0);
+        Assert.True(coldStart.GetProperty("firstVersionMs").GetDouble() > coldStart.GetProperty("readyMs").GetDouble());
+        Assert.Equal(1, report.RootElement.GetProperty("verification").GetProperty("replicatedVersions").GetInt32());
     }
 
     [Fact]
