@@ -31,3 +31,23 @@ internal enum BenchPattern
     /// <summary>One version created, then a fresh process started and the version delivered as soon as it is ready.</summary>
     ColdStart,
 }
+
+/// <summary>The command-line names of the patterns, and the ones <c>--pattern all</c> runs.</summary>
+internal static class BenchPatterns
+{
+    /// <summary>The delivery orders issue 15 counts calls for, in the order <c>--pattern all</c> runs them.</summary>
+    public static readonly BenchPattern[] Counting =
+        [BenchPattern.AsCreated, BenchPattern.CreatedFirst, BenchPattern.NewestFirst, BenchPattern.Triplicate, BenchPattern.Shuffled];
+
+    public static readonly IReadOnlyDictionary<BenchPattern, string> Names = new Dictionary<BenchPattern, string>
+    {
+        [BenchPattern.Phases] = "phases",
+        [BenchPattern.AsCreated] = "as-created",
+        [BenchPattern.CreatedFirst] = "created-first",
+        [BenchPattern.NewestFirst] = "newest-first",
+        [BenchPattern.Triplicate] = "triplicate",
+        [BenchPattern.Shuffled] = "shuffled",
+        [BenchPattern.Latency] = "latency",
+        [BenchPattern.ColdStart] = "cold-start",
+    };
+}

@@ -43,7 +43,6 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
 
         IReadOnlyList<BenchReplicator?> replicators = options.Replicators.Count > 0 ? [.. options.Replicators] : [(BenchReplicator?)null];
         var phases = new List<PhaseReport>();
-        var descriptions = new HashSet<string>(StringComparer.Ordinal);
         BenchVerification verification = BenchVerification.None;
         for (int run = 1; run <= options.Repeat; run++)
         {
@@ -91,7 +90,7 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
             RotationRounds = options.RotationRounds,
             Schema = options.Schema.ToString(),
             Delivery = DescribeDelivery(processCloud),
-            Patterns = [.. options.Patterns.Select(pattern => Commands.BenchCommand.PatternNames[pattern])],
+            Patterns = [.. options.Patterns.Select(pattern => BenchPatterns.Names[pattern])],
             Replicators = [.. options.Replicators.Select(replicator => $"{replicator.Label}={replicator.KvrepDll}")],
             Settings = options.Settings.Keys.Order(StringComparer.Ordinal).ToArray(),
             Phases = phases,

@@ -17,7 +17,7 @@ internal sealed class PatternRunner(BenchOptions options, BenchWorkload workload
     public async Task<IReadOnlyList<PhaseReport>> RunAsync(
         BenchPattern pattern, Func<CancellationToken, Task<IBenchDelivery>> startReplicator, string suffix, double peakWorkingSetMegabytes, CancellationToken cancellationToken = default)
     {
-        string name = Commands.BenchCommand.PatternNames[pattern] + suffix;
+        string name = BenchPatterns.Names[pattern] + suffix;
         int concurrency = options.Concurrency;
         switch (pattern)
         {

@@ -15,6 +15,8 @@ internal sealed class ReplicatorProcess : IAsyncDisposable
 
     private const int KeptOutputLines = 40;
 
+    private const int SigTerm = 15;
+
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly StreamWriter? _log;
@@ -126,10 +128,27 @@ internal sealed class ReplicatorProcess : IAsyncDisposable
         return TimeSpan.FromSeconds((userTicks + systemTicks) / ClockTicksPerSecond);
     }
 
+    /// <summary>
+    /// Stops the process as a platform does, with SIGTERM (serve drains and exits, and the runtime removes its
+    /// diagnostic pipes and socket from the temp directory); killed if it has not exited within 10 s.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
+            if (!_process.HasExited && OperatingSystem.IsLinux() && Kill(_process.Id, SigTerm) == 0)
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // It did not drain in time: killed below.
+                }
+            }
+
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
@@ -196,4 +215,7 @@ internal sealed class ReplicatorProcess : IAsyncDisposable
             }
         }
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }

@@ -149,9 +149,9 @@ internal sealed class BenchCommand : Command
         {
             foreach (string name in result.Tokens.SelectMany(token => token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
             {
-                if (name != "all" && !PatternNames.Values.Contains(name))
+                if (name != "all" && !BenchPatterns.Names.Values.Contains(name))
                 {
-                    result.AddError($"--pattern '{name}' is not one of: {string.Join(", ", PatternNames.Values)}, all.");
+                    result.AddError($"--pattern '{name}' is not one of: {string.Join(", ", BenchPatterns.Names.Values)}, all.");
                 }
             }
         });
@@ -172,9 +172,9 @@ internal sealed class BenchCommand : Command
         {
             if (name == "all")
             {
-                patterns.AddRange(CountingPatterns);
+                patterns.AddRange(BenchPatterns.Counting);
             }
-            else if (PatternNames.FirstOrDefault(pair => pair.Value == name) is { Value: not null } pair)
+            else if (BenchPatterns.Names.FirstOrDefault(pair => pair.Value == name) is { Value: not null } pair)
             {
                 patterns.Add(pair.Key);
             }
@@ -182,22 +182,6 @@ internal sealed class BenchCommand : Command
 
         return [.. patterns.Distinct()];
     }
-
-    /// <summary>The patterns <c>--pattern all</c> runs: the delivery orders issue 15 counts calls for.</summary>
-    internal static readonly BenchPattern[] CountingPatterns =
-        [BenchPattern.AsCreated, BenchPattern.CreatedFirst, BenchPattern.NewestFirst, BenchPattern.Triplicate, BenchPattern.Shuffled];
-
-    internal static readonly IReadOnlyDictionary<BenchPattern, string> PatternNames = new Dictionary<BenchPattern, string>
-    {
-        [BenchPattern.Phases] = "phases",
-        [BenchPattern.AsCreated] = "as-created",
-        [BenchPattern.CreatedFirst] = "created-first",
-        [BenchPattern.NewestFirst] = "newest-first",
-        [BenchPattern.Triplicate] = "triplicate",
-        [BenchPattern.Shuffled] = "shuffled",
-        [BenchPattern.Latency] = "latency",
-        [BenchPattern.ColdStart] = "cold-start",
-    };
 
     private static IReadOnlyList<BenchReplicator> ParseReplicators(string[] values, BenchDeliveryMode delivery)
     {
