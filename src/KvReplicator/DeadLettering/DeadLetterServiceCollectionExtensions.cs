@@ -24,17 +24,9 @@ internal static class DeadLetterServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<DeadLetterOptions>()
-            .Bind(configuration.GetSection(DeadLetterOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        // Decided now, from configuration, so that an unconfigured sink is absent rather than a null registration.
-        if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
+        if (AddContainer(services, configuration))
         {
             services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(CreateContainerClient(provider)));
-            services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
-                "Dead-letter container", DeadLetterOptions.SectionName, () => CreateContainerClient(provider, BlobContainerConnection.SingleAttempt())));
         }
 
         services.TryAddSingleton(TimeProvider.System);
@@ -54,18 +46,33 @@ internal static class DeadLetterServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
+        if (AddContainer(services, configuration))
+        {
+            services.TryAddSingleton<IDeadLetterStore>(provider => new BlobDeadLetterStore(CreateContainerClient(provider)));
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// Binds <c>KvReplicator:DeadLetter</c> (validated at start-up) and, when it names a container, registers its
+    /// preflight check. Decided now, from configuration, so that an unconfigured sink or store is absent
+    /// rather than a null registration. Returns whether a container is configured.
+    /// </summary>
+    private static bool AddContainer(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<DeadLetterOptions>()
             .Bind(configuration.GetSection(DeadLetterOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
+        if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured != true)
         {
-            services.TryAddSingleton<IDeadLetterStore>(provider => new BlobDeadLetterStore(CreateContainerClient(provider)));
-            services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
-                "Dead-letter container", DeadLetterOptions.SectionName, () => CreateContainerClient(provider, BlobContainerConnection.SingleAttempt())));
+            return false;
         }
 
-        return services;
+        services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+            "Dead-letter container", DeadLetterOptions.SectionName, () => CreateContainerClient(provider, BlobContainerConnection.SingleAttempt())));
+        return true;
     }
 
     private static BlobContainerClient CreateContainerClient(IServiceProvider provider, BlobClientOptions? clientOptions = null)
