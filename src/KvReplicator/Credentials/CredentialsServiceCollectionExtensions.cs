@@ -1,9 +1,12 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using KvReplicator.Diagnostics;
 using KvReplicator.KeyVault;
+using KvReplicator.Preflight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +42,7 @@ internal static class CredentialsServiceCollectionExtensions
         services.AddHttpClient(RolesAnywhereHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.TryAddSingleton<ICredentialSource>(Create);
+        services.AddSingleton<IStoreCheck>(provider => new AwsCredentialsCheck(provider.GetRequiredService<ICredentialSource>));
         return services;
     }
 
@@ -86,7 +90,9 @@ internal static class CredentialsServiceCollectionExtensions
         TokenCredential? credential = services.GetService<TokenCredential>();
         if (options.VaultUri is not null)
         {
-            return new SecretClient(options.VaultUri, credential ?? new DefaultAzureCredential());
+            var clientOptions = new SecretClientOptions();
+            clientOptions.AddPolicy(RemoteCallPolicy.KeyVault, HttpPipelinePosition.PerCall);
+            return new SecretClient(options.VaultUri, credential ?? new DefaultAzureCredential(), clientOptions);
         }
 
         KeyVaultOptions? replicatedVault = services.GetService<IOptions<KeyVaultOptions>>()?.Value;

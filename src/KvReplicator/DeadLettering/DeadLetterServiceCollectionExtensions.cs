@@ -1,5 +1,7 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
+using KvReplicator.Preflight;
+using KvReplicator.Replay;
 using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +33,8 @@ internal static class DeadLetterServiceCollectionExtensions
         if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
         {
             services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(CreateContainerClient(provider)));
+            services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+                "Dead-letter container", DeadLetterOptions.SectionName, () => CreateContainerClient(provider, BlobContainerConnection.SingleAttempt())));
         }
 
         services.TryAddSingleton(TimeProvider.System);
@@ -41,10 +45,33 @@ internal static class DeadLetterServiceCollectionExtensions
         return services;
     }
 
-    private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
+    /// <summary>
+    /// Registers the dead-letter container as an <see cref="IDeadLetterStore"/> for a host that only reads it
+    /// (<c>kvrep status</c>), with its preflight check, when <c>KvReplicator:DeadLetter</c> names one.
+    /// </summary>
+    internal static IServiceCollection AddDeadLetterReading(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<DeadLetterOptions>()
+            .Bind(configuration.GetSection(DeadLetterOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
+        {
+            services.TryAddSingleton<IDeadLetterStore>(provider => new BlobDeadLetterStore(CreateContainerClient(provider)));
+            services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+                "Dead-letter container", DeadLetterOptions.SectionName, () => CreateContainerClient(provider, BlobContainerConnection.SingleAttempt())));
+        }
+
+        return services;
+    }
+
+    private static BlobContainerClient CreateContainerClient(IServiceProvider provider, BlobClientOptions? clientOptions = null)
     {
         DeadLetterOptions options = provider.GetRequiredService<IOptions<DeadLetterOptions>>().Value;
         return BlobContainerConnection.Connect(
-            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>());
+            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>(), clientOptions);
     }
 }

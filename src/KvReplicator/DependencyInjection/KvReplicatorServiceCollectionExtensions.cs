@@ -1,12 +1,15 @@
+using KvReplicator.AzureIdentity;
 using KvReplicator.Coalescing;
 using KvReplicator.Credentials;
 using KvReplicator.DeadLettering;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
+using KvReplicator.Preflight;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
+using KvReplicator.Status;
 using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,16 +25,25 @@ public static class KvReplicatorServiceCollectionExtensions
     /// source, the Blob ledger, the Secrets Manager target, the AWS credential source, and the pipeline
     /// (<see cref="SecretReplicator"/>, <see cref="KeyVaultEventProcessor"/>) and the reconciler
     /// (<see cref="SecretReconciler"/>) that hosts call, and the <see cref="RejectedDeliveryDeadLetterer"/>
-    /// a host hands its rejected deliveries to. Every options
-    /// class is validated when the host starts, so a misconfiguration stops start-up with a message naming
-    /// the setting rather than failing the first event. A setting with an empty value counts as unset
-    /// (<see cref="EmptySettingsAreUnset"/>).
+    /// a host hands its rejected deliveries to. Every options class is validated when the host starts, so a
+    /// misconfiguration stops start-up with a message naming the setting rather than failing the first event;
+    /// <see cref="StorePreflight"/> then asks each store for one cheap answer. A setting with an empty value
+    /// counts as unset (<see cref="EmptySettingsAreUnset"/>).
     /// </summary>
     /// <remarks>
     /// Registrations are <c>TryAdd</c>: a host or test that registers its own <see cref="Azure.Core.TokenCredential"/>,
     /// <see cref="Credentials.ICredentialSource"/>, <see cref="TimeProvider"/> or port before calling this keeps it.
     /// </remarks>
-    public static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddKvReplicator(configuration, KvReplicatorRole.Replicate);
+
+    /// <summary>
+    /// Registers what <paramref name="role"/> uses (see <see cref="AddKvReplicator(IServiceCollection, IConfiguration)"/>):
+    /// for <see cref="KvReplicatorRole.Compare"/> and <see cref="KvReplicatorRole.Inspect"/> a reconciler that can only
+    /// plan, and neither the pipeline nor what only writes need (rate limit, coalescing, notifications, dead letters),
+    /// so their settings are neither demanded nor checked.
+    /// </summary>
+    public static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration, KvReplicatorRole role)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -50,10 +62,29 @@ public static class KvReplicatorServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // The order of the stores is the order of the preflight's checklist.
+        services.AddAzureCredential(configuration);
         services.AddKeyVaultSource(configuration);
-        services.AddBlobLedger(configuration);
+        if (role is KvReplicatorRole.Replicate or KvReplicatorRole.Inspect)
+        {
+            services.AddBlobLedger(configuration);
+        }
+
         services.AddCredentialSource(configuration);
         services.AddSecretsManagerTarget(configuration);
+        services.TryAddSingleton(provider => new StorePreflight(provider.GetServices<IStoreCheck>(), provider.GetService<TimeProvider>()));
+        services.TryAddSingleton<SecretReconciler>();
+        if (role == KvReplicatorRole.Inspect)
+        {
+            // Dead-lettered events tell a secret that failed from one still on its way.
+            services.AddDeadLetterReading(configuration);
+            services.TryAddSingleton<SecretStatusReader>();
+        }
+
+        if (role != KvReplicatorRole.Replicate)
+        {
+            return services;
+        }
 
         // Bursts and consumers: write rate limit, coalescing of superseded versions, SQS notifications.
         services.AddSecretsManagerWriteRateLimit(configuration);
@@ -63,9 +94,11 @@ public static class KvReplicatorServiceCollectionExtensions
         // Rejected deliveries: written to the dead-letter container (when configured) for kvrep replay.
         services.AddRejectedDeliveryDeadLettering(configuration);
 
+        // Last: every remote call is measured below the replicator's own handlers (docs/operations.md, "Metrics").
+        services.AddRemoteCallTelemetry();
+
         services.TryAddSingleton<SecretReplicator>();
         services.TryAddSingleton<KeyVaultEventProcessor>();
-        services.TryAddSingleton<SecretReconciler>();
         return services;
     }
 

@@ -2,6 +2,8 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using KvReplicator.Diagnostics;
+using KvReplicator.Preflight;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +18,8 @@ internal static class KeyVaultServiceCollectionExtensions
     /// Registers <see cref="KeyVaultSecretSource"/> as the <see cref="ISecretSource"/>, configured from
     /// <c>KvReplicator:KeyVault</c> (validated at start). It authenticates with a <see cref="TokenCredential"/>
     /// registered in the container if there is one (local runs register the stand-in's credential), else
-    /// with <see cref="DefaultAzureCredential"/>. Every <see cref="HttpPipelinePolicy"/> registered in the container
-    /// joins the client's pipeline just before the transport, so a host sees every request on the wire (challenges and retries included; the benchmark counts them).
+    /// with <see cref="DefaultAzureCredential"/>. Every call is measured (<see cref="RemoteCallPolicy"/>), and every
+    /// <see cref="HttpPipelinePolicy"/> registered in the container joins the client's pipeline per call.
     /// </summary>
     internal static IServiceCollection AddKeyVaultSource(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,6 +35,11 @@ internal static class KeyVaultServiceCollectionExtensions
             return new KeyVaultSecretSource(client, options.EffectiveVaultName);
         });
         services.TryAddSingleton<ISecretSource>(provider => provider.GetRequiredService<KeyVaultSecretSource>());
+
+        // Start-up asks once and at once: without retries, an unreachable vault is reported in a second, not six.
+        services.AddSingleton<IStoreCheck>(provider => new KeyVaultAccessCheck(
+            provider.GetRequiredService<IOptions<KeyVaultOptions>>(),
+            options => CreateSecretClient(options, provider.GetService<TokenCredential>(), provider.GetServices<HttpPipelinePolicy>(), retry: false)));
         return services;
     }
 
@@ -40,9 +47,17 @@ internal static class KeyVaultServiceCollectionExtensions
     /// Every <see cref="HttpPipelinePolicy"/> the host registered in the container, added per call (outside the
     /// SDK's retries), so a host can observe or disturb the wire without replacing the client.
     /// </param>
-    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential, IEnumerable<HttpPipelinePolicy>? policies = null)
+    /// <param name="retry">False for a single attempt per call (the preflight's); true for <see cref="KeyVaultRetryPolicy"/>.</param>
+    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential, IEnumerable<HttpPipelinePolicy>? policies = null, bool retry = true)
     {
-        var clientOptions = new SecretClientOptions { DisableChallengeResourceVerification = options.DisableChallengeResourceVerification };
+        var clientOptions = new SecretClientOptions
+        {
+            DisableChallengeResourceVerification = options.DisableChallengeResourceVerification,
+            RetryPolicy = retry ? new KeyVaultRetryPolicy() : new RetryPolicy(maxRetries: 0),
+        };
+
+        // First, so that it measures what the host's policies answer too (the chaos run's injected faults).
+        clientOptions.AddPolicy(RemoteCallPolicy.KeyVault, HttpPipelinePosition.PerCall);
         foreach (HttpPipelinePolicy policy in policies ?? [])
         {
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);

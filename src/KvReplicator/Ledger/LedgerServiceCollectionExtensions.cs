@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using KvReplicator.Preflight;
 using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,13 @@ internal static class LedgerServiceCollectionExtensions
             CreateContainerClient(provider),
             provider.GetService<ILogger<BlobReplicationLedger>>()));
         services.AddSingleton<IReplicationLedger>(provider => provider.GetRequiredService<BlobReplicationLedger>());
+        services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck("Ledger container", LedgerOptions.SectionName, () =>
+        {
+            LedgerOptions options = provider.GetRequiredService<IOptions<LedgerOptions>>().Value;
+            return BlobContainerConnection.Connect(
+                options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>(),
+                BlobContainerConnection.SingleAttempt());
+        }));
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KvReplicator.Coalescing;
+using KvReplicator.Diagnostics;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
@@ -169,7 +170,7 @@ public sealed partial class SecretReplicator
             LedgerRecord record = Cached(key) is { } cached && cached.State?.IsDone(version.Version) == true
                 ? cached
                 : await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
-            if (record.State?.IsDone(version.Version) == true && options?.Reconcile != true)
+            if (record.State?.IsDone(version.Version) == true && options?.Reconcile != true && !HoldsStaleLock(record.State))
             {
                 return ReplicationOutcome.AlreadyDone(version, targetName);
             }
@@ -201,6 +202,21 @@ public sealed partial class SecretReplicator
             SecretLedgerState state = record.State ?? SecretLedgerState.Empty(key);
             if (state.IsDone(version.Version) && options?.Reconcile != true)
             {
+                if (HoldsStaleLock(state))
+                {
+                    // A dead handler's lock: the next delivery of any version of the secret takes it over, even one
+                    // already done, so that what the intent wrote is recorded and nothing waits for the lock.
+                    LogTakenOver(version.SecretName, state.Lock!.Holder, state.Lock.Intent.Count);
+                    LedgerRecord? cleaned = await _ledger.TryWriteAsync(key, await RecoverAsync(state, targetName, cancellationToken).ConfigureAwait(false), record.ETag, cancellationToken).ConfigureAwait(false);
+                    if (cleaned is null)
+                    {
+                        record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    Remember(cleaned);
+                }
+
                 return ReplicationOutcome.AlreadyDone(version, targetName);
             }
 
@@ -230,11 +246,15 @@ public sealed partial class SecretReplicator
                 continue;
             }
 
+            string? recoveredCurrent = null;
             if (state.Lock is { } expired)
             {
-                // Its holder died (or overran it) after perhaps writing some of what it planned.
+                // Its holder died (or overran it) after perhaps writing some of what it planned. A version it made
+                // current never reached consumers: this handling tells them, as it completes the dead one's work.
                 LogTakenOver(version.SecretName, expired.Holder, expired.Intent.Count);
                 state = await RecoverAsync(state, targetName, cancellationToken).ConfigureAwait(false);
+                recoveredCurrent = expired.Intent.FirstOrDefault(write => write.Stage == TargetVersionStage.Current
+                    && string.Equals(write.Id, state.Current?.Id, StringComparison.OrdinalIgnoreCase) && state.IsDone(write.Id))?.Id;
             }
 
             WritePlan plan = await PlanAsync(
@@ -258,9 +278,12 @@ public sealed partial class SecretReplicator
             }
 
             Remember(written);
-            return plan.Writes.Count == 0
+            ReplicationOutcome outcome = plan.Writes.Count == 0
                 ? plan.Outcome(version, default)
                 : await WriteUnderLockAsync(version, key, written, plan, reads, options, cancellationToken).ConfigureAwait(false);
+            return outcome is { Kind: ReplicationOutcomeKind.Replicated, MadeCurrent: null } && recoveredCurrent is not null
+                ? outcome with { MadeCurrent = recoveredCurrent }
+                : outcome;
         }
 
         return ReplicationOutcome.RetryLater(version, "the secret's ledger record kept changing; retry", targetName);
@@ -436,6 +459,7 @@ public sealed partial class SecretReplicator
                     }
 
                     done.Add(result);
+                    ReplicationTelemetry.VersionWritten(write.Secret.CreatedOn, _timeProvider.GetUtcNow(), byReconcile: options?.Reconcile == true);
                     writtenHere.Add(write.Secret.Version);
                     progress = Record(progress, write, plan.TargetName, result);
                 }
@@ -615,6 +639,14 @@ public sealed partial class SecretReplicator
         return record;
     }
 
+    /// <summary>
+    /// A lock no live handler holds: expired, or this process's own (handlers of one secret in this process take
+    /// turns at the gate, so one that finds this process's lock holds the gate and the lock is a dead handler's).
+    /// Outside the gate it only sends the caller into the gate, which is harmless.
+    /// </summary>
+    private bool HoldsStaleLock(SecretLedgerState state) =>
+        state.Lock is { } held && (held.Holder == _holderId || _timeProvider.GetUtcNow() >= held.Until);
+
     private LedgerRecord? Cached(LedgerKey key) => _records.TryGetValue(key.RecordName, out LedgerRecord? record) ? record : null;
 
     private void Remember(LedgerRecord record)
@@ -677,6 +709,7 @@ public sealed partial class SecretReplicator
         {
             string detail = SafeFailure.Describe(ex).Detail;
             LogNotificationFailed(outcome.TargetName!, currentVersion, detail);
+            ReplicationTelemetry.NotificationFailed();
             return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
         }
     }

@@ -1,4 +1,5 @@
 using KvReplicator.Credentials;
+using KvReplicator.Preflight;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,16 @@ internal static class SecretsManagerServiceCollectionExtensions
             provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value,
             provider.GetService<ILogger<SecretsManagerTarget>>()));
         services.TryAddSingleton<ISecretTarget>(provider => provider.GetRequiredService<SecretsManagerTarget>());
+        services.AddSingleton<IStoreCheck>(provider => new SecretsManagerAccessCheck(() =>
+        {
+            SecretsManagerOptions options = provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value;
+            var singleAttempt = new SecretsManagerOptions { Region = options.Region, ServiceUrl = options.ServiceUrl, MaxRetries = 0 };
+            return (new SecretsManagerClient(
+                provider.GetRequiredService<IHttpClientFactory>().CreateClient(SecretsManagerClient.HttpClientName),
+                provider.GetRequiredService<ICredentialSource>(),
+                singleAttempt,
+                provider.GetRequiredService<TimeProvider>()), options.Region);
+        }));
         return services;
     }
 }
