@@ -196,6 +196,7 @@ public sealed partial class SecretReplicator
         var reads = new SourceReads(_source, version.SecretName);
         DateTimeOffset waitUntil = _timeProvider.GetUtcNow() + _inFlightWait;
         TimeSpan pollDelay = FirstPollDelay;
+        bool ownLockReadAgain = false;
         for (int round = 0; round < 64; round++)
         {
             SecretLedgerState state = record.State ?? SecretLedgerState.Empty(key);
@@ -231,6 +232,16 @@ public sealed partial class SecretReplicator
 
                 await Task.Delay(pollDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 pollDelay = TimeSpan.FromTicks(Math.Min(pollDelay.Ticks * 2, LastPollDelay.Ticks));
+                record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (state.Lock is { } own && own.Holder == _holderId && !ownLockReadAgain)
+            {
+                // This process's own lock, while its gate says none of its handlers writes the secret: the record
+                // was read before our last handler freed the lock (a late answer can even replace the newer one
+                // remembered). Read it again rather than take our own lock for a dead handler's.
+                ownLockReadAgain = true;
                 record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
                 continue;
             }

@@ -57,6 +57,44 @@ public sealed class SecretReplicatorLockTests
         Assert.Equal(["CreateSecret", "PutSecretValue"], _bed.Target.Operations);
     }
 
+    /// <summary>
+    /// Found by <c>kvrep-dev bench --pattern created-first</c>: a handler that read the record while another
+    /// handler of this process held the lock, and got its answer back only after that handler had committed, went
+    /// on from the stale record: it took this process's own lock for a dead handler's and asked AWS what reached it
+    /// (a DescribeSecret, and a "took over" warning) before its write was refused and it read the record again.
+    /// </summary>
+    [Fact]
+    public async Task A_record_read_before_this_process_freed_its_own_lock_is_read_again_instead_of_taken_over()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        string v2 = _bed.Create(Secret, 2);
+        var ledger = new StaleReadLedger(_bed.Ledger);
+        var replicator = new SecretReplicator(
+            _bed.Source, _bed.Target, ledger, Microsoft.Extensions.Options.Options.Create(_bed.Options), _bed.Logs.CreateLogger<SecretReplicator>(), null, _bed.Notifier, _bed.Clock);
+
+        // While the newest version's handler holds the lock, the older version's handler reads the record; its
+        // read answers only once the first handler is done.
+        Task<ReplicationOutcome>? older = null;
+        var newestDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ledger.FirstHandlerDone = newestDone.Task;
+        ledger.AfterLockTaken = async () =>
+        {
+            older = replicator.ReplicateAsync(Ref(Secret, v1));
+            await ledger.LockedRecordRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        };
+        Task<ReplicationOutcome> newest = replicator.ReplicateAsync(Ref(Secret, v2));
+        _ = newest.ContinueWith(_ => newestDone.SetResult(), TaskScheduler.Default);
+
+        Assert.Equal(ReplicationOutcomeKind.Replicated, (await newest).Kind);
+        Assert.NotNull(older);
+        ReplicationOutcome olderOutcome = await older!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ReplicationOutcomeKind.Replicated, olderOutcome.Kind);
+        Assert.Equal(["CreateSecret", "PutSecretValue"], _bed.Target.Operations);
+        Assert.DoesNotContain(_bed.Logs.Entries, entry => entry.Contains("Took over", StringComparison.Ordinal));
+        Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+    }
+
     [Fact]
     public async Task A_version_queued_behind_a_slow_one_of_its_secret_is_answered_retry_later_after_the_in_flight_wait()
     {
@@ -330,6 +368,45 @@ public sealed class SecretReplicatorLockTests
     }
 
     /// <summary>The two-sided block of the target's writes: one signal when a write starts, one to let it go on.</summary>
+    /// <summary>
+    /// The shared ledger, with a read that sees the lock answered late: the read that finds the record locked
+    /// returns only once <see cref="FirstHandlerDone"/> has completed, as a slow response would.
+    /// </summary>
+    private sealed class StaleReadLedger(IReplicationLedger inner) : IReplicationLedger
+    {
+        private int _lockTaken;
+
+        public Func<Task>? AfterLockTaken { get; set; }
+
+        public Task? FirstHandlerDone { get; set; }
+
+        public TaskCompletionSource LockedRecordRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<LedgerRecord> ReadAsync(LedgerKey key, CancellationToken cancellationToken = default)
+        {
+            LedgerRecord record = await inner.ReadAsync(key, cancellationToken);
+            if (record.State?.Lock is not null && LockedRecordRead.TrySetResult())
+            {
+                await FirstHandlerDone!.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+
+            return record;
+        }
+
+        public async Task<LedgerRecord?> TryWriteAsync(LedgerKey key, SecretLedgerState state, string? ifMatch, CancellationToken cancellationToken = default)
+        {
+            LedgerRecord? written = await inner.TryWriteAsync(key, state, ifMatch, cancellationToken);
+            if (written is not null && state.Lock is not null && Interlocked.Exchange(ref _lockTaken, 1) == 0 && AfterLockTaken is { } afterLockTaken)
+            {
+                await afterLockTaken();
+            }
+
+            return written;
+        }
+
+        public IAsyncEnumerable<LedgerRecord> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
+    }
+
     private (TaskCompletionSource Writing, TaskCompletionSource Release) BlockWrites()
     {
         var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
