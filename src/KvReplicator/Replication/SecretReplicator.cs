@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KvReplicator.Coalescing;
+using KvReplicator.Diagnostics;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
@@ -432,6 +433,7 @@ public sealed partial class SecretReplicator
                     }
 
                     done.Add(result);
+                    ReplicationTelemetry.VersionWritten(write.Secret.CreatedOn, _timeProvider.GetUtcNow(), byReconcile: options?.Reconcile == true);
                     writtenHere.Add(write.Secret.Version);
                     progress = Record(progress, write, plan.TargetName, result);
                 }
@@ -673,6 +675,7 @@ public sealed partial class SecretReplicator
         {
             string detail = SafeFailure.Describe(ex).Detail;
             LogNotificationFailed(outcome.TargetName!, currentVersion, detail);
+            ReplicationTelemetry.NotificationFailed();
             return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
         }
     }
