@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Preflight;
+using KvReplicator.Replication;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.KeyVault;
@@ -30,7 +31,12 @@ internal sealed class KeyVaultAccessCheck(IOptions<KeyVaultOptions> options, Fun
         }
         catch (Exception exception) when (KeyVaultFailures.IsStoreFailure(exception, cancellationToken))
         {
-            return StoreCheckResult.Failed(target, KeyVaultFailures.ToStoreException(exception, "listing of secrets", secretName: null));
+            SecretStoreException failure = KeyVaultFailures.ToStoreException(exception, "listing of secrets", secretName: null);
+
+            // A delivery waits for a managed identity endpoint that is not up yet; at start, no credential at all is a setting to fix.
+            return failure.ErrorCode == "CredentialUnavailable"
+                ? StoreCheckResult.Failed(target, failure.Message, PreflightFailure.Refused)
+                : StoreCheckResult.Failed(target, failure);
         }
     }
 }

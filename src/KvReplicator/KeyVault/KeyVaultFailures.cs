@@ -125,7 +125,7 @@ internal static class KeyVaultFailures
         TransportFailure.UnknownHost => new SecretStoreException(
             $"Key Vault {subject} failed: the vault's host name does not resolve. Check {Section}:VaultUri.", isTransient: false, "VaultNotFound"),
         _ => new SecretStoreException(
-            $"Key Vault {subject} failed: no response ({Describe(exception.InnerException)}).", isTransient: true, "NoResponse"),
+            $"Key Vault {subject} failed: no response ({Describe(exception.InnerException)}); check {Section}:VaultUri and the network.", isTransient: true, "NoResponse"),
     };
 
     private static string Describe(Exception? transport) => transport switch
