@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>What a host should tell the sender of a delivery (Event Grid, a replay, a test).</summary>
 public enum DeliveryDisposition

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>The outcome of a whole delivery (one event or an Event Grid batch).</summary>
 public sealed record DeliveryResult(IReadOnlyList<EventResult> Events)

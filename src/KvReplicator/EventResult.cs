@@ -1,6 +1,4 @@
-using KvReplicator.Events;
-
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>One event of a delivery and its outcome.</summary>
 public sealed record EventResult(KeyVaultEvent Event, ReplicationOutcome Outcome);

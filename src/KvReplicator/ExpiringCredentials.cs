@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 
-namespace KvReplicator.Credentials;
+namespace KvReplicator;
 
 /// <summary>Temporary AWS credentials and the instant AWS stops accepting them.</summary>
 internal sealed class ExpiringCredentials

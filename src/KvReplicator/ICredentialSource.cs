@@ -1,10 +1,10 @@
 using Amazon.Runtime;
 
-namespace KvReplicator.Credentials;
+namespace KvReplicator;
 
 /// <summary>
 /// Supplies short-lived AWS credentials for Secrets Manager calls. Implementations cache and refresh
-/// ahead of expiry; a failure throws <see cref="KvReplicator.Replication.SecretStoreException"/> marked
+/// ahead of expiry; a failure throws <see cref="SecretStoreException"/> marked
 /// transient, so the event is retried rather than skipped.
 /// </summary>
 public interface ICredentialSource

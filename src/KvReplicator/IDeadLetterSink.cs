@@ -1,8 +1,8 @@
-namespace KvReplicator.DeadLettering;
+namespace KvReplicator;
 
 /// <summary>
 /// Where rejected deliveries are written, in Event Grid's dead-letter format, for <c>kvrep replay</c> to
-/// re-drive once their cause is fixed (see <see cref="Replay.IDeadLetterStore"/>, its reading side).
+/// re-drive once their cause is fixed (see <see cref="IDeadLetterStore"/>, its reading side).
 /// </summary>
 public interface IDeadLetterSink
 {

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replay;
+namespace KvReplicator;
 
 /// <summary>
 /// Where Event Grid left the events it gave up on: its dead-letter blob container, or a folder of the same

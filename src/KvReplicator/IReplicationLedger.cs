@@ -1,4 +1,4 @@
-namespace KvReplicator.Ledger;
+namespace KvReplicator;
 
 /// <summary>
 /// One record per secret (<see cref="SecretLedgerState"/>): what was replicated, what AWS holds as current and
@@ -9,7 +9,7 @@ namespace KvReplicator.Ledger;
 public interface IReplicationLedger
 {
     /// <summary>The record of a secret, or <see cref="LedgerRecord.Absent"/> when there is none.</summary>
-    /// <exception cref="Replication.SecretStoreException">The store failed.</exception>
+    /// <exception cref="SecretStoreException">The store failed.</exception>
     Task<LedgerRecord> ReadAsync(LedgerKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -17,7 +17,7 @@ public interface IReplicationLedger
     /// null, only if there is no record yet. Returns the record as written, or null (writing nothing) when
     /// someone else changed it first.
     /// </summary>
-    /// <exception cref="Replication.SecretStoreException">The store failed.</exception>
+    /// <exception cref="SecretStoreException">The store failed.</exception>
     Task<LedgerRecord?> TryWriteAsync(LedgerKey key, SecretLedgerState state, string? ifMatch, CancellationToken cancellationToken = default);
 
     /// <summary>Every record, e.g. for <c>kvrep status</c> or to check that no lock stays held.</summary>

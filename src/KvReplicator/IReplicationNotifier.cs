@@ -1,4 +1,4 @@
-namespace KvReplicator.Notifications;
+namespace KvReplicator;
 
 /// <summary>
 /// Tells consumers that a new version reached the target, so caches refresh at once instead of waiting
@@ -6,6 +6,6 @@ namespace KvReplicator.Notifications;
 /// </summary>
 public interface IReplicationNotifier
 {
-    /// <exception cref="KvReplicator.Replication.SecretStoreException">The notification could not be sent; the version is replicated anyway.</exception>
+    /// <exception cref="SecretStoreException">The notification could not be sent; the version is replicated anyway.</exception>
     Task NotifyAsync(ReplicationNotification notification, CancellationToken cancellationToken = default);
 }

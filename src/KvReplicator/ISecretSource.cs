@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>Where secrets are born (Key Vault). Read-only.</summary>
 public interface ISecretSource

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>Where secrets are replicated to (Secrets Manager).</summary>
 public interface ISecretTarget

@@ -1,4 +1,4 @@
-namespace KvReplicator.Events;
+namespace KvReplicator;
 
 /// <summary>One event of a delivery, reduced to what the replicator needs.</summary>
 public sealed record KeyVaultEvent

@@ -1,4 +1,4 @@
-namespace KvReplicator.Events;
+namespace KvReplicator;
 
 /// <summary>What the pipeline should do with one parsed event.</summary>
 public enum KeyVaultEventKind

@@ -1,4 +1,4 @@
-namespace KvReplicator.Ledger;
+namespace KvReplicator;
 
 /// <summary>
 /// Names one secret's record in the ledger. Key Vault names are case-insensitive, so the record's name is

@@ -1,4 +1,4 @@
-namespace KvReplicator.Notifications;
+namespace KvReplicator;
 
 /// <summary>The default: notifications are off.</summary>
 internal sealed class NoOpReplicationNotifier : IReplicationNotifier

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>
 /// Thrown by hosts whose only retry signal is an exception (an Azure Functions trigger) when a delivery

@@ -1,4 +1,4 @@
-namespace KvReplicator.Notifications;
+namespace KvReplicator;
 
 /// <summary>What a consumer is told: which target secret has which new version. Never a value.</summary>
 /// <param name="TargetName">The Secrets Manager secret's name.</param>

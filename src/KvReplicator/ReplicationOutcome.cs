@@ -1,6 +1,4 @@
-using KvReplicator.Events;
-
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>The result of handling one event, as a value each host maps to its own signal.</summary>
 public sealed record ReplicationOutcome

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>How the replication of one event ended.</summary>
 public enum ReplicationOutcomeKind

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>
 /// What may be said about a failure in a log line, an outcome or a report. Only store exceptions carry

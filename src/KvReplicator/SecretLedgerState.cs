@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using KvReplicator.Replication;
 
-namespace KvReplicator.Ledger;
+namespace KvReplicator;
 
 /// <summary>
 /// What the ledger knows of one secret. The replicator changes it only while holding <see cref="Lock"/>, so

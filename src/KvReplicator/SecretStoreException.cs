@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>
 /// A failure of a store (source, target, ledger, credentials) that the store has already classified.

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>
 /// A secret's value in memory. It renders as a placeholder so that no log template, exception message

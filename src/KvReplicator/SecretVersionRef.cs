@@ -1,4 +1,4 @@
-namespace KvReplicator.Events;
+namespace KvReplicator;
 
 /// <summary>
 /// Identifies one version of one Key Vault secret, as announced by an event.

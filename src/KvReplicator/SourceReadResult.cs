@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>The answer of <see cref="ISecretSource.ReadVersionAsync"/>.</summary>
 public sealed record SourceReadResult(SourceReadStatus Status, SourceSecretVersion? Secret)

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 public enum SourceReadStatus
 {

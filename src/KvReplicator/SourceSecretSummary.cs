@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>A source secret as a listing shows it: its latest version's properties, never a value.</summary>
 /// <param name="Name">The name in the vault's case.</param>

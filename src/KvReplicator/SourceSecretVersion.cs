@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>One version of a secret as read from the source.</summary>
 public sealed record SourceSecretVersion

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>How a target secret is deleted: recoverably for <see cref="RecoveryWindowInDays"/> days, or at once.</summary>
 /// <param name="RecoveryWindowInDays">7 to 30; ignored when <paramref name="Force"/> is set.</param>

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>The metadata changes that bring a target secret back in line with its source; only what differs.</summary>
 public sealed record TargetMetadataUpdate

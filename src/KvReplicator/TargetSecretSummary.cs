@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>A target secret as a listing shows it: names, ownership, version ids and stages, never a value.</summary>
 public sealed record TargetSecretSummary

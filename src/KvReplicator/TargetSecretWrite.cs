@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>One version to write to the target.</summary>
 public sealed record TargetSecretWrite

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>Which staging label a version is written with in the target.</summary>
 public enum TargetVersionStage

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replication;
+namespace KvReplicator;
 
 /// <summary>What a write did besides writing the version, or why it wrote nothing.</summary>
 /// <param name="CreatedSecret">The write created the target secret.</param>

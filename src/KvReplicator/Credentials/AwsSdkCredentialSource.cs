@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Credentials;
 

@@ -2,7 +2,6 @@ using Azure;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.KeyVault;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Credentials;
 

@@ -1,5 +1,4 @@
 using Amazon.Runtime;
-using KvReplicator.Replication;
 using Microsoft.Extensions.Logging;
 
 namespace KvReplicator.Credentials;

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace KvReplicator.Replay;
+namespace KvReplicator.DeadLettering;
 
 /// <summary>
 /// Event Grid's storage dead-letter destination: blobs named <c>&lt;SUBSCRIPTION&gt;/yyyy/MM/dd/HH/&lt;id&gt;.json</c>,

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replay;
+namespace KvReplicator.DeadLettering;
 
 /// <summary>One dead letter and what its replay did.</summary>
 /// <param name="Name">The blob or file name, relative to the container or folder.</param>

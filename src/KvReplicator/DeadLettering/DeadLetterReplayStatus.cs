@@ -1,4 +1,4 @@
-namespace KvReplicator.Replay;
+namespace KvReplicator.DeadLettering;
 
 /// <summary>How the replay of one dead letter ended.</summary>
 public enum DeadLetterReplayStatus

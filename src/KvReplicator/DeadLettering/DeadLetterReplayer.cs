@@ -1,8 +1,7 @@
 using KvReplicator.Events;
-using KvReplicator.Replication;
 using Microsoft.Extensions.Logging;
 
-namespace KvReplicator.Replay;
+namespace KvReplicator.DeadLettering;
 
 /// <summary>
 /// Re-drives dead-lettered Event Grid events through <see cref="KeyVaultEventProcessor"/>, exactly as a

@@ -1,4 +1,4 @@
-namespace KvReplicator.Replay;
+namespace KvReplicator.DeadLettering;
 
 /// <summary>Dead letters as <c>*.json</c> files under a folder (a downloaded container, or the local Event Grid's folder).</summary>
 public sealed class FolderDeadLetterStore : IDeadLetterStore

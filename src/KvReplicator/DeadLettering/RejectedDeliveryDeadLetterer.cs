@@ -4,8 +4,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
-using KvReplicator.Replay;
-using KvReplicator.Replication;
 using Microsoft.Extensions.Logging;
 
 namespace KvReplicator.DeadLettering;

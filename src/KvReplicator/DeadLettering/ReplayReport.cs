@@ -1,6 +1,4 @@
-using KvReplicator.Replication;
-
-namespace KvReplicator.Replay;
+namespace KvReplicator.DeadLettering;
 
 /// <summary>What a replay run did, dead letter by dead letter. Files and the events in them are counted apart.</summary>
 public sealed record ReplayReport(string Location, bool DryRun, IReadOnlyList<DeadLetterReplayResult> DeadLetters)

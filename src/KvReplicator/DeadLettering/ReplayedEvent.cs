@@ -1,6 +1,4 @@
-using KvReplicator.Replication;
-
-namespace KvReplicator.Replay;
+namespace KvReplicator.DeadLettering;
 
 /// <summary>One event of a dead letter and what its replay did. Names and versions only, never a value.</summary>
 public sealed record ReplayedEvent

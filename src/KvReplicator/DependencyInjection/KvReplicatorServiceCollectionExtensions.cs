@@ -1,13 +1,12 @@
-using KvReplicator.Coalescing;
 using KvReplicator.Credentials;
 using KvReplicator.DeadLettering;
+using KvReplicator.Events;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
-using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,7 +28,7 @@ public static class KvReplicatorServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// Registrations are <c>TryAdd</c>: a host or test that registers its own <see cref="Azure.Core.TokenCredential"/>,
-    /// <see cref="Credentials.ICredentialSource"/>, <see cref="TimeProvider"/> or port before calling this keeps it.
+    /// <see cref="ICredentialSource"/>, <see cref="TimeProvider"/> or port before calling this keeps it.
     /// </remarks>
     public static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration)
     {

@@ -1,10 +1,10 @@
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
-using KvReplicator.Events;
+using KvReplicator.Replication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace KvReplicator.Replication;
+namespace KvReplicator.Events;
 
 /// <summary>
 /// The entry point every host calls: a delivery in (raw body or an SDK-bound event), a

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure;
 using Azure.Identity;
-using KvReplicator.Replication;
 
 namespace KvReplicator.KeyVault;
 

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
-using KvReplicator.Replication;
 
 namespace KvReplicator.KeyVault;
 

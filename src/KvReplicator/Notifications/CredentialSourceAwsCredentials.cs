@@ -1,5 +1,4 @@
 using Amazon.Runtime;
-using KvReplicator.Credentials;
 
 namespace KvReplicator.Notifications;
 

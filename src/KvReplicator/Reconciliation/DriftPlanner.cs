@@ -1,4 +1,4 @@
-using KvReplicator.Replication;
+using KvReplicator.SecretsManager;
 
 namespace KvReplicator.Reconciliation;
 

@@ -1,4 +1,4 @@
-namespace KvReplicator.Coalescing;
+namespace KvReplicator.Replication;
 
 /// <summary>Whether a superseded version is written or coalesced into the newer one, and why.</summary>
 /// <param name="Coalesce">True: do not write the version; record it as coalesced.</param>

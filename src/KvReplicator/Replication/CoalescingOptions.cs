@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace KvReplicator.Coalescing;
+namespace KvReplicator.Replication;
 
 /// <summary>
 /// When a superseded version may be left out of AWS (<c>KvReplicator:Coalescing</c>). Secrets Manager keeps

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace KvReplicator.Coalescing;
+namespace KvReplicator.Replication;
 
 internal static class CoalescingServiceCollectionExtensions
 {

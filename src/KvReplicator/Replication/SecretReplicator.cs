@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using KvReplicator.Coalescing;
-using KvReplicator.Events;
-using KvReplicator.Ledger;
-using KvReplicator.Notifications;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

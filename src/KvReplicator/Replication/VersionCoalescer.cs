@@ -1,7 +1,6 @@
-using KvReplicator.Ledger;
 using Microsoft.Extensions.Options;
 
-namespace KvReplicator.Coalescing;
+namespace KvReplicator.Replication;
 
 /// <summary>
 /// Decides, for a superseded version only, whether the target has room for it. It counts the versions the

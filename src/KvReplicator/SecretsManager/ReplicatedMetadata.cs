@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using KvReplicator.SecretsManager;
 
-namespace KvReplicator.Replication;
+namespace KvReplicator.SecretsManager;
 
 /// <summary>
 /// The metadata a target secret carries about its source: the source's tags (those AWS accepts), our own

@@ -1,5 +1,3 @@
-using KvReplicator.Replication;
-
 namespace KvReplicator.SecretsManager;
 
 /// <summary>

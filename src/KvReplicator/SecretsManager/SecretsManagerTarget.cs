@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using KvReplicator.Replication;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

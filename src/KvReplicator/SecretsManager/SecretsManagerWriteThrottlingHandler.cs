@@ -1,4 +1,6 @@
-namespace KvReplicator.Throttling;
+using KvReplicator.Throttling;
+
+namespace KvReplicator.SecretsManager;
 
 /// <summary>
 /// Sits under the Secrets Manager client's <see cref="HttpClient"/> and makes every mutating call (each

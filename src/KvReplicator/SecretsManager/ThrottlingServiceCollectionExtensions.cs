@@ -1,10 +1,10 @@
-using KvReplicator.SecretsManager;
+using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace KvReplicator.Throttling;
+namespace KvReplicator.SecretsManager;
 
 internal static class ThrottlingServiceCollectionExtensions
 {

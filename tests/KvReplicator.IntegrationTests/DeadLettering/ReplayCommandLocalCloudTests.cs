@@ -11,7 +11,7 @@ using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
 
-namespace KvReplicator.IntegrationTests.Replay;
+namespace KvReplicator.IntegrationTests.DeadLettering;
 
 /// <summary>
 /// Issue "Reconcile, verify, replay": events the local Event Grid dead-lettered (its webhook answered 400)

@@ -1,4 +1,3 @@
-using KvReplicator.Coalescing;
 using KvReplicator.Events;
 using KvReplicator.IntegrationTests.Replication;
 using KvReplicator.Ledger;
@@ -6,7 +5,7 @@ using KvReplicator.Replication;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KvReplicator.IntegrationTests.Coalescing;
+namespace KvReplicator.IntegrationTests.Replication;
 
 /// <summary>
 /// A burst of versions of one secret, replicated through the composed pipeline into moto: superseded

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.DevTools.Local;
+using KvReplicator.Events;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;

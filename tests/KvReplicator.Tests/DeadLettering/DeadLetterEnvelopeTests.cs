@@ -1,8 +1,8 @@
 using System.Text.Json;
+using KvReplicator.DeadLettering;
 using KvReplicator.Events;
-using KvReplicator.Replay;
 
-namespace KvReplicator.Tests.Replay;
+namespace KvReplicator.Tests.DeadLettering;
 
 public sealed class DeadLetterEnvelopeTests
 {

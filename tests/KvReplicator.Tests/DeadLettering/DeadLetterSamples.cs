@@ -1,4 +1,4 @@
-namespace KvReplicator.Tests.Replay;
+namespace KvReplicator.Tests.DeadLettering;
 
 /// <summary>Dead letters as Event Grid writes them: the event plus its dead-letter properties, in an array.</summary>
 internal static class DeadLetterSamples

@@ -1,6 +1,6 @@
-using KvReplicator.Replay;
+using KvReplicator.DeadLettering;
 
-namespace KvReplicator.Tests.Replay;
+namespace KvReplicator.Tests.DeadLettering;
 
 public sealed class FolderDeadLetterStoreTests : IDisposable
 {

@@ -1,10 +1,11 @@
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
+using KvReplicator.Tests.Replication;
 using KvReplicator.Tests.TestData;
 using Microsoft.Extensions.Options;
 
-namespace KvReplicator.Tests.Replication;
+namespace KvReplicator.Tests.Events;
 
 public sealed class KeyVaultEventProcessorTests
 {

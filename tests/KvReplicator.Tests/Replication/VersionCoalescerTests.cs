@@ -1,9 +1,9 @@
-using KvReplicator.Coalescing;
 using KvReplicator.Ledger;
+using KvReplicator.Replication;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KvReplicator.Tests.Coalescing;
+namespace KvReplicator.Tests.Replication;
 
 public sealed class VersionCoalescerTests
 {

@@ -1,7 +1,7 @@
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 
-namespace KvReplicator.Tests.Replication;
+namespace KvReplicator.Tests.SecretsManager;
 
 public sealed class ReplicatedMetadataTests
 {

@@ -1,8 +1,9 @@
 using System.Net;
+using KvReplicator.SecretsManager;
 using KvReplicator.Throttling;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KvReplicator.Tests.Throttling;
+namespace KvReplicator.Tests.SecretsManager;
 
 public sealed class SecretsManagerWriteThrottlingHandlerTests
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KvReplicator.Tests.Throttling;
+namespace KvReplicator.Tests.SecretsManager;
 
 public sealed class ThrottlingServiceCollectionExtensionsTests
 {

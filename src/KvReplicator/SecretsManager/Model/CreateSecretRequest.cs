@@ -7,7 +7,7 @@ public sealed class CreateSecretRequest
     /// <summary>The first version's id; with no <see cref="SecretString"/> no version is created.</summary>
     public string? ClientRequestToken { get; init; }
 
-    public KvReplicator.Replication.SecretValue? SecretString { get; init; }
+    public KvReplicator.SecretValue? SecretString { get; init; }
 
     public string? Description { get; init; }
 

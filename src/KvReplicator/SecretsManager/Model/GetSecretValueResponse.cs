@@ -11,7 +11,7 @@ public sealed class GetSecretValueResponse
 
     public string? VersionId { get; init; }
 
-    public KvReplicator.Replication.SecretValue? SecretString { get; init; }
+    public KvReplicator.SecretValue? SecretString { get; init; }
 
     public IReadOnlyList<string>? VersionStages { get; init; }
 
