@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-
 namespace KvReplicator;
 
 /// <summary>
@@ -12,5 +10,5 @@ public interface ICredentialSource
     /// <summary>A short name for logs, e.g. <c>roles-anywhere-native</c>.</summary>
     string Name { get; }
 
-    ValueTask<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default);
+    ValueTask<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default);
 }

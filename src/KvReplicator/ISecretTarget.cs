@@ -44,6 +44,13 @@ public interface ISecretTarget
     /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
     Task RestoreAsync(string targetName, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The metadata changes (tags, description) that bring <paramref name="target"/> in line with its source's
+    /// current version, by the target's own rules (which tags it accepts, its own ownership tags). Pure: it reads
+    /// and writes nothing, so a plan and a repair agree. Empty when nothing differs.
+    /// </summary>
+    TargetMetadataUpdate MetadataUpdateFor(SourceSecretVersion source, TargetSecretSummary target);
+
     /// <summary>Applies a metadata update (tags, description) to a secret we own; no version is written.</summary>
     /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
     Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default);

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace KvReplicator;
 
 /// <summary>
@@ -107,8 +104,3 @@ public sealed record SecretLock(string Holder, DateTimeOffset Until, IReadOnlyLi
 
 /// <summary>A write the lock holder plans: a version and the stage it is written with.</summary>
 public sealed record LedgerPlannedWrite(string Id, DateTimeOffset Created, TargetVersionStage Stage);
-
-/// <summary>Serialises records without reflection: the ledger is on the hot path.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(SecretLedgerState))]
-internal sealed partial class LedgerJsonContext : JsonSerializerContext;

@@ -45,6 +45,8 @@ public sealed class CrashingTarget : ISecretTarget
         return _inner.RestoreAsync(targetName, cancellationToken);
     }
 
+    public TargetMetadataUpdate MetadataUpdateFor(SourceSecretVersion source, TargetSecretSummary target) => _inner.MetadataUpdateFor(source, target);
+
     public Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default)
     {
         CrashPlan.ThrowIfDead();

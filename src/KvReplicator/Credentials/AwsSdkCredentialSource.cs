@@ -29,12 +29,13 @@ public sealed class AwsSdkCredentialSource : ICredentialSource
 
     public string Name { get; }
 
-    public async ValueTask<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
     {
         try
         {
             AWSCredentials credentials = _credentials ?? await ResolveChainAsync(cancellationToken).ConfigureAwait(false);
-            return await credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            ImmutableCredentials resolved = await credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new AwsCredentials(resolved.AccessKey, resolved.SecretKey, resolved.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

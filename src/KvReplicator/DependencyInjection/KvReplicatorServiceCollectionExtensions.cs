@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Credentials;
 using KvReplicator.DeadLettering;
 using KvReplicator.Events;
@@ -51,7 +53,7 @@ public static class KvReplicatorServiceCollectionExtensions
 
         services.AddKeyVaultSource(configuration);
         services.AddBlobLedger(configuration);
-        services.AddCredentialSource(configuration);
+        services.AddCredentialSource(configuration, ReplicatedVaultClient);
         services.AddSecretsManagerTarget(configuration);
 
         // Bursts and consumers: write rate limit, coalescing of superseded versions, SQS notifications.
@@ -67,6 +69,16 @@ public static class KvReplicatorServiceCollectionExtensions
         services.TryAddSingleton<SecretReconciler>();
         return services;
     }
+
+    /// <summary>
+    /// The replicated vault's client, for a Roles Anywhere certificate kept in that vault: the Key Vault source's
+    /// settings (managed identity, the local stand-in's TLS pin), without the host's pipeline policies; null when
+    /// <c>KvReplicator:KeyVault:VaultUri</c> is not set.
+    /// </summary>
+    private static SecretClient? ReplicatedVaultClient(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<KeyVaultOptions>>().Value is { VaultUri: not null } vault
+            ? KeyVaultServiceCollectionExtensions.CreateSecretClient(vault, provider.GetService<TokenCredential>())
+            : null;
 
     /// <summary>
     /// The secrets holding the Roles Anywhere certificate and key are never replicated, whatever they are

@@ -43,7 +43,7 @@ internal sealed class DriftRepairer
 
         if ((item.Actions & ReconcileActions.UpdateMetadata) != 0)
         {
-            await _target.UpdateMetadataAsync(DriftPlanner.MetadataUpdate(current, listed!), cancellationToken).ConfigureAwait(false);
+            await _target.UpdateMetadataAsync(_target.MetadataUpdateFor(current, listed!), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,4 @@
 using KvReplicator.Replication;
-using KvReplicator.SecretsManager;
 using KvReplicator.Throttling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -183,7 +182,7 @@ public sealed partial class SecretReconciler
                 return null;
             }
 
-            item = DriftPlanner.PlanSource(current, targetName, target, run.Request.Adopt);
+            item = DriftPlanner.PlanSource(current, targetName, target, target is not null && !_target.MetadataUpdateFor(current, target).IsEmpty, run.Request.Adopt);
             item = await CompareValuesAsync(item, current, target, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsStoreFailure(exception, cancellationToken))
@@ -253,7 +252,7 @@ public sealed partial class SecretReconciler
             LogApplied(item.TargetName, item.Kind, item.Actions, item.SourceVersion, tally.Count);
             return item with { Status = ReconcileItemStatus.Applied, TargetWrites = tally.Count };
         }
-        catch (SecretStoreException exception) when (exception.ErrorCode == SecretsManagerTarget.VersionConflictErrorCode)
+        catch (SecretStoreException exception) when (exception.ErrorCode == TargetErrorCodes.VersionConflict)
         {
             // Someone wrote the version id with another value between the comparison and the write.
             ReconcileItem conflict = DriftPlanner.ValueConflict(item);

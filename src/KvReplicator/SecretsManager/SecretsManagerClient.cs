@@ -171,7 +171,7 @@ public sealed partial class SecretsManagerClient
     private async Task<TResponse> SendOnceAsync<TResponse>(FailureText failure, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         string operation = failure.Operation;
-        ImmutableCredentials credentials = await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        AwsCredentials credentials = await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
         using HttpRequestMessage message = await CreateSignedRequestAsync(operation, body, credentials, cancellationToken).ConfigureAwait(false);
 
         HttpResponseMessage response;
@@ -218,7 +218,7 @@ public sealed partial class SecretsManagerClient
         }
     }
 
-    private async Task<HttpRequestMessage> CreateSignedRequestAsync(string operation, byte[] body, ImmutableCredentials credentials, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> CreateSignedRequestAsync(string operation, byte[] body, AwsCredentials credentials, CancellationToken cancellationToken)
     {
         string target = $"secretsmanager.{operation}";
         var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = Endpoint, Content = body };
