@@ -22,15 +22,12 @@ internal static class DeadLetterServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<DeadLetterOptions>()
-            .Bind(configuration.GetSection(DeadLetterOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddBlobContainerOptions<DeadLetterOptions>(configuration, DeadLetterOptions.SectionName);
 
         // Decided now, from configuration, so that an unconfigured sink is absent rather than a null registration.
         if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
         {
-            services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(CreateContainerClient(provider)));
+            services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(provider.GetBlobContainerClient<DeadLetterOptions>()));
         }
 
         services.TryAddSingleton(TimeProvider.System);
@@ -39,12 +36,5 @@ internal static class DeadLetterServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RejectedDeliveryDeadLetterer>>()));
         return services;
-    }
-
-    private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
-    {
-        DeadLetterOptions options = provider.GetRequiredService<IOptions<DeadLetterOptions>>().Value;
-        return BlobContainerConnection.Connect(
-            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>());
     }
 }

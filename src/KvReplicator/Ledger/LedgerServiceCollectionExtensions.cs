@@ -23,10 +23,7 @@ internal static class LedgerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<LedgerOptions>()
-            .Bind(configuration.GetSection(LedgerOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddBlobContainerOptions<LedgerOptions>(configuration, LedgerOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new BlobReplicationLedger(
@@ -38,14 +35,12 @@ internal static class LedgerServiceCollectionExtensions
 
     private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
     {
-        LedgerOptions options = provider.GetRequiredService<IOptions<LedgerOptions>>().Value;
         var clientOptions = new BlobClientOptions();
         foreach (HttpPipelinePolicy policy in provider.GetServices<HttpPipelinePolicy>())
         {
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
 
-        return BlobContainerConnection.Connect(
-            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>(), clientOptions);
+        return provider.GetBlobContainerClient<LedgerOptions>(clientOptions);
     }
 }
