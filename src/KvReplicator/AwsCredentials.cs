@@ -5,7 +5,7 @@ namespace KvReplicator;
 /// and, for temporary credentials, a session token. Ours rather than the SDK's <c>ImmutableCredentials</c> so
 /// that the port carries no SDK type; each adapter turns it into what its SDK signs with. It never prints a key.
 /// </summary>
-public sealed class AwsCredentials : IEquatable<AwsCredentials>
+internal sealed class AwsCredentials : IEquatable<AwsCredentials>
 {
     public AwsCredentials(string accessKey, string secretKey, string? token = null)
     {

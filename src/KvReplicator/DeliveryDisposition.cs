@@ -1,5 +1,6 @@
 namespace KvReplicator;
 
+// Public only because the unit tests' theories (public methods) take it as a parameter.
 /// <summary>What a host should tell the sender of a delivery (Event Grid, a replay, a test).</summary>
 public enum DeliveryDisposition
 {

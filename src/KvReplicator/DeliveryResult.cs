@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>The outcome of a whole delivery (one event or an Event Grid batch).</summary>
-public sealed record DeliveryResult(IReadOnlyList<EventResult> Events)
+internal sealed record DeliveryResult(IReadOnlyList<EventResult> Events)
 {
     /// <summary>
     /// Event Grid retries or dead-letters a batch as a whole. A transient failure anywhere wins, because a

@@ -5,7 +5,7 @@ namespace KvReplicator;
 /// ahead of expiry; a failure throws <see cref="SecretStoreException"/> marked
 /// transient, so the event is retried rather than skipped.
 /// </summary>
-public interface ICredentialSource
+internal interface ICredentialSource
 {
     /// <summary>A short name for logs, e.g. <c>roles-anywhere-native</c>.</summary>
     string Name { get; }

@@ -4,7 +4,7 @@ namespace KvReplicator;
 /// Where rejected deliveries are written, in Event Grid's dead-letter format, for <c>kvrep replay</c> to
 /// re-drive once their cause is fixed (see <see cref="IDeadLetterStore"/>, its reading side).
 /// </summary>
-public interface IDeadLetterSink
+internal interface IDeadLetterSink
 {
     /// <summary>Where dead letters go, for logs; never includes a key or a SAS.</summary>
     string Location { get; }

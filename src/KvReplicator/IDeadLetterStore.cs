@@ -4,7 +4,7 @@ namespace KvReplicator;
 /// Where Event Grid left the events it gave up on: its dead-letter blob container, or a folder of the same
 /// files. Replayed dead letters are moved under <see cref="ReplayedPrefix"/> or deleted; the rest stay put.
 /// </summary>
-public interface IDeadLetterStore
+internal interface IDeadLetterStore
 {
     /// <summary>The prefix (container) or subfolder (folder) that replayed dead letters are moved to, and that listing skips.</summary>
     public const string ReplayedPrefix = "replayed/";

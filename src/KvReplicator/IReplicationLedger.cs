@@ -6,7 +6,7 @@ namespace KvReplicator;
 /// is conditional on the ETag last read, so of two racing handlers exactly one wins each step; what the
 /// state means is decided by the replicator, not by the store.
 /// </summary>
-public interface IReplicationLedger
+internal interface IReplicationLedger
 {
     /// <summary>The record of a secret, or <see cref="LedgerRecord.Absent"/> when there is none.</summary>
     /// <exception cref="SecretStoreException">The store failed.</exception>

@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>Where secrets are born (Key Vault). Read-only.</summary>
-public interface ISecretSource
+internal interface ISecretSource
 {
     /// <summary>The name of the vault this source reads; events from other vaults are not ours.</summary>
     string VaultName { get; }

@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>Where secrets are replicated to (Secrets Manager).</summary>
-public interface ISecretTarget
+internal interface ISecretTarget
 {
     /// <summary>
     /// Writes one version idempotently with the stage given: the version id is the write's idempotency token,

@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>One event of a delivery, reduced to what the replicator needs.</summary>
-public sealed record KeyVaultEvent
+internal sealed record KeyVaultEvent
 {
     public required KeyVaultEventKind Kind { get; init; }
 

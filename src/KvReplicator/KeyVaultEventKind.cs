@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>What the pipeline should do with one parsed event.</summary>
-public enum KeyVaultEventKind
+internal enum KeyVaultEventKind
 {
     /// <summary>A new secret version to replicate.</summary>
     NewSecretVersion,

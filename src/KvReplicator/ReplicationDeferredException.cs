@@ -5,4 +5,4 @@ namespace KvReplicator;
 /// ended in <see cref="DeliveryDisposition.RetryLater"/>. Its message is <see cref="DeliveryResult.Summary"/>,
 /// which names secrets and versions but never values.
 /// </summary>
-public sealed class ReplicationDeferredException(string message) : Exception(message);
+internal sealed class ReplicationDeferredException(string message) : Exception(message);

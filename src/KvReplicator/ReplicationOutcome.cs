@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>The result of handling one event, as a value each host maps to its own signal.</summary>
-public sealed record ReplicationOutcome
+internal sealed record ReplicationOutcome
 {
     public required ReplicationOutcomeKind Kind { get; init; }
 

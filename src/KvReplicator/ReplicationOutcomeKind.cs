@@ -1,5 +1,6 @@
 namespace KvReplicator;
 
+// Public only because the unit tests' theories (public methods) take it as a parameter.
 /// <summary>How the replication of one event ended.</summary>
 public enum ReplicationOutcomeKind
 {

@@ -5,7 +5,7 @@ namespace KvReplicator;
 /// <see cref="Current"/> and <see cref="Previous"/> are what it last made AWSCURRENT and AWSPREVIOUS, and
 /// every decision "is this version newer?" is taken against them under the lock.
 /// </summary>
-public sealed record SecretLedgerState
+internal sealed record SecretLedgerState
 {
     /// <summary>How many done versions a record keeps. An older redelivery falls out of it and is rewritten, which the idempotency token makes a no-op in AWS.</summary>
     public const int MaxDoneVersions = 400;
@@ -91,16 +91,16 @@ public sealed record SecretLedgerState
 }
 
 /// <summary>A Key Vault version with its creation time, which orders versions.</summary>
-public sealed record LedgerVersion(string Id, DateTimeOffset Created);
+internal sealed record LedgerVersion(string Id, DateTimeOffset Created);
 
 /// <summary>A version done: written to the target on <paramref name="On"/>, or coalesced into a newer one.</summary>
-public sealed record LedgerDoneVersion(string Id, DateTimeOffset Created, DateTimeOffset On, string? CoalescedInto = null);
+internal sealed record LedgerDoneVersion(string Id, DateTimeOffset Created, DateTimeOffset On, string? CoalescedInto = null);
 
 /// <summary>
 /// A handler's hold on a secret until <paramref name="Until"/>, with the writes it plans. A handler that takes
 /// an expired lock over reads the intent to learn which versions may have reached AWS without being recorded.
 /// </summary>
-public sealed record SecretLock(string Holder, DateTimeOffset Until, IReadOnlyList<LedgerPlannedWrite> Intent);
+internal sealed record SecretLock(string Holder, DateTimeOffset Until, IReadOnlyList<LedgerPlannedWrite> Intent);
 
 /// <summary>A write the lock holder plans: a version and the stage it is written with.</summary>
-public sealed record LedgerPlannedWrite(string Id, DateTimeOffset Created, TargetVersionStage Stage);
+internal sealed record LedgerPlannedWrite(string Id, DateTimeOffset Created, TargetVersionStage Stage);

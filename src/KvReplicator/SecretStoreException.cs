@@ -5,7 +5,7 @@ namespace KvReplicator;
 /// Its message names the operation and the service's error code, never a secret value; stores build it
 /// from sanitised service errors so that it is safe to log.
 /// </summary>
-public class SecretStoreException : Exception
+internal class SecretStoreException : Exception
 {
     public SecretStoreException(string message, bool isTransient, string? errorCode = null, Exception? innerException = null)
         : base(message, innerException)

@@ -7,7 +7,7 @@ namespace KvReplicator;
 /// A secret's value in memory. It renders as a placeholder so that no log template, exception message
 /// or debugger display can print it by accident; <see cref="Reveal"/> is the single way to read it.
 /// </summary>
-public sealed class SecretValue : IEquatable<SecretValue>
+internal sealed class SecretValue : IEquatable<SecretValue>
 {
     private const string Redacted = "[redacted]";
     private readonly string _value;

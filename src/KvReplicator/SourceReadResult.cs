@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>The answer of <see cref="ISecretSource.ReadVersionAsync"/>.</summary>
-public sealed record SourceReadResult(SourceReadStatus Status, SourceSecretVersion? Secret)
+internal sealed record SourceReadResult(SourceReadStatus Status, SourceSecretVersion? Secret)
 {
     public static SourceReadResult Disabled { get; } = new(SourceReadStatus.Disabled, null);
 

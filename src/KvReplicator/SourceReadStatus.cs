@@ -1,6 +1,6 @@
 namespace KvReplicator;
 
-public enum SourceReadStatus
+internal enum SourceReadStatus
 {
     Found,
     Disabled,

@@ -7,7 +7,7 @@ namespace KvReplicator;
 /// <param name="ContentType">The latest version's content type.</param>
 /// <param name="LatestVersion">The most recently created version, enabled or not; null if the vault listed none.</param>
 /// <param name="UpdatedOn">When the latest version's properties last changed.</param>
-public sealed record SourceSecretSummary(
+internal sealed record SourceSecretSummary(
     string Name,
     bool Enabled,
     IReadOnlyDictionary<string, string> Tags,

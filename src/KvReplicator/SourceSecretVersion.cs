@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>One version of a secret as read from the source.</summary>
-public sealed record SourceSecretVersion
+internal sealed record SourceSecretVersion
 {
     /// <summary>The vault's name.</summary>
     public required string VaultName { get; init; }

@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>The metadata changes that bring a target secret back in line with its source; only what differs.</summary>
-public sealed record TargetMetadataUpdate
+internal sealed record TargetMetadataUpdate
 {
     public required string TargetName { get; init; }
 

@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>A target secret as a listing shows it: names, ownership, version ids and stages, never a value.</summary>
-public sealed record TargetSecretSummary
+internal sealed record TargetSecretSummary
 {
     public required string Name { get; init; }
 

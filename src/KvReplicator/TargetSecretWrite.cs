@@ -1,7 +1,7 @@
 namespace KvReplicator;
 
 /// <summary>One version to write to the target.</summary>
-public sealed record TargetSecretWrite
+internal sealed record TargetSecretWrite
 {
     /// <summary>The target secret's name (prefix + source name).</summary>
     public required string TargetName { get; init; }

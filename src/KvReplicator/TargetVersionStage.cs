@@ -1,5 +1,6 @@
 namespace KvReplicator;
 
+// Public only because the unit tests' theories (public methods) take it as a parameter.
 /// <summary>Which staging label a version is written with in the target.</summary>
 public enum TargetVersionStage
 {

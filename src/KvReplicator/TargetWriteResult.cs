@@ -9,7 +9,7 @@ namespace KvReplicator;
 /// otherwise, and this version is not to become current. Secrets Manager makes a secret's first version
 /// AWSCURRENT whatever stages it is given, so the caller forgets what it knew and writes the newest version first.
 /// </param>
-public sealed record TargetWriteResult(bool CreatedSecret, bool RestoredSecret, bool OwnershipVerified, bool TargetMissing = false)
+internal sealed record TargetWriteResult(bool CreatedSecret, bool RestoredSecret, bool OwnershipVerified, bool TargetMissing = false)
 {
     public static TargetWriteResult Missing { get; } = new(false, false, false, TargetMissing: true);
 }

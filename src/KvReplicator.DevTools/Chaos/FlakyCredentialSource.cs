@@ -4,7 +4,7 @@ using KvReplicator.Replication;
 namespace KvReplicator.DevTools.Chaos;
 
 /// <summary>An <see cref="ICredentialSource"/> whose refreshes sometimes fail, as an STS or Roles Anywhere outage would.</summary>
-public sealed class FlakyCredentialSource : ICredentialSource
+internal sealed class FlakyCredentialSource : ICredentialSource
 {
     public const string Edge = "aws-credentials";
 

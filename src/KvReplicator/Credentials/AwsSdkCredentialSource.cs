@@ -8,7 +8,7 @@ namespace KvReplicator.Credentials;
 /// container and instance metadata), resolved on first use; or the <see cref="AWSCredentials"/> given,
 /// e.g. <see cref="BasicAWSCredentials"/> for an emulator. The SDK's credential objects cache and refresh.
 /// </summary>
-public sealed class AwsSdkCredentialSource : ICredentialSource
+internal sealed class AwsSdkCredentialSource : ICredentialSource
 {
     private readonly SemaphoreSlim _resolving = new(1, 1);
     private AWSCredentials? _credentials;

@@ -7,7 +7,7 @@ namespace KvReplicator.Credentials;
 /// the section of the chosen <see cref="Source"/> needs to be filled in (checked by
 /// <see cref="CredentialsOptionsValidator"/>).
 /// </summary>
-public sealed class CredentialsOptions
+internal sealed class CredentialsOptions
 {
     public const string SectionName = "KvReplicator:Credentials";
 

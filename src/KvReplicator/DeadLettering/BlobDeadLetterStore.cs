@@ -10,7 +10,7 @@ namespace KvReplicator.DeadLettering;
 /// each a JSON array of events. A replayed blob is copied under <c>replayed/</c> with the same name, then deleted;
 /// a crash between the two leaves both, and the next replay finds the events done and finishes the move.
 /// </summary>
-public sealed class BlobDeadLetterStore : IDeadLetterStore
+internal sealed class BlobDeadLetterStore : IDeadLetterStore
 {
     private readonly BlobContainerClient _container;
 

@@ -8,7 +8,7 @@ namespace KvReplicator.DeadLettering;
 /// what is replayed is exactly what was first delivered (a CloudEvent would read them as extension
 /// attributes, whose names may not contain upper case).
 /// </summary>
-public sealed record DeadLetterEnvelope
+internal sealed record DeadLetterEnvelope
 {
     /// <summary>The properties Event Grid adds to a dead-lettered event, in both schemas.</summary>
     public static IReadOnlyList<string> DeadLetterProperties { get; } =

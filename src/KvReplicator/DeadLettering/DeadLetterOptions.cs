@@ -8,7 +8,7 @@ namespace KvReplicator.DeadLettering;
 /// ServiceUri nor ConnectionString set (<see cref="BlobContainerOptions.IsConfigured"/> false), rejected events
 /// are only logged.
 /// </summary>
-public sealed class DeadLetterOptions : BlobContainerOptions
+internal sealed class DeadLetterOptions : BlobContainerOptions
 {
     public const string SectionName = "KvReplicator:DeadLetter";
 

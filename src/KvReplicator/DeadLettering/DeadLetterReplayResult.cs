@@ -5,4 +5,4 @@ namespace KvReplicator.DeadLettering;
 /// <param name="Status">How it ended.</param>
 /// <param name="Events">Its events, in order; empty when unreadable.</param>
 /// <param name="Detail">Why it is unreadable or could not be moved; null otherwise.</param>
-public sealed record DeadLetterReplayResult(string Name, DeadLetterReplayStatus Status, IReadOnlyList<ReplayedEvent> Events, string? Detail = null);
+internal sealed record DeadLetterReplayResult(string Name, DeadLetterReplayStatus Status, IReadOnlyList<ReplayedEvent> Events, string? Detail = null);

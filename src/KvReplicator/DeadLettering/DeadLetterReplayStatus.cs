@@ -1,7 +1,7 @@
 namespace KvReplicator.DeadLettering;
 
 /// <summary>How the replay of one dead letter ended.</summary>
-public enum DeadLetterReplayStatus
+internal enum DeadLetterReplayStatus
 {
     /// <summary>Every event was replicated, already done or skipped; the dead letter was moved or deleted.</summary>
     Replayed,

@@ -8,7 +8,7 @@ namespace KvReplicator.DeadLettering;
 /// delivery would. Idempotent: the ledger answers "already done" for versions replicated since, so replaying
 /// a dead letter twice, or one Event Grid redelivered after all, writes nothing twice.
 /// </summary>
-public sealed partial class DeadLetterReplayer
+internal sealed partial class DeadLetterReplayer
 {
     private readonly KeyVaultEventProcessor _processor;
     private readonly ILogger<DeadLetterReplayer> _logger;

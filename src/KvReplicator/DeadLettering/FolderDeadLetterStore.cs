@@ -1,7 +1,7 @@
 namespace KvReplicator.DeadLettering;
 
 /// <summary>Dead letters as <c>*.json</c> files under a folder (a downloaded container, or the local Event Grid's folder).</summary>
-public sealed class FolderDeadLetterStore : IDeadLetterStore
+internal sealed class FolderDeadLetterStore : IDeadLetterStore
 {
     private readonly string _root;
 

@@ -1,7 +1,7 @@
 namespace KvReplicator.DeadLettering;
 
 /// <summary>What a replay run did, dead letter by dead letter. Files and the events in them are counted apart.</summary>
-public sealed record ReplayReport(string Location, bool DryRun, IReadOnlyList<DeadLetterReplayResult> DeadLetters)
+internal sealed record ReplayReport(string Location, bool DryRun, IReadOnlyList<DeadLetterReplayResult> DeadLetters)
 {
     /// <summary>Files replayed in full and moved under replayed/ (or deleted).</summary>
     public int ReplayedCount => DeadLetters.Count(d => d.Status == DeadLetterReplayStatus.Replayed);

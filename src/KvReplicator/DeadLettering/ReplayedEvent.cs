@@ -1,7 +1,7 @@
 namespace KvReplicator.DeadLettering;
 
 /// <summary>One event of a dead letter and what its replay did. Names and versions only, never a value.</summary>
-public sealed record ReplayedEvent
+internal sealed record ReplayedEvent
 {
     public string? EventId { get; init; }
 

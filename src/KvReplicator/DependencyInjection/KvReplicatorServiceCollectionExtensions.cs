@@ -12,11 +12,12 @@ using KvReplicator.SecretsManager;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.DependencyInjection;
 
-public static class KvReplicatorServiceCollectionExtensions
+internal static class KvReplicatorServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the whole replicator from the <c>KvReplicator:*</c> configuration sections: the Key Vault
@@ -32,7 +33,7 @@ public static class KvReplicatorServiceCollectionExtensions
     /// Registrations are <c>TryAdd</c>: a host or test that registers its own <see cref="Azure.Core.TokenCredential"/>,
     /// <see cref="ICredentialSource"/>, <see cref="TimeProvider"/> or port before calling this keeps it.
     /// </remarks>
-    public static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -64,9 +65,30 @@ public static class KvReplicatorServiceCollectionExtensions
         // Rejected deliveries: written to the dead-letter container (when configured) for kvrep replay.
         services.AddRejectedDeliveryDeadLettering(configuration);
 
+        services.AddReplicationUseCases();
+        return services;
+    }
+
+    /// <summary>
+    /// The use cases (<see cref="SecretReplicator"/>, <see cref="SecretReconciler"/>) and the event entry point
+    /// (<see cref="KeyVaultEventProcessor"/>) over the stores already registered. The two types a Functions class
+    /// takes are public with internal constructors, so they are built here rather than activated.
+    /// </summary>
+    internal static IServiceCollection AddReplicationUseCases(this IServiceCollection services)
+    {
         services.TryAddSingleton<SecretReplicator>();
-        services.TryAddSingleton<KeyVaultEventProcessor>();
-        services.TryAddSingleton<SecretReconciler>();
+        services.TryAddSingleton(provider => new KeyVaultEventProcessor(
+            provider.GetRequiredService<SecretReplicator>(),
+            provider.GetRequiredService<IOptions<ReplicationOptions>>(),
+            provider.GetRequiredService<ILogger<KeyVaultEventProcessor>>()));
+        services.TryAddSingleton(provider => new SecretReconciler(
+            provider.GetRequiredService<ISecretSource>(),
+            provider.GetRequiredService<ISecretTarget>(),
+            provider.GetRequiredService<IOptions<ReplicationOptions>>(),
+            provider.GetRequiredService<IOptions<ReconcileOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<SecretReconciler>>(),
+            provider.GetService<SecretReplicator>()));
         return services;
     }
 

@@ -13,7 +13,7 @@ namespace KvReplicator.Events;
 /// <see cref="KeyVaultEvent"/>s. It never throws for bad input: a payload it cannot understand becomes a
 /// <see cref="KeyVaultEventKind.Malformed"/> event with a reason, because retrying it cannot help.
 /// </summary>
-public static partial class KeyVaultEventParser
+internal static partial class KeyVaultEventParser
 {
     public const string SecretNewVersionCreated = "Microsoft.KeyVault.SecretNewVersionCreated";
 

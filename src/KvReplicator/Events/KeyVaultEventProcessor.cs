@@ -16,7 +16,7 @@ public sealed partial class KeyVaultEventProcessor
     private readonly int _parallelism;
     private readonly ILogger<KeyVaultEventProcessor> _logger;
 
-    public KeyVaultEventProcessor(SecretReplicator replicator, IOptions<ReplicationOptions> options, ILogger<KeyVaultEventProcessor> logger)
+    internal KeyVaultEventProcessor(SecretReplicator replicator, IOptions<ReplicationOptions> options, ILogger<KeyVaultEventProcessor> logger)
     {
         _replicator = replicator ?? throw new ArgumentNullException(nameof(replicator));
         _parallelism = options?.Value.MaxParallelEventsPerDelivery ?? throw new ArgumentNullException(nameof(options));
@@ -24,19 +24,19 @@ public sealed partial class KeyVaultEventProcessor
     }
 
     /// <summary>Handles a raw delivery body (Event Grid schema or CloudEvents, single or batch).</summary>
-    public Task<DeliveryResult> ProcessAsync(BinaryData body, CancellationToken cancellationToken = default) =>
+    internal Task<DeliveryResult> ProcessAsync(BinaryData body, CancellationToken cancellationToken = default) =>
         ProcessAsync(KeyVaultEventParser.Parse(body), cancellationToken);
 
     /// <summary>Handles an event a host bound in the Event Grid schema.</summary>
-    public Task<DeliveryResult> ProcessAsync(EventGridEvent gridEvent, CancellationToken cancellationToken = default) =>
+    internal Task<DeliveryResult> ProcessAsync(EventGridEvent gridEvent, CancellationToken cancellationToken = default) =>
         ProcessAsync([KeyVaultEventParser.Parse(gridEvent)], cancellationToken);
 
     /// <summary>Handles an event a host bound as a CloudEvent.</summary>
-    public Task<DeliveryResult> ProcessAsync(CloudEvent cloudEvent, CancellationToken cancellationToken = default) =>
+    internal Task<DeliveryResult> ProcessAsync(CloudEvent cloudEvent, CancellationToken cancellationToken = default) =>
         ProcessAsync([KeyVaultEventParser.Parse(cloudEvent)], cancellationToken);
 
     /// <summary>Handles events already parsed.</summary>
-    public async Task<DeliveryResult> ProcessAsync(IReadOnlyList<KeyVaultEvent> events, CancellationToken cancellationToken = default)
+    internal async Task<DeliveryResult> ProcessAsync(IReadOnlyList<KeyVaultEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         var results = new EventResult[events.Count];

@@ -9,7 +9,7 @@ namespace KvReplicator.KeyVault;
 /// "Not found" and "disabled" are results; every other failure is a <see cref="SecretStoreException"/>
 /// whose message carries no response body and so no value.
 /// </summary>
-public sealed class KeyVaultSecretSource : ISecretSource
+internal sealed class KeyVaultSecretSource : ISecretSource
 {
     private readonly SecretClient _client;
 

@@ -6,7 +6,7 @@ namespace KvReplicator.Ledger;
 /// Where the replication ledger keeps one record per secret. Bound from <c>KvReplicator:Ledger</c>; required:
 /// set ServiceUri or ConnectionString.
 /// </summary>
-public sealed class LedgerOptions : BlobContainerOptions
+internal sealed class LedgerOptions : BlobContainerOptions
 {
     public const string SectionName = "KvReplicator:Ledger";
 

@@ -29,7 +29,7 @@ public sealed partial class SecretReconciler
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SecretReconciler> _logger;
 
-    public SecretReconciler(
+    internal SecretReconciler(
         ISecretSource source,
         ISecretTarget target,
         IOptions<ReplicationOptions> replicationOptions,
@@ -51,7 +51,7 @@ public sealed partial class SecretReconciler
 
     /// <summary>Compares every replicated secret with its source and, unless <see cref="ReconcileRequest.DryRun"/>, converges it.</summary>
     /// <exception cref="SecretStoreException">Listing the vault or the target failed; nothing was written.</exception>
-    public async Task<ReconcileReport> ReconcileAsync(ReconcileRequest request, IProgress<ReconcileProgress>? progress = null, CancellationToken cancellationToken = default)
+    internal async Task<ReconcileReport> ReconcileAsync(ReconcileRequest request, IProgress<ReconcileProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         DateTimeOffset startedAt = _timeProvider.GetUtcNow();

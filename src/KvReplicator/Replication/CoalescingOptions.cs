@@ -7,7 +7,7 @@ namespace KvReplicator.Replication;
 /// every version created in the last 24 hours and refuses a secret more than 100 of them; a burst of Key
 /// Vault versions must not reach that wall. See docs/reliability.md, "Bursts of versions".
 /// </summary>
-public sealed class CoalescingOptions
+internal sealed class CoalescingOptions
 {
     public const string SectionName = "KvReplicator:Coalescing";
 

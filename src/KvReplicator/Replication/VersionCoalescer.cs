@@ -7,7 +7,7 @@ namespace KvReplicator.Replication;
 /// ledger recorded as written to the secret in AWS's 24-hour window: the decision is taken under the
 /// secret's lock, so concurrent handlers cannot overshoot the threshold together, and it costs no AWS call.
 /// </summary>
-public sealed class VersionCoalescer
+internal sealed class VersionCoalescer
 {
     private readonly CoalescingOptions _options;
     private readonly TimeProvider _timeProvider;

@@ -14,7 +14,7 @@ namespace KvReplicator.SecretsManager;
 /// overwrite our own tags (a Key Vault tag <c>managed-by</c> must not decide ownership). The source-version
 /// tag is not part of it: it records the version a target was created from and is never re-applied.
 /// </remarks>
-public sealed partial record ReplicatedMetadata(string Description, IReadOnlyDictionary<string, string> Tags)
+internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyDictionary<string, string> Tags)
 {
     private const int MaxTagKeyLength = 128;
     private const int MaxTagValueLength = 256;

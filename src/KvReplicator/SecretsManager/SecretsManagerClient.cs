@@ -22,7 +22,7 @@ namespace KvReplicator.SecretsManager;
 /// fault-injecting handler underneath. Transient failures are retried with jittered exponential backoff;
 /// every failure surfaces as a classified <see cref="SecretsManagerException"/>.
 /// </summary>
-public sealed partial class SecretsManagerClient
+internal sealed partial class SecretsManagerClient
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client registered for it.</summary>
     public const string HttpClientName = "KvReplicator.SecretsManager";

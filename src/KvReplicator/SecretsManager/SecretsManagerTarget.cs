@@ -10,7 +10,7 @@ namespace KvReplicator.SecretsManager;
 /// ClientRequestToken, so a replayed write of the same value is a no-op in Secrets Manager and the
 /// same version never lands twice. Secrets it did not create are refused unless adoption is enabled.
 /// </summary>
-public sealed partial class SecretsManagerTarget : ISecretTarget
+internal sealed partial class SecretsManagerTarget : ISecretTarget
 {
     private const string CurrentStage = "AWSCURRENT";
     private const string PreviousStage = "AWSPREVIOUS";

@@ -7,7 +7,7 @@ namespace KvReplicator.Storage;
 /// (<c>KvReplicator:DeadLetter</c>) settings. Set <see cref="ServiceUri"/> (managed identity, production) or
 /// <see cref="ConnectionString"/> (emulators), not both.
 /// </summary>
-public abstract class BlobContainerOptions : IValidatableObject
+internal abstract class BlobContainerOptions : IValidatableObject
 {
     private readonly bool _required;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using KvReplicator.Cli;
 using KvReplicator.Cli.Commands;
+using KvReplicator.DependencyInjection;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
@@ -157,8 +158,7 @@ public sealed class ReplayCommandTests : IDisposable
         services.AddSingleton<ISecretTarget>(_target);
         services.AddSingleton<IReplicationLedger>(_ledger);
         services.AddSingleton(Options.Create(new ReplicationOptions()));
-        services.AddSingleton<SecretReplicator>();
-        services.AddSingleton<KeyVaultEventProcessor>();
+        services.AddReplicationUseCases();
     }
 
     private void Write(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);

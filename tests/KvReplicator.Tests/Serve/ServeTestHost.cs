@@ -1,4 +1,5 @@
 using KvReplicator.Cli.Serve;
+using KvReplicator.DependencyInjection;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
@@ -90,8 +91,7 @@ internal sealed class ServeTestHost : IAsyncDisposable
                 services.AddSingleton<ISecretSource>(source);
                 services.AddSingleton<ISecretTarget>(target);
                 services.AddSingleton<IReplicationLedger>(ledger);
-                services.AddSingleton<SecretReplicator>();
-                services.AddSingleton<KeyVaultEventProcessor>();
+                services.AddReplicationUseCases();
             });
         var logs = new CapturedLogs();
         builder.Logging.AddProvider(logs);

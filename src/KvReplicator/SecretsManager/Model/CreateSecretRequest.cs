@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class CreateSecretRequest
+internal sealed class CreateSecretRequest
 {
     public required string Name { get; init; }
 

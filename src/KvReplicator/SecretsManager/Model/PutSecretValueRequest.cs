@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class PutSecretValueRequest
+internal sealed class PutSecretValueRequest
 {
     public required string SecretId { get; init; }
 
