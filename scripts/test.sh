@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution (unit and integration) on this machine.
-# Installs what is missing (the pinned Azurite into .tools/, the pinned moto into .tools/venv), lets the test
-# fixtures start moto and Azurite on free loopback ports, and stops them when the tests end. Extra arguments go
-# to `dotnet test`.
+# Installs what is missing (the pinned Azurite into .tools/, the pinned moto into .tools/venv, Debian's prometheus
+# with apt-get), lets the test fixtures start moto, Azurite and Prometheus on free loopback ports, and stops them
+# when the tests end. Extra arguments go to `dotnet test`.
 # The console shows the build, each failure with its message, and the totals; what the tests print (host logs)
 # is in the .trx files under artifacts/test-results/. The test hosts get a temp directory of their own under
 # artifacts/tmp/, removed after a green run, so runs in two clones never meet and nothing is left in /tmp.
@@ -13,6 +13,7 @@ source "$root/scripts/lib/tools.sh"
 
 ensure_moto
 ensure_azurite
+ensure_prometheus
 
 results="$root/artifacts/test-results"
 rm -rf "$results" "$root/artifacts/tmp"

@@ -54,6 +54,34 @@ ensure_azurite() {
   export KVREP_AZURITE="$root/.tools/node_modules/.bin/azurite-blob"
 }
 
+# Makes sure a Prometheus server is on PATH for the scrape test (tests/KvReplicator.IntegrationTests/Serve/
+# PrometheusScrapeTests.cs): Debian's `prometheus` package, installed with apt-get (as root, or with sudo where it
+# needs no password) when missing. Without it the test skips on a developer's machine and fails on CI (CI=true).
+# A KVREP_PROMETHEUS set by the caller is used as it is.
+ensure_prometheus() {
+  [ -n "${KVREP_PROMETHEUS:-}" ] && return 0
+  command -v prometheus >/dev/null 2>&1 && return 0
+  local as_root=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      as_root="sudo -n"
+    else
+      echo "prometheus not found and apt-get needs root: the Prometheus scrape test will be skipped (apt-get install prometheus)" >&2
+      return 0
+    fi
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "prometheus not found and there is no apt-get: the Prometheus scrape test will be skipped (install prometheus)" >&2
+    return 0
+  fi
+  echo "prometheus not found; installing Debian's package with apt-get" >&2
+  # --no-install-recommends: the server alone, not the node exporter. Its service is never started here (the
+  # package may try and be refused without systemd); the test starts its own on a free port.
+  $as_root apt-get update -qq >&2 \
+    && DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends prometheus >&2 \
+    || echo "installing prometheus failed: the Prometheus scrape test will be skipped, or fail on CI" >&2
+}
+
 # Adds up the counters of every .trx file under $1 and prints "N passed, N failed, N skipped". A test project
 # that left no .trx (it did not build, or its host crashed) counts as one failure, so a broken run can never
 # end on "0 failed"; $2 is the number of test projects expected.

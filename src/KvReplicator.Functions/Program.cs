@@ -1,5 +1,6 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using KvReplicator.DependencyInjection;
+using KvReplicator.Diagnostics;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
@@ -18,12 +19,6 @@ builder.Build().Run();
 /// <summary>The worker's own registrations, apart from the worker defaults, so a test composes the same host.</summary>
 internal partial class Program
 {
-    /// <summary>
-    /// The name of the core's <c>Meter</c> and <c>ActivitySource</c>. The core will expose it from
-    /// src/KvReplicator/Diagnostics/ (issue 12); until then the host names it here.
-    /// </summary>
-    internal const string TelemetryName = "KvReplicator";
-
     internal static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddKvReplicator(configuration);
@@ -33,12 +28,14 @@ internal partial class Program
         // the host drops the copies it would log as Function.<name>.User and the worker's log filter
         // (Logging__LogLevel__*) alone decides what reaches Application Insights. Without a connection string
         // (local runs) nothing is exported and the host logs what the worker sends it.
+        // The Azure SDK's spans (Key Vault, Blob) nest inside the replicator's remote-call spans.
         if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
         {
+            KvReplicatorTelemetry.EnableAzureSdkActivities();
             services.AddOpenTelemetry()
                 .UseFunctionsWorkerDefaults()
-                .WithTracing(tracing => tracing.AddSource(TelemetryName))
-                .WithMetrics(metrics => metrics.AddMeter(TelemetryName))
+                .WithTracing(tracing => tracing.AddSource(KvReplicatorTelemetry.Name, KvReplicatorTelemetry.AzureSdkSources))
+                .WithMetrics(metrics => metrics.AddMeter(KvReplicatorTelemetry.Name))
                 .UseAzureMonitorExporter();
         }
     }

@@ -27,6 +27,13 @@ internal sealed record ReplicationOutcome
     public bool Superseded { get; init; }
 
     /// <summary>
+    /// The version this handling made AWSCURRENT, which consumers are told about: the event's own version, a
+    /// newer one written ahead of it (whose own event then finds it done), or one a killed handler wrote as
+    /// current and this handling recovered. Null when it made none current.
+    /// </summary>
+    public string? MadeCurrent { get; init; }
+
+    /// <summary>
     /// Set when a superseded version was coalesced rather than written (see <c>docs/reliability.md</c>): the
     /// newer version it was coalesced into. The outcome is <see cref="ReplicationOutcomeKind.Skipped"/> and
     /// the ledger records the version as done, coalesced.
@@ -35,12 +42,6 @@ internal sealed record ReplicationOutcome
 
     /// <summary>Something went wrong after the version was safely replicated (e.g. the consumer notification); never a value.</summary>
     public string? Warning { get; init; }
-
-    /// <summary>
-    /// The version this handling made AWSCURRENT, which consumers are told of: the event's own, or a newer one
-    /// written ahead of an older event's version. Null when it made none current.
-    /// </summary>
-    internal string? MadeCurrent { get; init; }
 
     public bool IsTransientFailure => Kind == ReplicationOutcomeKind.RetryLater;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using KvReplicator.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
@@ -10,7 +11,8 @@ namespace KvReplicator.Functions.Tests;
 
 /// <summary>
 /// With an Application Insights connection string the worker exports the core's Meter and ActivitySource
-/// (named <see cref="Program.TelemetryName"/>); without one it registers no exporter at all.
+/// (named <see cref="KvReplicatorTelemetry.Name"/>) and the Azure SDK's spans; without one it registers no
+/// exporter at all.
 /// </summary>
 public sealed class TelemetryTests
 {
@@ -22,18 +24,36 @@ public sealed class TelemetryTests
     static TelemetryTests() => Environment.SetEnvironmentVariable("APPLICATIONINSIGHTS_STATSBEAT_DISABLED", "true");
 
     [Fact]
-    public void With_a_connection_string_the_core_meter_and_activity_source_are_exported()
+    public void With_a_connection_string_the_core_meter_and_the_replicators_and_Azure_SDKs_spans_are_exported()
     {
-        using IHost host = BuildHost(ConnectionString);
+        // Beside Azure Monitor's exporter, in-memory ones on the host's own providers: the test suite's leak guard
+        // listens to the same sources process-wide, so only what reaches these proves the host subscribed.
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        using IHost host = BuildHost(ConnectionString, services => services
+            .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))
+            .ConfigureOpenTelemetryMeterProvider(metering => metering.AddInMemoryExporter(metrics)));
+        TracerProvider tracerProvider = host.Services.GetRequiredService<TracerProvider>();
+        MeterProvider meterProvider = host.Services.GetRequiredService<MeterProvider>();
 
-        Assert.NotNull(host.Services.GetService<TracerProvider>());
-        Assert.NotNull(host.Services.GetService<MeterProvider>());
-        using var source = new ActivitySource(Program.TelemetryName);
-        using var other = new ActivitySource(Program.TelemetryName + ".Unrelated");
-        Assert.True(source.HasListeners());
-        Assert.False(other.HasListeners());
-        using var meter = new Meter(Program.TelemetryName);
-        Assert.True(meter.CreateCounter<long>("kvrep.deliveries").Enabled);
+        using (var source = new ActivitySource(KvReplicatorTelemetry.Name))
+        using (var azure = new ActivitySource("Azure.Security.KeyVault.Secrets.SecretClient"))
+        using (var other = new ActivitySource(KvReplicatorTelemetry.Name + ".Unrelated"))
+        {
+            source.StartActivity("ours")?.Dispose();
+            azure.StartActivity("SecretClient.GetSecret")?.Dispose();
+            other.StartActivity("theirs")?.Dispose();
+        }
+
+        using (var meter = new Meter(KvReplicatorTelemetry.Name))
+        {
+            meter.CreateCounter<long>("kvrep.deliveries").Add(1);
+            meterProvider.ForceFlush();
+        }
+
+        tracerProvider.ForceFlush();
+        Assert.Equal(["ours", "SecretClient.GetSecret"], spans.Select(span => span.DisplayName));
+        Assert.Contains(metrics, metric => metric.Name == "kvrep.deliveries");
     }
 
     [Fact]
@@ -45,15 +65,19 @@ public sealed class TelemetryTests
         Assert.Null(host.Services.GetService<MeterProvider>());
     }
 
-    private static IHost BuildHost(string connectionString)
+    private static IHost BuildHost(string connectionString, Action<IServiceCollection>? registerFirst = null)
     {
         Dictionary<string, string?> settings = WorkerHost.ExampleSettings();
         settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = connectionString;
-        return WorkerHost.Build(settings, services => services.Configure<AzureMonitorExporterOptions>(options =>
+        return WorkerHost.Build(settings, services =>
         {
-            // Nothing written to disk when the (refused) export fails, no live-metrics polling.
-            options.DisableOfflineStorage = true;
-            options.EnableLiveMetrics = false;
-        }));
+            services.Configure<AzureMonitorExporterOptions>(options =>
+            {
+                // Nothing written to disk when the (refused) export fails, no live-metrics polling.
+                options.DisableOfflineStorage = true;
+                options.EnableLiveMetrics = false;
+            });
+            registerFirst?.Invoke(services);
+        });
     }
 }

@@ -2,13 +2,14 @@ namespace KvReplicator.Testing;
 
 /// <summary>
 /// Runs after every other test of its assembly (<see cref="LeakCheckingTestFramework"/>) and fails the run when
-/// a secret value a test registered reached a log, the console, a command's output or an exception message,
+/// a secret value a test registered reached a log, the console, a command's output, an exception message or the
+/// exported telemetry (a span's attributes or events, a metric's tags),
 /// or when a private key or anything else was left in the run's temp directory (<see cref="RunTempDirectory"/>).
 /// </summary>
 public sealed class SecretLeakCheck
 {
     [Fact]
-    public void No_secret_value_reached_a_log_output_or_exception_and_no_private_key_was_left_on_disk()
+    public void No_secret_value_reached_a_log_output_exception_or_telemetry_and_no_private_key_was_left_on_disk()
     {
         IReadOnlyList<string> leaks = SecretLeakGuard.FindLeaks();
         Assert.True(leaks.Count == 0,

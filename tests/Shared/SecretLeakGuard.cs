@@ -7,7 +7,8 @@ namespace KvReplicator.Testing;
 /// <summary>
 /// One guard for the whole test run: tests register every secret value they create; everything the run
 /// says — log entries (<see cref="CapturedLogs"/>), console output (host loggers), <c>kvrep</c> output the
-/// tests capture, and the messages of exceptions our code throws — is kept; after the last test,
+/// tests capture, the messages of exceptions our code throws, and the telemetry it exports (spans and metric
+/// tags, <see cref="ExportedTelemetry"/>) — is kept; after the last test,
 /// <see cref="SecretLeakCheck"/> fails the run if any registered value appears anywhere, or if a PEM private
 /// key (the Roles Anywhere key) was left in the run's temp directory (<see cref="RunTempDirectory"/>).
 /// </summary>
@@ -44,7 +45,7 @@ public static class SecretLeakGuard
         }
     }
 
-    /// <summary>Starts capturing the console and exception messages; called once, before the first test.</summary>
+    /// <summary>Starts capturing the console, exception messages and telemetry; called once, before the first test.</summary>
     public static void Install()
     {
         lock (s_installGate)
@@ -60,12 +61,14 @@ public static class SecretLeakGuard
             Console.SetOut(new CapturingTextWriter(s_originalOut, "console"));
             Console.SetError(new CapturingTextWriter(s_originalError, "stderr"));
             AppDomain.CurrentDomain.FirstChanceException += CaptureException;
+            ExportedTelemetry.Start();
         }
     }
 
     /// <summary>Every captured text that contains a registered value: where it came from and an excerpt without the value.</summary>
     public static IReadOnlyList<string> FindLeaks()
     {
+        ExportedTelemetry.Flush();
         var leaks = new List<string>();
         string[] values = [.. s_values.Keys];
         foreach ((string source, string text) in s_captured)
@@ -153,6 +156,7 @@ public static class SecretLeakGuard
 
             s_installed = false;
             AppDomain.CurrentDomain.FirstChanceException -= CaptureException;
+            ExportedTelemetry.Stop();
             Console.SetOut(s_originalOut!);
             Console.SetError(s_originalError!);
         }

@@ -14,7 +14,7 @@ namespace KvReplicator.Cli.Serve;
 
 /// <summary>
 /// Builds the <c>kvrep serve</c> web host: the Event Grid webhook over <see cref="KeyVaultEventProcessor"/>,
-/// health endpoints and graceful shutdown. Used by <c>kvrep serve</c>, by <c>kvrep demo</c> and by tests
+/// health endpoints, metrics (<see cref="ServeTelemetry"/>) and graceful shutdown. Used by <c>kvrep serve</c>, by <c>kvrep demo</c> and by tests
 /// (with <c>UseTestServer</c>).
 /// </summary>
 public static class ServeHost
@@ -50,6 +50,7 @@ public static class ServeHost
             .Configure<IOptions<ServeOptions>>((kestrel, serve) => LimitSlowAndLargeRequests(kestrel.Limits, serve.Value));
         builder.Services.AddSingleton<DeliveryKeyAuthenticator>();
         builder.Services.AddSingleton<EventGridWebhook>();
+        ServeTelemetry.Add(builder);
 
         // A caller that supplies services (tests, the demo) brings its own pipeline; otherwise configuration does.
         if (configureServices is null)
@@ -112,6 +113,7 @@ public static class ServeHost
         });
 
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        ServeTelemetry.Map(app);
         app.MapGet("/readyz", (IHostApplicationLifetime life) => life.ApplicationStopping.IsCancellationRequested
             ? Results.Json(new { status = "stopping" }, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Ok(new { status = "ready" }));

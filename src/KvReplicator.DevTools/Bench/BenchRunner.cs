@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using KvReplicator.DevTools.Local;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
@@ -12,8 +11,8 @@ namespace KvReplicator.DevTools.Bench;
 
 /// <summary>
 /// One benchmark run against a <see cref="LocalCloudEnvironment"/>: the replicator composed as production
-/// composes it (<c>AddKvReplicator</c>), with counters on its real Key Vault, Blob and Secrets Manager
-/// clients; then three phases (cold first event, first versions, steady-state rotation) and a check of
+/// composes it (<c>AddKvReplicator</c>), its real Key Vault, Blob and Secrets Manager calls counted from the
+/// replicator's own remote-call measurement; then three phases (cold first event, first versions, steady-state rotation) and a check of
 /// what reached Secrets Manager.
 /// </summary>
 internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions options, TextWriter progress)
@@ -28,14 +27,13 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
 
         string runId = RandomNumberGenerator.GetHexString(6, lowercase: true);
         string targetPrefix = $"bench-{runId}/";
-        var counter = new RemoteCallCounter();
+        using var counter = new RemoteCallCounter();
         IConfiguration configuration = cloud.ReplicatorConfiguration(targetPrefix, $"bench-{runId}", options.Settings);
 
         void AddReplicator(IServiceCollection services)
         {
+            // Remote calls are counted from the replicator's own measurement of them (RemoteCallCounter); tokens here.
             services.AddSingleton<TokenCredential>(new CountingTokenCredential(cloud.KeyVaultCredential, counter));
-            services.AddSingleton<HttpPipelinePolicy>(new CountingPipelinePolicy(counter, cloud.KeyVault.VaultUri));
-            services.AddHttpClient(SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => new CountingHttpHandler(counter));
             cloud.AddReplicator(services, configuration);
         }
 

@@ -83,6 +83,7 @@ public static class ChaosRun
             Outcomes = figures.Outcomes,
             DeadLetters = grid.DeadLetters,
             LostVersions = verification.Lost,
+            CoalescedVersions = verification.Coalesced,
             AwaitingReplay = verification.AwaitingReplay,
             DuplicatedVersions = verification.Duplicated,
             WrongCurrent = verification.WrongCurrent,

@@ -1,8 +1,10 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using KvReplicator.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -86,7 +88,9 @@ internal static class CredentialsServiceCollectionExtensions
         TokenCredential? credential = services.GetService<TokenCredential>();
         if (options.VaultUri is not null)
         {
-            return new SecretClient(options.VaultUri, credential ?? new DefaultAzureCredential());
+            var clientOptions = new SecretClientOptions();
+            clientOptions.AddPolicy(RemoteCallPolicy.KeyVault, HttpPipelinePosition.PerCall);
+            return new SecretClient(options.VaultUri, credential ?? new DefaultAzureCredential(), clientOptions);
         }
 
         return replicatedVault?.Invoke(services)

@@ -13,7 +13,6 @@ internal sealed class RolesAnywhereOptions
     internal const string ProfileArnPattern = @"^arn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\d{12}:profile/[A-Za-z0-9-]+$";
     internal const string RoleArnPattern = @"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$";
     internal const string RegionPattern = "^[a-z]{2}(-[a-z]+)+-[0-9]+$";
-    internal const string SecretNamePattern = "^[0-9A-Za-z-]{1,127}$";
 
     [RegularExpression(TrustAnchorArnPattern, ErrorMessage = "RolesAnywhere:TrustAnchorArn must look like arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>")]
     public string? TrustAnchorArn { get; set; }
@@ -44,15 +43,15 @@ internal sealed class RolesAnywhereOptions
     public Uri? VaultUri { get; set; }
 
     /// <summary>Secret holding the PEM leaf certificate. Excluded from replication by default.</summary>
-    [RegularExpression(SecretNamePattern, ErrorMessage = "RolesAnywhere:CertificateSecretName must be a Key Vault secret name")]
+    [RegularExpression(KeyVaultNames.SecretNamePattern, ErrorMessage = "RolesAnywhere:CertificateSecretName must be a Key Vault secret name")]
     public string CertificateSecretName { get; set; } = "kvrep-roles-anywhere-certificate";
 
     /// <summary>Secret holding the PEM private key (PKCS#8, PKCS#1 or SEC1, unencrypted).</summary>
-    [RegularExpression(SecretNamePattern, ErrorMessage = "RolesAnywhere:PrivateKeySecretName must be a Key Vault secret name")]
+    [RegularExpression(KeyVaultNames.SecretNamePattern, ErrorMessage = "RolesAnywhere:PrivateKeySecretName must be a Key Vault secret name")]
     public string PrivateKeySecretName { get; set; } = "kvrep-roles-anywhere-private-key";
 
     /// <summary>Secret holding the PEM intermediates, leaf's issuer first. Optional: a missing secret means no chain.</summary>
-    [RegularExpression(SecretNamePattern, ErrorMessage = "RolesAnywhere:ChainSecretName must be a Key Vault secret name")]
+    [RegularExpression(KeyVaultNames.SecretNamePattern, ErrorMessage = "RolesAnywhere:ChainSecretName must be a Key Vault secret name")]
     public string ChainSecretName { get; set; } = "kvrep-roles-anywhere-chain";
 
     internal Uri ResolveEndpoint() => Endpoint ?? new Uri($"https://rolesanywhere.{Region}.amazonaws.com");

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
+using KvReplicator.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace KvReplicator.DeadLettering;
@@ -90,6 +91,7 @@ public sealed partial class RejectedDeliveryDeadLetterer
 
         string name = NameFor(eventId, now);
         await _sink.WriteAsync(name, BinaryData.FromString(new JsonArray(body).ToJsonString()), cancellationToken).ConfigureAwait(false);
+        ReplicationTelemetry.DeadLetterWritten();
         LogDeadLettered(eventId, _sink.Location, name);
         return name;
     }

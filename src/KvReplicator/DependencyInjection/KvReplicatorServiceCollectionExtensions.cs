@@ -65,6 +65,9 @@ internal static class KvReplicatorServiceCollectionExtensions
         // Rejected deliveries: written to the dead-letter container (when configured) for kvrep replay.
         services.AddRejectedDeliveryDeadLettering(configuration);
 
+        // Last: every remote call is measured below the replicator's own handlers (docs/operations.md, "Metrics").
+        services.AddRemoteCallTelemetry();
+
         services.AddReplicationUseCases();
         return services;
     }

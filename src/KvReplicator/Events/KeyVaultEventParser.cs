@@ -1,10 +1,8 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
-using Azure.Messaging.EventGrid.SystemEvents;
-using Azure.Security.KeyVault.Secrets;
 
 namespace KvReplicator.Events;
 
@@ -13,26 +11,35 @@ namespace KvReplicator.Events;
 /// <see cref="KeyVaultEvent"/>s. It never throws for bad input: a payload it cannot understand becomes a
 /// <see cref="KeyVaultEventKind.Malformed"/> event with a reason, because retrying it cannot help.
 /// </summary>
-internal static partial class KeyVaultEventParser
+/// <remarks>
+/// A raw body is parsed once, into one <see cref="JsonDocument"/>, and each event's attributes and data are read
+/// from its elements. What the body path accepts is what the SDK's <c>EventGridEvent.Parse</c> and
+/// <c>CloudEvent.Parse</c> accept (see <see cref="EventGridSchema"/>, <see cref="CloudEventSchema"/>), so events
+/// a host binds with the SDK and hands to the other overloads are judged alike.
+/// </remarks>
+internal static class KeyVaultEventParser
 {
     public const string SecretNewVersionCreated = "Microsoft.KeyVault.SecretNewVersionCreated";
 
     /// <summary>Event Grid accepts at most 1 MB per event; a body far beyond that is not a delivery.</summary>
     public const int MaxBodyBytes = 1024 * 1024 * 2;
 
-    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 32 };
+    /// <summary>How deep a delivery (and an event's data read from bytes) may nest.</summary>
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
     /// <summary>Parses a raw delivery body.</summary>
     public static IReadOnlyList<KeyVaultEvent> Parse(BinaryData body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (body.ToMemory().Length > MaxBodyBytes)
+        ReadOnlyMemory<byte> bytes = body.ToMemory();
+        if (bytes.Length > MaxBodyBytes)
         {
             return [KeyVaultEvent.Malform(null, null, $"delivery body is larger than {MaxBodyBytes} bytes")];
         }
 
-        // JsonDocument lets invalid UTF-8 through inside strings and only reading them throws.
-        if (!Utf8.IsValid(body.ToMemory().Span))
+        // JsonDocument lets invalid UTF-8 through inside strings and only reading them throws; checked here
+        // once, only escaped strings are left to decode with care (JsonText).
+        if (!Utf8.IsValid(bytes.Span))
         {
             return [KeyVaultEvent.Malform(null, null, "body is not valid UTF-8")];
         }
@@ -40,7 +47,7 @@ internal static partial class KeyVaultEventParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToMemory(), s_documentOptions);
+            document = JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -50,14 +57,24 @@ internal static partial class KeyVaultEventParser
         using (document)
         {
             JsonElement root = document.RootElement;
-            return root.ValueKind switch
+            switch (root.ValueKind)
             {
-                JsonValueKind.Array when root.GetArrayLength() == 0 =>
-                    [KeyVaultEvent.Malform(null, null, "delivery is an empty array")],
-                JsonValueKind.Array => root.EnumerateArray().Select(ParseElement).ToArray(),
-                JsonValueKind.Object => [ParseElement(root)],
-                _ => [KeyVaultEvent.Malform(null, null, $"body is a JSON {root.ValueKind}, not an event or an array of events")],
-            };
+                case JsonValueKind.Object:
+                    return [ParseElement(root)];
+                case JsonValueKind.Array when root.GetArrayLength() == 0:
+                    return [KeyVaultEvent.Malform(null, null, "delivery is an empty array")];
+                case JsonValueKind.Array:
+                    var events = new KeyVaultEvent[root.GetArrayLength()];
+                    int i = 0;
+                    foreach (JsonElement element in root.EnumerateArray())
+                    {
+                        events[i++] = ParseElement(element);
+                    }
+
+                    return events;
+                default:
+                    return [KeyVaultEvent.Malform(null, null, $"body is a JSON {root.ValueKind}, not an event or an array of events")];
+            }
         }
     }
 
@@ -65,14 +82,14 @@ internal static partial class KeyVaultEventParser
     public static KeyVaultEvent Parse(EventGridEvent gridEvent)
     {
         ArgumentNullException.ThrowIfNull(gridEvent);
-        return FromSdkEvent(gridEvent.Id, gridEvent.EventType, gridEvent.Subject, gridEvent.EventTime, gridEvent.Data, () => gridEvent.TryGetSystemEventData(out object? data) ? data : null);
+        return FromEnvelope(new EventEnvelope(gridEvent.Id, gridEvent.EventType, gridEvent.Subject, gridEvent.EventTime, Data: null, gridEvent.Data));
     }
 
     /// <summary>Parses an event that a host has already bound as a CloudEvent.</summary>
     public static KeyVaultEvent Parse(CloudEvent cloudEvent)
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);
-        return FromSdkEvent(cloudEvent.Id, cloudEvent.Type, cloudEvent.Subject, cloudEvent.Time, cloudEvent.Data, () => cloudEvent.TryGetSystemEventData(out object? data) ? data : null);
+        return FromEnvelope(new EventEnvelope(cloudEvent.Id, cloudEvent.Type, cloudEvent.Subject, cloudEvent.Time, Data: null, cloudEvent.Data));
     }
 
     private static KeyVaultEvent ParseElement(JsonElement element)
@@ -82,34 +99,31 @@ internal static partial class KeyVaultEventParser
             return KeyVaultEvent.Malform(null, null, $"event is a JSON {element.ValueKind}, not an object");
         }
 
-        string? id = TryGetString(element, "id");
-        BinaryData raw = BinaryData.FromString(element.GetRawText());
-        try
+        string? problem;
+        EventEnvelope envelope;
+        if (element.TryGetProperty("specversion"u8, out _))
         {
-            if (element.TryGetProperty("specversion", out _))
-            {
-                return Parse(CloudEvent.Parse(raw, skipValidation: false)!);
-            }
-
-            if (element.TryGetProperty("eventType", out _))
-            {
-                return Parse(EventGridEvent.Parse(raw));
-            }
+            problem = CloudEventSchema.Read(element, out envelope);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or JsonException or InvalidOperationException or KeyNotFoundException or NullReferenceException)
+        else if (element.TryGetProperty("eventType"u8, out _))
         {
-            return KeyVaultEvent.Malform(id, TryGetString(element, "eventType") ?? TryGetString(element, "type"),
-                $"event does not follow its schema ({ex.GetType().Name}: {FirstLine(ex.Message)})");
+            problem = EventGridSchema.Read(element, out envelope);
+        }
+        else
+        {
+            return KeyVaultEvent.Malform(QuotedString(element, "id"u8), null, "event has neither 'eventType' (Event Grid schema) nor 'specversion' (CloudEvents 1.0)");
         }
 
-        return KeyVaultEvent.Malform(id, null, "event has neither 'eventType' (Event Grid schema) nor 'specversion' (CloudEvents 1.0)");
+        return problem is null
+            ? FromEnvelope(envelope)
+            : KeyVaultEvent.Malform(QuotedString(element, "id"u8), QuotedString(element, "eventType"u8) ?? QuotedString(element, "type"u8), $"event does not follow its schema ({problem})");
     }
 
-    private static KeyVaultEvent FromSdkEvent(string? id, string? eventType, string? subject, DateTimeOffset? time, BinaryData? rawData, Func<object?> readSystemData)
+    private static KeyVaultEvent FromEnvelope(EventEnvelope envelope)
     {
         // Whatever the sender wrote ends up in logs and in the answer to Event Grid: quote a little of it only.
-        id = Truncate(id);
-        eventType = Truncate(eventType);
+        string? id = Truncate(envelope.Id);
+        string? eventType = Truncate(envelope.Type);
         if (string.IsNullOrWhiteSpace(eventType))
         {
             return KeyVaultEvent.Malform(id, eventType, "event has no type");
@@ -123,73 +137,16 @@ internal static partial class KeyVaultEventParser
             return KeyVaultEvent.Ignore(id, eventType, reason);
         }
 
-        object? data;
-        try
+        bool read = envelope.Data is { } data ? SecretEventData.TryRead(data, out SecretEventData fields) : SecretEventData.TryRead(envelope.DataBytes, out fields);
+        if (!read)
         {
-            data = readSystemData();
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException or NullReferenceException)
-        {
-            data = null;
+            return KeyVaultEvent.Malform(id, eventType, "event data does not match the Key Vault schema (an object of string fields)");
         }
 
-        // The SDK's model types NBF/EXP as numbers and gives up on anything else (Microsoft's own sample
-        // payload quotes them). Those fields do not matter here, so read the ones that do directly.
-        if (data is not KeyVaultSecretNewVersionCreatedEventData secretData)
-        {
-            secretData = TryReadSecretFields(rawData)!;
-            if (secretData is null)
-            {
-                return KeyVaultEvent.Malform(id, eventType, "event data does not match the Key Vault schema (an object of string fields)");
-            }
-        }
-
-        return FromSecretData(id, eventType, subject, secretData) with { AnnouncedOn = time == default(DateTimeOffset) ? null : time };
+        return FromSecretData(id, eventType, envelope.Subject, fields) with { AnnouncedOn = envelope.Time == default(DateTimeOffset) ? null : envelope.Time };
     }
 
-    private static KeyVaultSecretNewVersionCreatedEventData? TryReadSecretFields(BinaryData? rawData)
-    {
-        if (rawData is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(rawData.ToMemory(), s_documentOptions);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            string? Field(string name)
-            {
-                foreach (JsonProperty property in document.RootElement.EnumerateObject())
-                {
-                    if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-                    {
-                        return property.Value.ValueKind switch
-                        {
-                            JsonValueKind.String => property.Value.GetString(),
-                            JsonValueKind.Null => null,
-                            _ => throw new FormatException($"'{name}' is not a string"),
-                        };
-                    }
-                }
-
-                return null;
-            }
-
-            return EventGridModelFactory.KeyVaultSecretNewVersionCreatedEventData(
-                id: Field("Id"), vaultName: Field("VaultName"), objectType: Field("ObjectType"), objectName: Field("ObjectName"), version: Field("Version"));
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static KeyVaultEvent FromSecretData(string? id, string eventType, string? subject, KeyVaultSecretNewVersionCreatedEventData data)
+    private static KeyVaultEvent FromSecretData(string? id, string eventType, string? subject, SecretEventData data)
     {
         if (data.ObjectType is { Length: > 0 } objectType && !string.Equals(objectType, "Secret", StringComparison.OrdinalIgnoreCase))
         {
@@ -204,20 +161,20 @@ internal static partial class KeyVaultEventParser
         // event whose fields and Id disagree rather than guess which one is right.
         if (!string.IsNullOrEmpty(data.Id))
         {
-            if (!TryParseSecretId(data.Id, out string? idVault, out string? idName, out string? idVersion))
+            if (!TryParseSecretId(data.Id, out ReadOnlySpan<char> idVault, out ReadOnlySpan<char> idName, out ReadOnlySpan<char> idVersion))
             {
                 return KeyVaultEvent.Malform(id, eventType, "event data 'Id' is not a Key Vault secret version URI");
             }
 
-            if ((name is { Length: > 0 } && !string.Equals(name, idName, StringComparison.OrdinalIgnoreCase)) ||
-                (version is { Length: > 0 } && !string.Equals(version, idVersion, StringComparison.OrdinalIgnoreCase)))
+            if ((name is { Length: > 0 } && !name.AsSpan().Equals(idName, StringComparison.OrdinalIgnoreCase)) ||
+                (version is { Length: > 0 } && !version.AsSpan().Equals(idVersion, StringComparison.OrdinalIgnoreCase)))
             {
                 return KeyVaultEvent.Malform(id, eventType, "event data 'ObjectName'/'Version' disagree with its 'Id'");
             }
 
-            name = string.IsNullOrEmpty(name) ? idName : name;
-            version = string.IsNullOrEmpty(version) ? idVersion : version;
-            vault = string.IsNullOrEmpty(vault) ? idVault : vault;
+            name = string.IsNullOrEmpty(name) ? idName.ToString() : name;
+            version = string.IsNullOrEmpty(version) ? idVersion.ToString() : version;
+            vault = string.IsNullOrEmpty(vault) ? idVault.ToString() : vault;
         }
 
         name = string.IsNullOrEmpty(name) ? subject : name;
@@ -227,7 +184,7 @@ internal static partial class KeyVaultEventParser
             return KeyVaultEvent.Malform(id, eventType, "event names no secret (no 'ObjectName', 'Id' or subject)");
         }
 
-        if (!SecretNamePattern().IsMatch(name))
+        if (!KeyVaultNames.SecretName().IsMatch(name))
         {
             return KeyVaultEvent.Malform(id, eventType, $"'{Truncate(name)}' is not a valid Key Vault secret name");
         }
@@ -237,12 +194,12 @@ internal static partial class KeyVaultEventParser
             return KeyVaultEvent.Malform(id, eventType, $"event for secret '{name}' names no version");
         }
 
-        if (!VersionPattern().IsMatch(version))
+        if (!KeyVaultNames.Version().IsMatch(version))
         {
             return KeyVaultEvent.Malform(id, eventType, $"'{Truncate(version)}' is not a Key Vault version id (32 hex digits)");
         }
 
-        if (string.IsNullOrEmpty(vault) || !VaultNamePattern().IsMatch(vault))
+        if (string.IsNullOrEmpty(vault) || !KeyVaultNames.VaultName().IsMatch(vault))
         {
             return KeyVaultEvent.Malform(id, eventType, $"event for secret '{name}' names no valid vault");
         }
@@ -250,61 +207,63 @@ internal static partial class KeyVaultEventParser
         return KeyVaultEvent.NewVersion(id, eventType, new SecretVersionRef(vault, name, version.ToLowerInvariant()));
     }
 
-    private static bool TryParseSecretId(string id, out string? vault, out string? name, out string? version)
+    /// <summary>
+    /// Reads a secret version URI (<c>https://{vault}.vault.azure.net/secrets/{name}/{version}</c>) into spans
+    /// of its parts, so that those the event's own fields already give cost nothing. A missing version is empty.
+    /// </summary>
+    private static bool TryParseSecretId(string id, out ReadOnlySpan<char> vault, out ReadOnlySpan<char> name, out ReadOnlySpan<char> version)
     {
-        vault = name = version = null;
+        vault = name = version = default;
         if (!Uri.TryCreate(id, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttps)
         {
             return false;
         }
 
-        try
-        {
-            var identifier = new KeyVaultSecretIdentifier(uri);
-            if (!string.Equals(uri.Segments.ElementAtOrDefault(1), "secrets/", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
-            vault = uri.Host.Split('.')[0];
-            name = identifier.Name;
-            version = identifier.Version;
-            return !string.IsNullOrEmpty(name);
-        }
-        catch (ArgumentException)
+        // Uri has canonicalised the path (dot segments, backslashes, escapes). Read it as the Key Vault SDK's
+        // KeyVaultSecretIdentifier does, "/secrets/{name}[/{version}]" with one trailing slash allowed, without
+        // the Uri and arrays that parser allocates per event.
+        ReadOnlySpan<char> path = uri.AbsolutePath;
+        if (!path.StartsWith("/secrets/", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
+
+        ReadOnlySpan<char> rest = path["/secrets/".Length..];
+        int nameEnd = rest.IndexOf('/');
+        name = nameEnd < 0 ? rest : rest[..nameEnd];
+        version = nameEnd < 0 ? [] : rest[(nameEnd + 1)..];
+        int versionEnd = version.IndexOf('/');
+        if (name.IsEmpty || (versionEnd >= 0 && versionEnd != version.Length - 1))
+        {
+            return false;
+        }
+
+        version = version.TrimEnd('/');
+        ReadOnlySpan<char> host = uri.Host;
+        int firstDot = host.IndexOf('.');
+        vault = firstDot < 0 ? host : host[..firstDot];
+        return true;
     }
 
-    private static string? TryGetString(JsonElement element, string property)
+    /// <summary>Reads the event type, sharing one string for the type this service acts on.</summary>
+    internal static bool TryGetEventType(JsonElement value, out string? eventType)
     {
-        if (!element.TryGetProperty(property, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        if (value.ValueKind == JsonValueKind.String && JsonMarshal.GetRawUtf8Value(value).SequenceEqual("\"Microsoft.KeyVault.SecretNewVersionCreated\""u8))
         {
-            return null;
+            eventType = SecretNewVersionCreated;
+            return true;
         }
 
-        try
-        {
-            return Truncate(value.GetString());
-        }
-        catch (InvalidOperationException)
-        {
-            // An escaped lone surrogate, e.g. "\ud800": not text, so nothing to quote.
-            return null;
-        }
+        return JsonText.TryGetString(value, out eventType);
     }
+
+    /// <summary>A string attribute to quote in a refusal: a little of it, and nothing that is not text.</summary>
+    private static string? QuotedString(JsonElement element, ReadOnlySpan<byte> property) =>
+        element.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String && JsonText.TryGetString(value, out string? text)
+            ? Truncate(text)
+            : null;
 
     private static string FirstLine(string message) => Truncate(message.Split('\n')[0].Trim())!;
 
-    private static string? Truncate(string? value) => value is { Length: > 128 } ? value[..128] + "…" : value;
-
-    [GeneratedRegex("^[0-9A-Za-z-]{1,127}$")]
-    internal static partial Regex SecretNamePattern();
-
-    [GeneratedRegex("^[0-9A-Fa-f]{32}$")]
-    private static partial Regex VersionPattern();
-
-    [GeneratedRegex("^[0-9A-Za-z-]{3,24}$")]
-    private static partial Regex VaultNamePattern();
+    internal static string? Truncate(string? value) => value is { Length: > 128 } ? value[..128] + "…" : value;
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
+using KvReplicator.Diagnostics;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,6 +11,8 @@ namespace KvReplicator.Events;
 /// <summary>
 /// The entry point every host calls: a delivery in (raw body or an SDK-bound event), a
 /// <see cref="DeliveryResult"/> out. Hosts only map <see cref="DeliveryResult.Disposition"/> to their signal.
+/// Each delivery is one span with a child span per event, and is counted with its events' outcomes
+/// (<see cref="ReplicationTelemetry"/>).
 /// </summary>
 public sealed partial class KeyVaultEventProcessor
 {
@@ -39,14 +43,42 @@ public sealed partial class KeyVaultEventProcessor
     internal async Task<DeliveryResult> ProcessAsync(IReadOnlyList<KeyVaultEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
+        using ReplicationTelemetry.DeliveryScope telemetry = ReplicationTelemetry.StartDelivery(events.Count);
         var results = new EventResult[events.Count];
-        await Parallel.ForAsync(0, events.Count,
-            new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
-            async (i, ct) => results[i] = new EventResult(events[i], await HandleAsync(events[i], ct).ConfigureAwait(false))).ConfigureAwait(false);
-        return new DeliveryResult(results);
+        try
+        {
+            await Parallel.ForAsync(0, events.Count,
+                new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
+                async (i, ct) => results[i] = new EventResult(events[i], await HandleAsync(events[i], ct).ConfigureAwait(false))).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
+
+        var result = new DeliveryResult(results);
+        telemetry.Completed(result);
+        return result;
     }
 
     private async Task<ReplicationOutcome> HandleAsync(KeyVaultEvent keyVaultEvent, CancellationToken cancellationToken)
+    {
+        using Activity? span = ReplicationTelemetry.StartVersion(keyVaultEvent);
+        try
+        {
+            ReplicationOutcome outcome = await HandleEventAsync(keyVaultEvent, cancellationToken).ConfigureAwait(false);
+            ReplicationTelemetry.VersionHandled(span, outcome);
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            ReplicationTelemetry.VersionFailed(span, ex);
+            throw;
+        }
+    }
+
+    private async Task<ReplicationOutcome> HandleEventAsync(KeyVaultEvent keyVaultEvent, CancellationToken cancellationToken)
     {
         switch (keyVaultEvent.Kind)
         {

@@ -21,9 +21,10 @@ internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVau
             failures.Add($"{Section}:VaultName is required when VaultUri's host is not a DNS name (it is '{vaultUri.Host}').");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.VaultName) && !VaultNamePattern().IsMatch(options.VaultName))
+        // The rule events are held to: a longer name would pass here and then refuse every event of the vault.
+        if (!string.IsNullOrWhiteSpace(options.VaultName) && !KeyVaultNames.VaultName().IsMatch(options.VaultName))
         {
-            failures.Add($"{Section}:VaultName must be 1-127 letters, digits or dashes.");
+            failures.Add($"{Section}:VaultName must be 3-24 letters, digits or dashes.");
         }
 
         if (options.TrustedServerCertificateThumbprint is { } thumbprint && !Sha256HexPattern().IsMatch(thumbprint))
@@ -38,9 +39,6 @@ internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVau
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex VaultNamePattern();
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex Sha256HexPattern();

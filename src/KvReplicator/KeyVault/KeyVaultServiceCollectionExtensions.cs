@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using KvReplicator.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,8 +16,8 @@ internal static class KeyVaultServiceCollectionExtensions
     /// Registers <see cref="KeyVaultSecretSource"/> as the <see cref="ISecretSource"/>, configured from
     /// <c>KvReplicator:KeyVault</c> (validated at start). It authenticates with a <see cref="TokenCredential"/>
     /// registered in the container if there is one (local runs register the stand-in's credential), else
-    /// with <see cref="DefaultAzureCredential"/>. Every <see cref="HttpPipelinePolicy"/> registered in the container
-    /// joins the client's pipeline just before the transport, so a host sees every request on the wire (challenges and retries included; the benchmark counts them).
+    /// with <see cref="DefaultAzureCredential"/>. Every call is measured (<see cref="RemoteCallPolicy"/>), and every
+    /// <see cref="HttpPipelinePolicy"/> registered in the container joins the client's pipeline per call.
     /// </summary>
     internal static IServiceCollection AddKeyVaultSource(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,6 +43,9 @@ internal static class KeyVaultServiceCollectionExtensions
     internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential, IEnumerable<HttpPipelinePolicy>? policies = null)
     {
         var clientOptions = new SecretClientOptions { DisableChallengeResourceVerification = options.DisableChallengeResourceVerification };
+
+        // First, so that it measures what the host's policies answer too (the chaos run's injected faults).
+        clientOptions.AddPolicy(RemoteCallPolicy.KeyVault, HttpPipelinePosition.PerCall);
         foreach (HttpPipelinePolicy policy in policies ?? [])
         {
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);

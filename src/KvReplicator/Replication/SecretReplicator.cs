@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KvReplicator.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -215,11 +216,15 @@ internal sealed partial class SecretReplicator
                 continue;
             }
 
+            string? recoveredCurrent = null;
             if (state.Lock is { } expired)
             {
-                // Its holder died (or overran it) after perhaps writing some of what it planned.
+                // Its holder died (or overran it) after perhaps writing some of what it planned. A version it made
+                // current never reached consumers: this handling tells them, as it completes the dead one's work.
                 LogTakenOver(version.SecretName, expired.Holder, expired.Intent.Count);
                 state = await RecoverAsync(state, targetName, cancellationToken).ConfigureAwait(false);
+                recoveredCurrent = expired.Intent.FirstOrDefault(write => write.Stage == TargetVersionStage.Current
+                    && string.Equals(write.Id, state.Current?.Id, StringComparison.OrdinalIgnoreCase) && state.IsDone(write.Id))?.Id;
             }
 
             WritePlan plan = await PlanAsync(
@@ -243,9 +248,12 @@ internal sealed partial class SecretReplicator
             }
 
             Remember(written);
-            return plan.Writes.Count == 0
+            ReplicationOutcome outcome = plan.Writes.Count == 0
                 ? plan.Outcome(version, default)
                 : await WriteUnderLockAsync(version, key, written, plan, reads, options, cancellationToken).ConfigureAwait(false);
+            return outcome is { Kind: ReplicationOutcomeKind.Replicated, MadeCurrent: null } && recoveredCurrent is not null
+                ? outcome with { MadeCurrent = recoveredCurrent }
+                : outcome;
         }
 
         return ReplicationOutcome.RetryLater(version, "the secret's ledger record kept changing; retry", targetName);
@@ -421,6 +429,7 @@ internal sealed partial class SecretReplicator
                     }
 
                     done.Add(result);
+                    ReplicationTelemetry.VersionWritten(write.Secret.CreatedOn, _timeProvider.GetUtcNow(), byReconcile: options?.Reconcile == true);
                     writtenHere.Add(write.Secret.Version);
                     progress = Record(progress, write, plan.TargetName, result);
                 }
@@ -662,6 +671,7 @@ internal sealed partial class SecretReplicator
         {
             string detail = SafeFailure.Describe(ex).Detail;
             LogNotificationFailed(outcome.TargetName!, currentVersion, detail);
+            ReplicationTelemetry.NotificationFailed();
             return outcome with { Warning = $"replicated, but the consumer notification failed: {detail}" };
         }
     }

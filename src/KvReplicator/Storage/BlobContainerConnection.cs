@@ -1,13 +1,16 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using KvReplicator.Diagnostics;
 
 namespace KvReplicator.Storage;
 
 /// <summary>
 /// How the ledger and the dead-letter sink reach their containers: a connection string for emulators, or the
 /// Blob service endpoint with a managed identity (the registered <see cref="TokenCredential"/>, else
-/// DefaultAzureCredential) in production, so no account key appears in settings.
+/// DefaultAzureCredential) in production, so no account key appears in settings. Every call is measured
+/// (<see cref="RemoteCallPolicy"/>).
 /// </summary>
 internal static class BlobContainerConnection
 {
@@ -19,6 +22,8 @@ internal static class BlobContainerConnection
         TokenCredential? registeredCredential,
         BlobClientOptions? clientOptions = null)
     {
+        clientOptions ??= new BlobClientOptions();
+        clientOptions.AddPolicy(RemoteCallPolicy.Blob, HttpPipelinePosition.PerCall);
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             return new BlobContainerClient(connectionString, containerName, clientOptions);

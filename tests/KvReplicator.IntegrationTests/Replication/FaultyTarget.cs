@@ -19,10 +19,14 @@ internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
 
     public void FailAfterWrite(int times = 1) => _failuresAfterWrite = times;
 
+    /// <summary>Runs as an injected failure strikes, e.g. to kill the rest of the process with it.</summary>
+    public Action? OnInjectedFailure { get; set; }
+
     public async Task<TargetWriteResult> WriteAsync(TargetSecretWrite write, CancellationToken cancellationToken = default)
     {
         if (Interlocked.Decrement(ref _failuresBeforeWrite) >= 0)
         {
+            OnInjectedFailure?.Invoke();
             throw new HttpRequestException("connection reset before the write (injected)");
         }
 
@@ -30,6 +34,7 @@ internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
         Interlocked.Increment(ref _writes);
         if (Interlocked.Decrement(ref _failuresAfterWrite) >= 0)
         {
+            OnInjectedFailure?.Invoke();
             throw new TimeoutException("handler died after the write (injected)");
         }
 

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.DevTools.Local;
 using KvReplicator.Events;
 using KvReplicator.IntegrationTests.Emulators;
-using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;
+using KvReplicator.Ledger;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
@@ -24,16 +23,18 @@ namespace KvReplicator.IntegrationTests.Replication;
 internal sealed class ReplicationHarness : IAsyncDisposable
 {
     private readonly ConcurrentQueue<SecretVersionCreated> _created = new();
-    private readonly ServiceProvider _services;
+    private readonly IConfiguration _configuration;
+    private readonly bool _emulatorCredentials;
+    private readonly List<ReplicatorInstance> _instances = [];
 
-    private ReplicationHarness(LocalCloudEnvironment cloud, ServiceProvider services, string prefix, CapturedLogs logs)
+    private ReplicationHarness(LocalCloudEnvironment cloud, IConfiguration configuration, bool emulatorCredentials, string prefix, CapturedLogs logs)
     {
         Cloud = cloud;
         Logs = logs;
-        _services = services;
+        _configuration = configuration;
+        _emulatorCredentials = emulatorCredentials;
         Prefix = prefix;
         Cloud.KeyVault.SecretVersionCreated += _created.Enqueue;
-        Processor = services.GetRequiredService<KeyVaultEventProcessor>();
         Vault = cloud.CreateSecretClient();
         Aws = cloud.CreateSecretsManagerClient();
     }
@@ -45,32 +46,50 @@ internal sealed class ReplicationHarness : IAsyncDisposable
 
     public string Prefix { get; }
 
-    public KeyVaultEventProcessor Processor { get; }
+    /// <summary>The first replicator instance, which the single-instance tests use.</summary>
+    public ReplicatorInstance Primary => _instances[0];
+
+    public KeyVaultEventProcessor Processor => Primary.Processor;
 
     public SecretClient Vault { get; }
 
     public SecretsManagerClient Aws { get; }
 
-    public IServiceProvider Services => _services;
+    public IServiceProvider Services => Primary.Services;
 
     /// <param name="configureServices">Runs before the replicator is added, so its registrations win (fault injection).</param>
     /// <param name="emulatorCredentials">False to let the settings choose the AWS credential source.</param>
+    /// <param name="keyVault">Options of the local Key Vault, e.g. a fake clock for its creation dates.</param>
     public static async Task<ReplicationHarness> StartAsync(
         Action<IServiceCollection>? configureServices = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        bool emulatorCredentials = true)
+        bool emulatorCredentials = true,
+        LocalKeyVaultOptions? keyVault = null)
     {
         LocalCloudEnvironment cloud = await LocalCloudEnvironment.StartAsync(
-            moto: await SharedEmulators.MotoAsync(), azurite: await SharedEmulators.AzuriteAsync());
+            keyVaultOptions: keyVault, moto: await SharedEmulators.MotoAsync(), azurite: await SharedEmulators.AzuriteAsync());
         string prefix = SharedEmulators.UniqueName("e2e") + "/";
         IConfiguration configuration = cloud.ReplicatorConfiguration(prefix, SharedEmulators.UniqueName("ledger"), settings);
+        var harness = new ReplicationHarness(cloud, configuration, emulatorCredentials, prefix, new CapturedLogs());
+        harness.StartInstance(configureServices);
+        return harness;
+    }
+
+    /// <summary>
+    /// Another replicator process of the same deployment: its own service provider (its own in-memory single
+    /// flight, gates and caches), over the same Key Vault, moto prefix and ledger container, as a scaled-out
+    /// Functions app or a second <c>kvrep serve</c> replica. Its log lines go to <see cref="Logs"/> too.
+    /// </summary>
+    /// <param name="configureServices">Runs before the replicator is added, so its registrations win.</param>
+    public ReplicatorInstance StartInstance(Action<IServiceCollection>? configureServices = null)
+    {
         var services = new ServiceCollection();
-        var logs = new CapturedLogs();
-        services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         configureServices?.Invoke(services);
-        cloud.AddReplicator(services, configuration, emulatorCredentials);
-        ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-        return new ReplicationHarness(cloud, provider, prefix, logs);
+        Cloud.AddReplicator(services, _configuration, _emulatorCredentials);
+        var instance = new ReplicatorInstance(Cloud, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        _instances.Add(instance);
+        return instance;
     }
 
     /// <summary>Sets a secret in the local Key Vault and returns its new version id.</summary>
@@ -80,13 +99,8 @@ internal sealed class ReplicationHarness : IAsyncDisposable
         return secret.Properties.Version;
     }
 
-    /// <summary>Delivers one Event Grid schema event for the version, as Event Grid would (a one-event array).</summary>
-    public Task<DeliveryResult> DeliverAsync(string name, string version)
-    {
-        var created = new SecretVersionCreated(Cloud.KeyVault.VaultName, Cloud.KeyVault.VaultUri, name, version, DateTimeOffset.UtcNow, null, null);
-        JsonObject gridEvent = GridEvent.From(created, Cloud.EventGrid.TopicFor(created.VaultName)).ToEventGridSchema();
-        return Processor.ProcessAsync(BinaryData.FromString(new JsonArray(gridEvent).ToJsonString()));
-    }
+    /// <summary>Delivers one Event Grid schema event for the version to <see cref="Primary"/>.</summary>
+    public Task<DeliveryResult> DeliverAsync(string name, string version) => Primary.DeliverAsync(name, version);
 
     /// <summary>Every notification the local Key Vault raised so far, in creation order.</summary>
     public IReadOnlyList<SecretVersionCreated> CreatedVersions => _created.ToArray();
@@ -109,10 +123,18 @@ internal sealed class ReplicationHarness : IAsyncDisposable
     public async Task<string> AwsValueAsync(string name, string version) =>
         (await Aws.GetSecretValueAsync(new GetSecretValueRequest { SecretId = TargetName(name), VersionId = version })).SecretString!.Reveal();
 
+    /// <summary>The ledger record of a secret, read past every instance's cache.</summary>
+    public Task<LedgerRecord> LedgerRecordAsync(string name) =>
+        Services.GetRequiredService<BlobReplicationLedger>().ReadAsync(new LedgerKey(Cloud.KeyVault.VaultName, name));
+
     public async ValueTask DisposeAsync()
     {
         Cloud.KeyVault.SecretVersionCreated -= _created.Enqueue;
-        await _services.DisposeAsync();
+        foreach (ReplicatorInstance instance in _instances)
+        {
+            await instance.DisposeAsync();
+        }
+
         await Cloud.DisposeAsync();
     }
 }

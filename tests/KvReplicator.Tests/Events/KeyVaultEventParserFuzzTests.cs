@@ -70,7 +70,7 @@ public sealed partial class KeyVaultEventParserFuzzTests
         for (int i = 0; i < 20_000; i++)
         {
             string name = fuzzer.ValidName();
-            Assert.Matches(KeyVaultEventParser.SecretNamePattern(), name);
+            Assert.Matches(KeyVaultNames.SecretName(), name);
             var mapper = new SecretNameMapper(prefixes[i % prefixes.Length]);
 
             string? target = mapper.TryMap(name, out string? rejection);
@@ -98,7 +98,7 @@ public sealed partial class KeyVaultEventParserFuzzTests
         {
             case KeyVaultEventKind.NewSecretVersion:
                 Assert.NotNull(parsed.Version);
-                Assert.True(KeyVaultEventParser.SecretNamePattern().IsMatch(parsed.Version!.SecretName), $"{where}: accepted name '{parsed.Version.SecretName}'");
+                Assert.True(KeyVaultNames.SecretName().IsMatch(parsed.Version!.SecretName), $"{where}: accepted name '{parsed.Version.SecretName}'");
                 Assert.True(LowerHexVersion().IsMatch(parsed.Version.Version), $"{where}: accepted version '{parsed.Version.Version}'");
                 Assert.True(VaultName().IsMatch(parsed.Version.VaultName), $"{where}: accepted vault '{parsed.Version.VaultName}'");
                 break;

@@ -1,5 +1,6 @@
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
+using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Events;
 using KvReplicator.Tests.TestData;
 
@@ -193,6 +194,97 @@ public sealed class KeyVaultEventParserTests
         KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
 
         Assert.Null(parsed.EventId);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"e1","topic":"/t","subject":"db","eventType":"Microsoft.KeyVault.SecretNewVersionCreated","eventTime":"2026-01-02T03:04:05+01:00","data":{"VaultName":"sample-kv","ObjectName":"db","Version":"ee059b2bb5bc48398a53b168c6cdcb10"},"dataVersion":"1"}""", "2026-01-02T02:04:05Z")]
+    [InlineData("""{"specversion":"1.0","id":"c1","source":"/t","type":"Microsoft.KeyVault.SecretNewVersionCreated","time":"2026-01-02T02:04:05Z","data":{"VaultName":"sample-kv","ObjectName":"db","Version":"ee059b2bb5bc48398a53b168c6cdcb10"}}""", "2026-01-02T02:04:05Z")]
+    [InlineData("""{"specversion":"1.0","id":"c1","source":"/t","type":"Microsoft.KeyVault.SecretNewVersionCreated","data":{"VaultName":"sample-kv","ObjectName":"db","Version":"ee059b2bb5bc48398a53b168c6cdcb10"}}""", null)]
+    public void Takes_the_announcement_time_from_eventTime_or_time(string body, string? announcedOn)
+    {
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.NewSecretVersion, parsed.Kind);
+        Assert.Equal(announcedOn is null ? null : DateTimeOffset.Parse(announcedOn, System.Globalization.CultureInfo.InvariantCulture), parsed.AnnouncedOn);
+    }
+
+    [Fact]
+    public void Reads_the_data_of_a_cloud_event_sent_as_base64()
+    {
+        string data = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($$"""{"VaultName":"sample-kv","ObjectName":"db","Version":"{{Version}}"}"""));
+        string body = $$"""{"specversion":"1.0","id":"c1","source":"/t","type":"Microsoft.KeyVault.SecretNewVersionCreated","data_base64":"{{data}}","traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}""";
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(new SecretVersionRef("sample-kv", "db", Version), parsed.Version);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"e1","topic":5,"subject":"db","eventType":"T","eventTime":"2026-01-01T00:00:00Z","data":{},"dataVersion":"1"}""", "'topic' is not a string")]
+    [InlineData("""{"id":"e1","subject":"db","eventType":"T","eventTime":"soon","data":{},"dataVersion":"1"}""", "'eventTime' is not a date")]
+    [InlineData("""{"id":"e1","subject":"db","eventType":"T","eventTime":"2026-01-01T00:00:00Z","data":{}}""", "no 'dataVersion'")]
+    [InlineData("""{"id":"e1","subject":"db","eventType":"T","eventTime":"2026-01-01T00:00:00Z","dataVersion":"1"}""", "no 'data'")]
+    [InlineData("""{"id":"e1","subject":"db","eventType":"T","data":{"x":"\ud800"},"dataVersion":"1"}""", "lone surrogate")]
+    [InlineData("""{"specversion":"1.1","id":"c1","source":"/t","type":"T"}""", "'specversion' is not \"1.0\"")]
+    [InlineData("""{"specversion":"1.0","id":"c1","source":"/t","type":"T","Trace":"x"}""", "lower-case letters and digits")]
+    [InlineData("""{"specversion":"1.0","id":"c1","source":"/t","type":"T","trace":null}""", "extension attribute 'trace' is not a string")]
+    [InlineData("""{"specversion":"1.0","id":"c1","source":"/t","type":"T","n":1,"n":2}""", "'n' appears twice")]
+    [InlineData("""{"specversion":"1.0","id":"c1","source":"/t","type":"T","data_base64":"!!"}""", "'data_base64' is not base64")]
+    [InlineData("""{"specversion":"1.0","id":"c1","type":"T","source":null}""", "no 'source'")]
+    public void Refuses_what_the_SDK_refuses_and_says_what(string body, string problem)
+    {
+        // The SDK's parsers enforce these; the body path reads the schemas itself and must refuse the same.
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(KeyVaultEventKind.Malformed, parsed.Kind);
+        Assert.StartsWith("event does not follow its schema (", parsed.Reason, StringComparison.Ordinal);
+        Assert.Contains(problem, parsed.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/db/" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/db/")]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/db")]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/")]
+    [InlineData("https://sample-kv.vault.azure.net/secrets//" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/db/" + Version + "/")]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/db/" + Version + "/extra")]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/db//")]
+    [InlineData("https://sample-kv.vault.azure.net/SECRETS/db/" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net/keys/db/" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/./db/" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/x/../db/" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/a%2Fb/" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net/secrets/%64b/" + Version)]
+    [InlineData("https://Sample-KV.vault.azure.net/secrets/db/" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net:8443/secrets/db/" + Version)]
+    [InlineData("https://user@sample-kv.vault.azure.net/secrets/db/" + Version)]
+    [InlineData("https://sample-kv/secrets/db/" + Version + "?x=1#f")]
+    [InlineData("https://sample-kv.vault.azure.net\\secrets\\db\\" + Version)]
+    [InlineData("https://[::1]/secrets/db/" + Version)]
+    [InlineData("https://sample-kv.vault.azure.net//secrets/db/" + Version)]
+    [InlineData("HTTPS://sample-kv.vault.azure.net/secrets/db/" + Version)]
+    [InlineData("http://sample-kv.vault.azure.net/secrets/db/" + Version)]
+    public void Reads_the_Id_as_the_Key_Vault_SDK_does(string secretId)
+    {
+        // The SDK's identifier parser is the reference; it accepts any collection, so the parser also wants "secrets".
+        SecretVersionRef? expected = null;
+        if (Uri.TryCreate(secretId, UriKind.Absolute, out Uri? uri) && uri.Scheme == Uri.UriSchemeHttps &&
+            KeyVaultSecretIdentifier.TryCreate(uri, out KeyVaultSecretIdentifier identifier) &&
+            string.Equals(uri.Segments[1], "secrets/", StringComparison.OrdinalIgnoreCase) &&
+            KeyVaultNames.SecretName().IsMatch(identifier.Name) && identifier.Version is { } version && KeyVaultNames.Version().IsMatch(version) &&
+            KeyVaultNames.VaultName().IsMatch(uri.Host.Split('.')[0]))
+        {
+            expected = new SecretVersionRef(uri.Host.Split('.')[0], identifier.Name, version.ToLowerInvariant());
+        }
+
+        // Only the Id names the secret: the subject is read only when the data names none.
+        string body = GridEvent($$"""{"Id":{{System.Text.Json.JsonSerializer.Serialize(secretId)}}}""", subject: "unused");
+
+        KeyVaultEvent parsed = Assert.Single(KeyVaultEventParser.Parse(BinaryData.FromString(body)));
+
+        Assert.Equal(expected, parsed.Version);
+        Assert.Equal(expected is null ? KeyVaultEventKind.Malformed : KeyVaultEventKind.NewSecretVersion, parsed.Kind);
     }
 
     [Fact]

@@ -1,0 +1,44 @@
+namespace KvReplicator.Diagnostics;
+
+/// <summary>
+/// Every instrument, tag and span name the replicator emits, in one place: dashboards and alerts (infra/, deploy/)
+/// query them, and tests/KvReplicator.Tests/Infra/MonitoringDefinitionTests.cs keeps the list they may use.
+/// Renaming one breaks those queries.
+/// </summary>
+internal static class TelemetryNames
+{
+    // Instruments. Prometheus names follow from them: "." becomes "_", counters get "_total", the histograms
+    // (unit "s") "_seconds".
+    public const string Deliveries = "kvrep.deliveries";
+    public const string Versions = "kvrep.versions";
+    public const string DeadLetters = "kvrep.dead_letters";
+    public const string NotificationsFailed = "kvrep.notifications.failed";
+    public const string ReplicationLag = "kvrep.replication.lag";
+    public const string HandlerDuration = "kvrep.handler.duration";
+    public const string RemoteCallDuration = "kvrep.remote_call.duration";
+
+    // Tags. Every value is one of a fixed set (see the classes that produce them), never free text or a value.
+    public const string Disposition = "kvrep.disposition";
+    public const string Outcome = "kvrep.outcome";
+    public const string Reason = "kvrep.reason";
+    public const string Service = "kvrep.service";
+    public const string Operation = "kvrep.operation";
+    public const string Result = "kvrep.result";
+
+    // Values of kvrep.service.
+    public const string KeyVaultService = "keyvault";
+    public const string BlobService = "blob";
+    public const string SecretsManagerService = "secretsmanager";
+    public const string StsService = "sts";
+    public const string RolesAnywhereService = "rolesanywhere";
+
+    // Span attributes of the replicator's own (names, never values).
+    public const string SecretVault = "kvrep.secret.vault";
+    public const string SecretName = "kvrep.secret.name";
+    public const string SecretVersion = "kvrep.secret.version";
+    public const string TargetName = "kvrep.target.name";
+
+    // Spans.
+    public const string DeliverySpan = "KvReplicator.ProcessDelivery";
+    public const string VersionSpan = "KvReplicator.ReplicateVersion";
+}
