@@ -1,6 +1,7 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using KvReplicator.DependencyInjection;
 using KvReplicator.Diagnostics;
+using KvReplicator.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,9 @@ internal partial class Program
     internal static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddKvReplicator(configuration);
+
+        // Before the functions take work: each store answers once, or the worker stops with a line naming the setting.
+        services.AddHostedService<PreflightOnStart>();
 
         // Telemetry leaves as OpenTelemetry (host.json sets "telemetryMode": "OpenTelemetry" to match), so host and
         // worker spans correlate. UseFunctionsWorkerDefaults tells the host that the worker exports its own logs, so

@@ -61,8 +61,19 @@ public sealed partial class ReplicateSecret
         foreach (EventResult item in result.Events)
         {
             ReplicationOutcome outcome = item.Outcome;
-            LogOutcome(_logger, item.Event.EventId, outcome.Kind, outcome.Version?.VaultName, outcome.Version?.SecretName,
-                outcome.Version?.Version, outcome.TargetName, outcome.Reason);
+
+            // What is left to do (a retry, a rejection) is a warning; a line without a reason ends without one.
+            LogLevel level = outcome.Kind is ReplicationOutcomeKind.RetryLater or ReplicationOutcomeKind.Rejected ? LogLevel.Warning : LogLevel.Information;
+            (string eventId, string vault, string secret, string version, string target) = (
+                item.Event.EventId ?? "-", outcome.Version?.VaultName ?? "-", outcome.Version?.SecretName ?? "-", outcome.Version?.Version ?? "-", outcome.TargetName ?? "-");
+            if (outcome.Reason is { } reason)
+            {
+                LogOutcomeWithReason(_logger, level, eventId, outcome.Kind, vault, secret, version, target, reason);
+            }
+            else
+            {
+                LogOutcome(_logger, level, eventId, outcome.Kind, vault, secret, version, target);
+            }
         }
 
         switch (result.Disposition)
@@ -77,10 +88,13 @@ public sealed partial class ReplicateSecret
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information,
-        Message = "Event {EventId}: {Outcome} {Vault}/{Secret}/{SecretVersion} -> {TargetName} {Reason}")]
-    private static partial void LogOutcome(ILogger logger, string? eventId, ReplicationOutcomeKind outcome, string? vault,
-        string? secret, string? secretVersion, string? targetName, string? reason);
+    [LoggerMessage(EventId = 100, Message = "Event {EventId}: {Outcome} {Vault}/{Secret}/{SecretVersion} -> {TargetName}")]
+    private static partial void LogOutcome(ILogger logger, LogLevel level, string eventId, ReplicationOutcomeKind outcome, string vault,
+        string secret, string secretVersion, string targetName);
+
+    [LoggerMessage(EventId = 102, Message = "Event {EventId}: {Outcome} {Vault}/{Secret}/{SecretVersion} -> {TargetName}: {Reason}")]
+    private static partial void LogOutcomeWithReason(ILogger logger, LogLevel level, string eventId, ReplicationOutcomeKind outcome, string vault,
+        string secret, string secretVersion, string targetName, string reason);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error,
         Message = "Delivery rejected: acknowledged without retry (it cannot succeed as is), see the outcomes above: {Summary}")]

@@ -7,6 +7,12 @@ namespace KvReplicator;
 /// </summary>
 internal interface ICredentialSource
 {
+    /// <summary>The settings section that chooses and configures the source, for the messages of the adapters that use it.</summary>
+    const string SettingsSection = "KvReplicator:Credentials";
+
+    /// <summary>The preflight's name for the credentials' check, which the checks of the AWS stores wait for.</summary>
+    const string PreflightStoreName = "AWS credentials";
+
     /// <summary>A short name for logs, e.g. <c>roles-anywhere-native</c>.</summary>
     string Name { get; }
 

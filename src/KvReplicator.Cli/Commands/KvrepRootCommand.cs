@@ -12,5 +12,7 @@ internal sealed class KvrepRootCommand : RootCommand
         Subcommands.Add(new SyncCommand());
         Subcommands.Add(new VerifyCommand());
         Subcommands.Add(new ReplayCommand());
+        Subcommands.Add(new StatusCommand());
+        Subcommands.Add(new DoctorCommand());
     }
 }

@@ -1,11 +1,12 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using KvReplicator.Cli.Configuration;
+using KvReplicator.Cli.Invocation;
 using KvReplicator.Cli.Output;
 using KvReplicator.DeadLettering;
+using KvReplicator.DependencyInjection;
 using KvReplicator.Events;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Configuration;
@@ -39,7 +40,7 @@ internal sealed class ReplayCommand : Command
 
     internal static readonly Option<Uri> ServiceUriOption = new("--service-uri")
     {
-        Description = "The Blob service endpoint for --container, e.g. https://account.blob.core.windows.net; signs in with DefaultAzureCredential.",
+        Description = "The Blob service endpoint for --container, e.g. https://account.blob.core.windows.net; signs in with the credential KvReplicator:AzureCredential:Source chooses (DefaultAzureCredential by default).",
     };
 
     internal static readonly Option<FileInfo> ConfigOption = CommandConfiguration.CreateConfigOption();
@@ -57,13 +58,6 @@ internal sealed class ReplayCommand : Command
     internal static readonly Option<bool> JsonOption = new("--json")
     {
         Description = "Write the report as JSON instead of a table.",
-    };
-
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
     private readonly Action<IServiceCollection, IConfiguration>? _configureServices;
@@ -116,7 +110,7 @@ internal sealed class ReplayCommand : Command
         if (parseResult.GetValue(DryRunOption))
         {
             // A dry run only reads the dead letters: it needs no replicator configuration.
-            return await RunAsync(parseResult, store => DeadLetterReplayer.PlanAsync(store, cancellationToken), output, error, json, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(parseResult, store => DeadLetterReplayer.PlanAsync(store, cancellationToken), output, error, json, credential: null, cancellationToken).ConfigureAwait(false);
         }
 
         FileInfo? config = parseResult.GetValue(ConfigOption);
@@ -128,31 +122,32 @@ internal sealed class ReplayCommand : Command
         ServiceProvider services;
         try
         {
-            services = CommandConfiguration.CreateServices(CommandConfiguration.Build(config), _configureServices);
+            services = await CommandConfiguration.StartAsync(CommandConfiguration.Build(config), KvReplicatorRole.Replicate, _configureServices, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (CommandConfiguration.IsConfigurationError(ex))
+        catch (Exception ex) when (CommandFailure.From(ex, cancellationToken) is { } failure)
         {
-            await CommandConfiguration.ReportAsync(ex, error, "replay").ConfigureAwait(false);
-            return ExitCodes.InvalidConfiguration;
+            await failure.WriteAsync(error, "replay").ConfigureAwait(false);
+            return failure.ExitCode;
         }
 
         await using (services.ConfigureAwait(false))
         {
             var replayer = new DeadLetterReplayer(services.GetRequiredService<KeyVaultEventProcessor>(), services.GetRequiredService<ILogger<DeadLetterReplayer>>());
             bool delete = parseResult.GetValue(DeleteOption);
-            return await RunAsync(parseResult, store => replayer.ReplayAsync(store, delete, cancellationToken), output, error, json, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(
+                parseResult, store => replayer.ReplayAsync(store, delete, cancellationToken), output, error, json, services.GetService<TokenCredential>(), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static async Task<int> RunAsync(
-        ParseResult parseResult, Func<IDeadLetterStore, Task<ReplayReport>> run, TextWriter output, TextWriter error, bool json, CancellationToken cancellationToken)
+        ParseResult parseResult, Func<IDeadLetterStore, Task<ReplayReport>> run, TextWriter output, TextWriter error, bool json, TokenCredential? credential, CancellationToken cancellationToken)
     {
         try
         {
-            ReplayReport report = await run(CreateStore(parseResult)).ConfigureAwait(false);
+            ReplayReport report = await run(CreateStore(parseResult, credential)).ConfigureAwait(false);
             if (json)
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(report, s_json)).ConfigureAwait(false);
+                await ReportJson.WriteAsync(report, output).ConfigureAwait(false);
             }
             else
             {
@@ -163,18 +158,31 @@ internal sealed class ReplayCommand : Command
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await CommandFailure.Cancelled.WriteAsync(error, "replay").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
-        catch (Exception ex) when (ex is DirectoryNotFoundException or Azure.RequestFailedException or AuthenticationFailedException or FormatException)
+        catch (Exception ex) when (ListingFailure(ex) is { } failure)
         {
-            // Listing the dead letters failed as a whole (missing folder or container, no access).
-            string detail = ex is Azure.RequestFailedException failed ? $"{failed.ErrorCode ?? "error"} (HTTP {failed.Status})" : ex.Message;
-            await error.WriteLineAsync($"kvrep replay: cannot list the dead letters: {detail}").ConfigureAwait(false);
-            return ExitCodes.UnexpectedError;
+            // Listing the dead letters failed as a whole (missing folder or container, no access, no answer).
+            await error.WriteLineAsync($"kvrep replay: cannot list the dead letters: {failure.Detail}").ConfigureAwait(false);
+            return failure.ExitCode;
         }
     }
 
-    private static IDeadLetterStore CreateStore(ParseResult parseResult)
+    /// <summary>Status and error code of a storage failure (its message quotes the response); the folder's own message otherwise.</summary>
+    private static (string Detail, int ExitCode)? ListingFailure(Exception exception) => exception switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => ListingFailure(aggregate.InnerExceptions[^1]),
+        DirectoryNotFoundException or FormatException => (exception.Message, ExitCodes.InvalidConfiguration),
+        Azure.RequestFailedException { Status: 0 } => ("no answer from Blob Storage", ExitCodes.StoreUnavailable),
+        Azure.RequestFailedException failed => ($"{failed.ErrorCode ?? "error"} (HTTP {failed.Status})",
+            failed.Status is 408 or 429 or >= 500 ? ExitCodes.StoreUnavailable : ExitCodes.StoreRefused),
+        AuthenticationFailedException => ($"no token for Blob Storage ({exception.GetType().Name})", ExitCodes.StoreRefused),
+        _ => null,
+    };
+
+    /// <param name="credential">The Azure credential the settings chose (KvReplicator:AzureCredential), for --service-uri; DefaultAzureCredential without one.</param>
+    private static IDeadLetterStore CreateStore(ParseResult parseResult, TokenCredential? credential)
     {
         if (parseResult.GetValue(FolderOption) is { } folder)
         {
@@ -184,7 +192,7 @@ internal sealed class ReplayCommand : Command
         string container = parseResult.GetValue(ContainerOption)!;
         return parseResult.GetValue(ConnectionStringOption) is { } connectionString
             ? new BlobDeadLetterStore(new BlobContainerClient(connectionString, container))
-            : new BlobDeadLetterStore(new BlobServiceClient(parseResult.GetValue(ServiceUriOption)!, new DefaultAzureCredential()).GetBlobContainerClient(container));
+            : new BlobDeadLetterStore(new BlobServiceClient(parseResult.GetValue(ServiceUriOption)!, credential ?? new DefaultAzureCredential()).GetBlobContainerClient(container));
     }
 
     private static void WriteTable(TextWriter output, ReplayReport report)

@@ -1,11 +1,14 @@
 using System.CommandLine;
 using KvReplicator.Cli.Configuration;
+using KvReplicator.Cli.Invocation;
 using KvReplicator.Cli.Serve;
+using KvReplicator.Preflight;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.Cli.Commands;
@@ -44,30 +47,50 @@ internal sealed class ServeCommand : Command
 
         try
         {
-            WebApplicationBuilder builder = ServeHost.CreateBuilder([], configureServices: _configureServices);
-            if (config is not null)
-            {
-                builder.Configuration.AddCommandSources(config); // the environment still wins over the file
-            }
-
+            WebApplicationBuilder builder = ServeHost.CreateBuilder(
+                [],
+                configureServices: _configureServices,
+                configureConfiguration: configuration => configuration.AddCommandSources(config)); // the environment still wins over the file
             if (parseResult.GetValue(UrlsOption) is { Length: > 0 } urls)
             {
                 builder.WebHost.UseUrls(urls);
             }
 
+            // A failure to start (an address in use) comes back to this command, which says it in one line; the host
+            // would first log it as "Hosting failed to start" with a stack trace. A faulted background service that
+            // stops the host is still logged, at Critical.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
             await using WebApplication app = ServeHost.Build(builder);
+
+            // Settings and stores are checked before the host starts, which would report a failure as "Hosting failed
+            // to start" with a stack trace: here each problem is one line naming the setting.
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            if (app.Services.GetService<StorePreflight>() is { } preflight
+                && CommandFailure.FromPreflight(await preflight.RunAsync(cancellationToken).ConfigureAwait(false)) is { } failure)
+            {
+                throw new CommandFailureException(failure);
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is ServeConfigurationException || CommandConfiguration.IsConfigurationError(ex))
+        catch (ServeConfigurationException ex)
         {
-            await CommandConfiguration.ReportAsync(ex, error, "serve").ConfigureAwait(false);
+            await error.WriteLineAsync($"kvrep serve: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.InvalidConfiguration;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
-            return ExitCodes.Cancelled;
+            // Kestrel's message names the address, which is what to change (--urls, ASPNETCORE_URLS).
+            await error.WriteLineAsync($"kvrep serve: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.InvalidConfiguration;
+        }
+        catch (Exception ex) when (CommandFailure.From(ex, cancellationToken) is { } failure)
+        {
+            await failure.WriteAsync(error, "serve").ConfigureAwait(false);
+            return failure.ExitCode;
         }
     }
 }

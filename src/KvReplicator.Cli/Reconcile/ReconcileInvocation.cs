@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KvReplicator.Cli.Configuration;
+using KvReplicator.Cli.Invocation;
 using KvReplicator.DependencyInjection;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
@@ -13,8 +14,8 @@ namespace KvReplicator.Cli.Reconcile;
 
 /// <summary>
 /// Runs one reconcile for <c>kvrep sync</c> and <c>kvrep verify</c>: composes the replicator from the
-/// configuration file and the environment (as <c>kvrep serve</c> does), validates every setting before
-/// touching a cloud, and shows a progress bar on an interactive stderr.
+/// configuration file and the environment (as <c>kvrep serve</c> does) with the stores the run uses, validates
+/// every setting and asks each store for one answer before any work, and shows a progress bar on an interactive stderr.
 /// </summary>
 internal sealed class ReconcileInvocation
 {
@@ -50,19 +51,15 @@ internal sealed class ReconcileInvocation
         {
             report = await RunAsync(config, request, error, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (CommandConfiguration.IsConfigurationError(ex))
-        {
-            await CommandConfiguration.ReportAsync(ex, error, verb).ConfigureAwait(false);
-            return ExitCodes.InvalidConfiguration;
-        }
         catch (SecretStoreException ex)
         {
             await error.WriteLineAsync($"kvrep {verb}: listing failed, nothing was changed: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.UnexpectedError;
+            return ex.IsTransient ? ExitCodes.StoreUnavailable : ExitCodes.StoreRefused;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (CommandFailure.From(ex, cancellationToken) is { } failure)
         {
-            return ExitCodes.Cancelled;
+            await failure.WriteAsync(error, verb).ConfigureAwait(false);
+            return failure.ExitCode;
         }
 
         if (json)
@@ -79,14 +76,19 @@ internal sealed class ReconcileInvocation
 
     public async Task<ReconcileReport> RunAsync(FileInfo? config, ReconcileRequest request, TextWriter error, CancellationToken cancellationToken)
     {
+        // A plan writes nothing and needs no ledger; a sync writes through the replicator, under each secret's lock.
+        KvReplicatorRole role = request.DryRun ? KvReplicatorRole.Compare : KvReplicatorRole.Replicate;
+
         // A caller's registrations (tests: emulator credentials) come first, so AddKvReplicator keeps them.
-        await using ServiceProvider provider = CommandConfiguration.CreateServices(
+        await using ServiceProvider provider = await CommandConfiguration.StartAsync(
             CommandConfiguration.Build(config),
+            role,
             _configureServices is null ? null : (services, configuration) =>
             {
                 _configureServices(services);
-                services.AddKvReplicator(configuration);
-            });
+                services.AddKvReplicator(configuration, role);
+            },
+            cancellationToken).ConfigureAwait(false);
         SecretReconciler reconciler = provider.GetRequiredService<SecretReconciler>();
 
         if (!ReferenceEquals(error, Console.Error) || Console.IsErrorRedirected)

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using KvReplicator.Cli.Output;
 using KvReplicator.Reconciliation;
 
@@ -8,15 +6,7 @@ namespace KvReplicator.Cli.Reconcile;
 /// <summary>Renders a reconcile report on stdout: a table and a summary line for people, or JSON for scripts.</summary>
 internal static class ReconcileReportWriter
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
-    public static Task WriteJsonAsync(ReconcileReport report, TextWriter output) =>
-        output.WriteLineAsync(JsonSerializer.Serialize(report, s_json));
+    public static Task WriteJsonAsync(ReconcileReport report, TextWriter output) => ReportJson.WriteAsync(report, output);
 
     /// <param name="verify">
     /// The report of <c>kvrep verify</c>: adds the 8-digit SHA-256 prefixes (values themselves are never in a

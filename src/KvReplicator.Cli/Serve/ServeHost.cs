@@ -22,10 +22,16 @@ public static class ServeHost
     /// <param name="args">Host arguments (configuration on the command line).</param>
     /// <param name="configureOptions">Applied after configuration binding, e.g. a generated key for the demo.</param>
     /// <param name="configureServices">Registers or replaces services, e.g. the pipeline in tests.</param>
-    public static WebApplicationBuilder CreateBuilder(string[] args, Action<ServeOptions>? configureOptions = null, Action<IServiceCollection>? configureServices = null)
+    /// <param name="configureConfiguration">
+    /// Adds configuration sources (<c>kvrep serve --config</c>) before anything is registered: some registrations
+    /// decide from configuration at once (whether dead letters are written, which Azure credential is used).
+    /// </param>
+    public static WebApplicationBuilder CreateBuilder(
+        string[] args, Action<ServeOptions>? configureOptions = null, Action<IServiceCollection>? configureServices = null, Action<IConfigurationBuilder>? configureConfiguration = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        configureConfiguration?.Invoke(builder.Configuration);
 
         // Request logs carry the full URL, and a delivery key may ride in its ?code= query.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -33,6 +39,9 @@ public static class ServeHost
         // Two Information lines per request from routing would let any caller, a hostile one first, write the log;
         // what serve has to say about a request it says itself, in one line at most.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Four Information lines per outbound call from IHttpClientFactory's handlers; failures still show as warnings.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         // Kestrel's refusals (slow headers, slow or oversized bodies, malformed HTTP), once each at Warning.
         builder.Services.AddSingleton<ILoggerProvider, KestrelRejectionLog>();

@@ -8,4 +8,7 @@ internal enum BenchDeliveryMode
 
     /// <summary>Over HTTP to an in-process <c>kvrep serve</c>: the handler plus the HTTP hop and the webhook.</summary>
     Http,
+
+    /// <summary>Over HTTP to <c>kvrep serve</c> in a child process: a fresh replicator per pattern, its CPU its own, its calls counted on the wire.</summary>
+    Process,
 }

@@ -43,6 +43,22 @@ internal sealed class BenchOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "--retry-delay must be between 0 and 60 seconds.")]
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>What to deliver; each pattern but <see cref="BenchPattern.Phases"/> runs on a fresh replicator.</summary>
+    public IReadOnlyList<BenchPattern> Patterns { get; init; } = [BenchPattern.Phases];
+
+    /// <summary>The published <c>kvrep.dll</c> builds that <see cref="BenchDeliveryMode.Process"/> runs, each pattern on each in turn.</summary>
+    public IReadOnlyList<BenchReplicator> Replicators { get; init; } = [];
+
+    /// <summary>How many times each pattern runs on each replicator, interleaved (a, b, a, b, …) so that a machine's drift is shared.</summary>
+    [Range(1, 20, ErrorMessage = "--repeat must be between 1 and 20.")]
+    public int Repeat { get; init; } = 1;
+
+    /// <summary>With <see cref="BenchDeliveryMode.Process"/>: count the child's calls through forwarders (false: no hop, for latency and CPU).</summary>
+    public bool CountCalls { get; init; } = true;
+
+    /// <summary>With <see cref="BenchDeliveryMode.Process"/>: a directory for each child's log (names and versions, never values); null keeps none.</summary>
+    public string? ServeLogDirectory { get; init; }
+
     /// <summary>Adds CPU time, allocations, GC and thread-pool figures per phase.</summary>
     public bool Profile { get; init; }
 
@@ -54,6 +70,30 @@ internal sealed class BenchOptions
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
         List<string> problems = [.. results.Select(result => result.ErrorMessage ?? "invalid option")];
+        if (Patterns.Contains(BenchPattern.Latency) && Versions < 3)
+        {
+            problems.Add("--pattern latency needs --versions 3 or more (a warm-up round, then rounds at concurrency 1 and at --concurrency).");
+        }
+
+        if (Patterns.Contains(BenchPattern.ColdStart) && Delivery != BenchDeliveryMode.Process)
+        {
+            problems.Add("--pattern cold-start needs --delivery process (it times a process from its start).");
+        }
+
+        if (Delivery == BenchDeliveryMode.Process)
+        {
+            problems.AddRange(Replicators.Where(r => !File.Exists(r.KvrepDll) || !File.Exists(Path.ChangeExtension(r.KvrepDll, ".runtimeconfig.json")))
+                .Select(r => $"--kvrep '{r.Label}': {r.KvrepDll} is not a published kvrep.dll (with its kvrep.runtimeconfig.json beside it)."));
+            if (Replicators.Count == 0)
+            {
+                problems.Add("--delivery process needs a published kvrep.dll: --kvrep [LABEL=]PATH.");
+            }
+        }
+        else if (Replicators.Count > 0)
+        {
+            problems.Add("--kvrep is only for --delivery process.");
+        }
+
         problems.AddRange(Settings.Where(setting => setting.Value is null || !setting.Key.StartsWith("KvReplicator:", StringComparison.OrdinalIgnoreCase))
             .Select(setting => $"--setting '{setting.Key}' must be KvReplicator:Section:Key=value."));
         return problems;

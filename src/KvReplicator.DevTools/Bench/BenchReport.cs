@@ -25,6 +25,12 @@ internal sealed record BenchReport
     /// <summary>How events reach the handler, i.e. what the latencies include.</summary>
     public required string Delivery { get; init; }
 
+    /// <summary>The patterns run, in order (each on a fresh replicator but "phases").</summary>
+    public IReadOnlyList<string> Patterns { get; init; } = [];
+
+    /// <summary>The kvrep.dll builds run as child processes, LABEL=PATH.</summary>
+    public IReadOnlyList<string> Replicators { get; init; } = [];
+
     /// <summary>The replicator settings the run overrode (names only; values are in the command line).</summary>
     public required IReadOnlyList<string> Settings { get; init; }
 

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
 using KvReplicator.DevTools.Local;
+using KvReplicator.Events;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.Configuration;
@@ -11,8 +14,8 @@ namespace KvReplicator.DevTools.Bench;
 
 /// <summary>
 /// One benchmark run against a <see cref="LocalCloudEnvironment"/>: the replicator composed as production
-/// composes it (<c>AddKvReplicator</c>), its real Key Vault, Blob and Secrets Manager calls counted from the
-/// replicator's own remote-call measurement; then three phases (cold first event, first versions, steady-state rotation) and a check of
+/// composes it (<c>AddKvReplicator</c>), with counters on its real Key Vault, Blob and Secrets Manager
+/// clients; then three phases (cold first event, first versions, steady-state rotation) and a check of
 /// what reached Secrets Manager.
 /// </summary>
 internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions options, TextWriter progress)
@@ -25,55 +28,56 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
             await progress.WriteLineAsync($"kvrep-dev bench: process id {Environment.ProcessId} (dotnet-counters / dotnet-trace can attach to it; see docs/benchmarks.md)").ConfigureAwait(false);
         }
 
-        string runId = RandomNumberGenerator.GetHexString(6, lowercase: true);
-        string targetPrefix = $"bench-{runId}/";
-        using var counter = new RemoteCallCounter();
-        IConfiguration configuration = cloud.ReplicatorConfiguration(targetPrefix, $"bench-{runId}", options.Settings);
+        var counter = new RemoteCallCounter();
+        await using ProcessCloud? processCloud = options.Delivery == BenchDeliveryMode.Process
+            ? await ProcessCloud.StartAsync(cloud, counter, options.CountCalls, cancellationToken).ConfigureAwait(false)
+            : null;
+        await using var sampler = new ResourceSampler();
 
-        void AddReplicator(IServiceCollection services)
+        // The patterns' ledger exists before any replicator starts, as the infrastructure deploys it: creating it
+        // is not a cost of a version. (The three-phase run measures that cost in its cold column.)
+        string sharedLedger = "bench-" + RandomNumberGenerator.GetHexString(12, lowercase: true);
+        if (options.Patterns.Any(pattern => pattern != BenchPattern.Phases))
         {
-            // Remote calls are counted from the replicator's own measurement of them (RemoteCallCounter); tokens here.
-            services.AddSingleton<TokenCredential>(new CountingTokenCredential(cloud.KeyVaultCredential, counter));
-            cloud.AddReplicator(services, configuration);
+            await new BlobContainerClient(cloud.Azurite.ConnectionString, sharedLedger).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        await using IBenchDelivery delivery = await StartDeliveryAsync(AddReplicator, counter, cancellationToken).ConfigureAwait(false);
-        var runner = new PhaseRunner(delivery, options);
-        var workload = new BenchWorkload(cloud.CreateSecretClient(), cloud.KeyVault, cloud.EventGrid, options, runId);
-        await using var sampler = new ResourceSampler();
-        using ConnectionCounterListener? connections = options.Profile ? new ConnectionCounterListener() : null;
+        IReadOnlyList<BenchReplicator?> replicators = options.Replicators.Count > 0 ? [.. options.Replicators] : [(BenchReplicator?)null];
         var phases = new List<PhaseReport>();
-
-        IReadOnlyList<PlannedDelivery> firstVersions = await CreateVersionsAsync(workload, 1, cancellationToken).ConfigureAwait(false);
-        await progress.WriteLineAsync("kvrep-dev bench: phase cold: 1 delivery…").ConfigureAwait(false);
-
-        phases.Add(await MeasureAsync("cold", "first event of a fresh host: builds the clients, fetches the Key Vault token, checks and creates the ledger container, creates the AWS secret",
-            () => runner.RunAsync([firstVersions[0]], 1, cancellationToken), sampler, connections).ConfigureAwait(false));
-        IReadOnlyList<PlannedDelivery> otherFirstVersions = workload.Arrange(firstVersions.Skip(1), withDuplicates: false);
-        await progress.WriteLineAsync($"kvrep-dev bench: phase first-versions: {otherFirstVersions.Count} deliveries, concurrency {options.Concurrency}…").ConfigureAwait(false);
-        phases.Add(await MeasureAsync("first-versions", "version 1 of every other secret: each creates its AWS secret (DescribeSecret, CreateSecret)",
-            () => runner.RunAsync(otherFirstVersions, options.Concurrency, cancellationToken), sampler, connections).ConfigureAwait(false));
-
-        var rotation = new List<PlannedDelivery>();
-        phases.Add(options.RotationRounds
-            ? await MeasureAsync("steady", $"versions 2..{options.Versions}, one rotation round at a time (each round created, then delivered{(options.Shuffle ? " shuffled" : string.Empty)}), {options.DuplicateRate:P0} delivered twice",
-                () => RunRotationRoundsAsync(runner, workload, rotation, cancellationToken), sampler, connections).ConfigureAwait(false)
-            : await MeasureAsync("steady", $"versions 2..{options.Versions} of every secret created first, then delivered as one burst{(options.Shuffle ? ", shuffled" : string.Empty)}, {options.DuplicateRate:P0} delivered twice",
-                async () =>
+        BenchVerification verification = BenchVerification.None;
+        for (int run = 1; run <= options.Repeat; run++)
+        {
+            foreach (BenchPattern pattern in options.Patterns)
+            {
+                foreach (BenchReplicator? replicator in replicators)
                 {
-                    for (int version = 2; version <= options.Versions; version++)
+                    string runId = RandomNumberGenerator.GetHexString(6, lowercase: true);
+                    string targetPrefix = $"bench-{runId}/";
+                    string ledger = pattern == BenchPattern.Phases ? $"bench-{runId}" : sharedLedger;
+                    string suffix = (replicators.Count > 1 ? $" [{replicator!.Label}]" : string.Empty) + (options.Repeat > 1 ? $" #{run}" : string.Empty);
+                    var workload = new BenchWorkload(cloud.CreateSecretClient(), cloud.KeyVault, cloud.EventGrid, options, runId);
+                    Task<IBenchDelivery> Start(CancellationToken ct) => StartDeliveryAsync(counter, processCloud, replicator, targetPrefix, ledger, ct);
+
+                    IReadOnlyList<PlannedDelivery> written;
+                    if (pattern == BenchPattern.Phases)
                     {
-                        rotation.AddRange(await CreateVersionsAsync(workload, version, cancellationToken).ConfigureAwait(false));
+                        var rotation = new List<PlannedDelivery>();
+                        phases.AddRange(await RunPhasesAsync(workload, Start, suffix, rotation, sampler, cancellationToken).ConfigureAwait(false));
+                        written = rotation;
+                    }
+                    else
+                    {
+                        var runner = new PatternRunner(options, workload, counter, progress);
+                        phases.AddRange(await runner.RunAsync(pattern, Start, suffix, Megabytes(sampler.PeakWorkingSetBytes), cancellationToken).ConfigureAwait(false));
+                        written = runner.Written;
                     }
 
-                    IReadOnlyList<PlannedDelivery> burst = workload.Arrange(rotation, withDuplicates: true);
-                    await progress.WriteLineAsync($"kvrep-dev bench: phase steady: {burst.Count} deliveries, concurrency {options.Concurrency}…").ConfigureAwait(false);
-                    return await runner.RunAsync(burst, options.Concurrency, cancellationToken).ConfigureAwait(false);
-                },
-                sampler, connections).ConfigureAwait(false));
+                    await progress.WriteLineAsync("kvrep-dev bench: checking what reached Secrets Manager…").ConfigureAwait(false);
+                    verification = verification.Add(await VerifyAsync(written, targetPrefix, cancellationToken).ConfigureAwait(false));
+                }
+            }
+        }
 
-        await progress.WriteLineAsync("kvrep-dev bench: checking what reached Secrets Manager…").ConfigureAwait(false);
-        BenchVerification verification = await VerifyAsync(workload, [.. firstVersions, .. rotation], targetPrefix, cancellationToken).ConfigureAwait(false);
         total.Stop();
         return new BenchReport
         {
@@ -86,7 +90,9 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
             Seed = options.Seed,
             RotationRounds = options.RotationRounds,
             Schema = options.Schema.ToString(),
-            Delivery = delivery.Description,
+            Delivery = DescribeDelivery(processCloud),
+            Patterns = [.. options.Patterns.Select(pattern => BenchPatterns.Names[pattern])],
+            Replicators = [.. options.Replicators.Select(replicator => $"{replicator.Label}={replicator.KvrepDll}")],
             Settings = options.Settings.Keys.Order(StringComparer.Ordinal).ToArray(),
             Phases = phases,
             Verification = verification,
@@ -95,17 +101,82 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
         };
     }
 
-    private async Task<IBenchDelivery> StartDeliveryAsync(Action<IServiceCollection> addReplicator, RemoteCallCounter counter, CancellationToken cancellationToken)
+    /// <summary>The three phases on one replicator: cold first event, the other first versions, the steady state.</summary>
+    private async Task<IReadOnlyList<PhaseReport>> RunPhasesAsync(
+        BenchWorkload workload, Func<CancellationToken, Task<IBenchDelivery>> start, string suffix, List<PlannedDelivery> written, ResourceSampler sampler, CancellationToken cancellationToken)
     {
+        await using IBenchDelivery delivery = await start(cancellationToken).ConfigureAwait(false);
+        var runner = new PhaseRunner(delivery, options);
+        using ConnectionCounterListener? connections = options.Profile ? new ConnectionCounterListener() : null;
+        var phases = new List<PhaseReport>();
+
+        IReadOnlyList<PlannedDelivery> firstVersions = await CreateVersionsAsync(workload, 1, cancellationToken).ConfigureAwait(false);
+        written.AddRange(firstVersions);
+        await progress.WriteLineAsync("kvrep-dev bench: phase cold: 1 delivery…").ConfigureAwait(false);
+
+        phases.Add(await MeasureAsync("cold" + suffix, "first event of a fresh host: builds the clients, fetches the Key Vault token, checks and creates the ledger container, creates the AWS secret",
+            () => runner.RunAsync([firstVersions[0]], 1, cancellationToken), delivery, sampler, connections).ConfigureAwait(false));
+        IReadOnlyList<PlannedDelivery> otherFirstVersions = workload.Arrange(firstVersions.Skip(1), withDuplicates: false);
+        await progress.WriteLineAsync($"kvrep-dev bench: phase first-versions: {otherFirstVersions.Count} deliveries, concurrency {options.Concurrency}…").ConfigureAwait(false);
+        phases.Add(await MeasureAsync("first-versions" + suffix, "version 1 of every other secret: each creates its AWS secret",
+            () => runner.RunAsync(otherFirstVersions, options.Concurrency, cancellationToken), delivery, sampler, connections).ConfigureAwait(false));
+
+        var rotation = new List<PlannedDelivery>();
+        phases.Add(options.RotationRounds
+            ? await MeasureAsync("steady" + suffix, $"versions 2..{options.Versions}, one rotation round at a time (each round created, then delivered{(options.Shuffle ? " shuffled" : string.Empty)}), {options.DuplicateRate:P0} delivered twice",
+                () => RunRotationRoundsAsync(runner, workload, rotation, cancellationToken), delivery, sampler, connections).ConfigureAwait(false)
+            : await MeasureAsync("steady" + suffix, $"versions 2..{options.Versions} of every secret created first, then delivered as one burst{(options.Shuffle ? ", shuffled" : string.Empty)}, {options.DuplicateRate:P0} delivered twice",
+                async () =>
+                {
+                    for (int version = 2; version <= options.Versions; version++)
+                    {
+                        rotation.AddRange(await CreateVersionsAsync(workload, version, cancellationToken).ConfigureAwait(false));
+                    }
+
+                    IReadOnlyList<PlannedDelivery> burst = workload.Arrange(rotation, withDuplicates: true);
+                    await progress.WriteLineAsync($"kvrep-dev bench: phase steady: {burst.Count} deliveries, concurrency {options.Concurrency}…").ConfigureAwait(false);
+                    return await runner.RunAsync(burst, options.Concurrency, cancellationToken).ConfigureAwait(false);
+                },
+                delivery, sampler, connections).ConfigureAwait(false));
+        written.AddRange(rotation);
+        return phases;
+    }
+
+    private async Task<IBenchDelivery> StartDeliveryAsync(
+        RemoteCallCounter counter, ProcessCloud? processCloud, BenchReplicator? replicator, string targetPrefix, string ledgerContainer, CancellationToken cancellationToken)
+    {
+        if (processCloud is not null)
+        {
+            await progress.WriteLineAsync($"kvrep-dev bench: starting kvrep serve ({replicator!.Label}) in a child process…").ConfigureAwait(false);
+            return await ProcessDelivery.StartAsync(processCloud, replicator, options, targetPrefix, ledgerContainer, cancellationToken).ConfigureAwait(false);
+        }
+
+        IConfiguration configuration = cloud.ReplicatorConfiguration(targetPrefix, ledgerContainer, options.Settings);
+        void AddReplicator(IServiceCollection services)
+        {
+            services.AddSingleton<TokenCredential>(new CountingTokenCredential(cloud.KeyVaultCredential, counter));
+            services.AddSingleton<HttpPipelinePolicy>(new CountingPipelinePolicy(counter, cloud.KeyVault.VaultUri));
+            services.AddHttpClient(SecretsManagerClient.HttpClientName).AddHttpMessageHandler(() => new CountingHttpHandler(counter));
+            cloud.AddReplicator(services, configuration);
+        }
+
         if (options.Delivery == BenchDeliveryMode.Http)
         {
-            return await ServeDelivery.StartAsync(addReplicator, counter, options.Schema, cancellationToken).ConfigureAwait(false);
+            return await ServeDelivery.StartAsync(AddReplicator, counter, options.Schema, cancellationToken).ConfigureAwait(false);
         }
 
         var services = new ServiceCollection();
-        addReplicator(services);
+        AddReplicator(services);
         return new DirectDelivery(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), counter);
     }
+
+    private string DescribeDelivery(ProcessCloud? processCloud) => options.Delivery switch
+    {
+        BenchDeliveryMode.Process => "process: POST to `dotnet kvrep.dll serve` in a child process started fresh for each pattern, as Event Grid's webhook delivery does; "
+            + (processCloud?.CountsCalls == true ? "its calls counted by loopback forwarders in front of the stand-ins" : "calls not counted (no forwarders: no extra hop)"),
+        BenchDeliveryMode.Http => "http: POST to an in-process kvrep serve on Kestrel, as Event Grid's webhook delivery does",
+        _ => "direct: Event Grid JSON bodies into KeyVaultEventProcessor.ProcessAsync(BinaryData), in process (no HTTP hop)",
+    };
 
     /// <summary>Each round creates one new version of every secret and delivers it before the next round, so every event names the latest version when it arrives.</summary>
     private async Task<PhaseMeasurement> RunRotationRoundsAsync(PhaseRunner runner, BenchWorkload workload, List<PlannedDelivery> rotation, CancellationToken cancellationToken)
@@ -131,12 +202,14 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
 
     /// <remarks>The profile figures span <paramref name="run"/> whole, Key Vault writes of the steady phase included; the rest cover deliveries only.</remarks>
     private async Task<PhaseReport> MeasureAsync(
-        string name, string description, Func<Task<PhaseMeasurement>> run, ResourceSampler sampler, ConnectionCounterListener? connections)
+        string name, string description, Func<Task<PhaseMeasurement>> run, IBenchDelivery delivery, ResourceSampler sampler, ConnectionCounterListener? connections)
     {
         IReadOnlyDictionary<int, int> connectionsBefore = connections?.Snapshot() ?? new Dictionary<int, int>();
         sampler.TakeMaxThreadPoolThreads();
         ProcessSnapshot start = ProcessSnapshot.Take();
+        TimeSpan? cpuBefore = delivery.ReplicatorCpuTime();
         PhaseMeasurement measurement = await run().ConfigureAwait(false);
+        measurement = measurement with { ReplicatorCpu = delivery.ReplicatorCpuTime() - cpuBefore };
         PhaseProfile? profile = options.Profile ? ProcessSnapshot.Take().Since(start, sampler.TakeMaxThreadPoolThreads()) : null;
         if (profile is not null && connections is not null)
         {
@@ -161,7 +234,7 @@ internal sealed class BenchRunner(LocalCloudEnvironment cloud, BenchOptions opti
     }
 
     /// <summary>Lists every target's versions with a client of its own, so the check is not counted as the replicator's calls.</summary>
-    private async Task<BenchVerification> VerifyAsync(BenchWorkload workload, IReadOnlyList<PlannedDelivery> written, string targetPrefix, CancellationToken cancellationToken)
+    private async Task<BenchVerification> VerifyAsync(IReadOnlyList<PlannedDelivery> written, string targetPrefix, CancellationToken cancellationToken)
     {
         using var httpClient = new HttpClient();
         SecretsManagerClient aws = cloud.CreateSecretsManagerClient(httpClient);

@@ -12,21 +12,65 @@ internal static class BenchTableWriter
         var rows = new List<(string Label, Func<PhaseReport, string> Cell)>
         {
             ("deliveries", p => Int(p.Deliveries)),
+        };
+        bool perVersion = report.Phases.Any(p => p.VersionsCreated > 0);
+        bool perDelivery = report.Phases.Any(p => p.NewVersions > 0);
+        if (perVersion)
+        {
+            rows.Add(("versions delivered", p => Int(p.VersionsCreated)));
+        }
+
+        if (report.Phases.Any(p => p.AcknowledgedDeliveries > 0))
+        {
+            rows.Add(("answered 200 (new or already done)", p => Int(p.AcknowledgedDeliveries)));
+        }
+
+        rows.AddRange(
+        [
             ("new versions replicated", p => Int(p.NewVersions)),
             ("duplicates (ledger: already done)", p => Int(p.Duplicates)),
             ("in-flight answers (redelivered)", p => Int(p.InFlightRedeliveries)),
             ("transient failures / failures", p => $"{p.TransientFailures} / {p.Failures}"),
+        ]);
+        if (report.Phases.Any(p => p.DuplicateDeliveries > 0))
+        {
+            rows.Add(("retry-later answers / duplicates", p => p.RetryLaterShareOfDuplicates is { } share
+                ? string.Create(CultureInfo.InvariantCulture, $"{p.RetryLaterAnswers}/{p.DuplicateDeliveries} ({share:P1})")
+                : Int(p.RetryLaterAnswers)));
+        }
+
+        rows.AddRange(
+        [
             ("duration s", p => Num(p.DurationSeconds, "0.00")),
             ("versions/s", p => Num(p.VersionsPerSecond, "0.0")),
             ("handler latency ms p50/p95/p99", p => Latency(p.HandlerLatencyMs, withP95: true)),
             ("duplicate handler latency ms p50/p99", p => Latency(p.DuplicateHandlerLatencyMs, withP95: false)),
             ("end-to-end lag ms p50/p99", p => Latency(p.EndToEndLagMs, withP95: false)),
-        };
+        ]);
+        if (report.Phases.Any(p => p.ReplicatorCpuSeconds is not null))
+        {
+            rows.Add(("replicator process CPU s", p => p.ReplicatorCpuSeconds is { } cpu ? Num(cpu, "0.00") : "-"));
+            rows.Add(("  per 1000 versions", p => p.ReplicatorCpuSecondsPer1000Versions is { } cpu ? Num(cpu, "0.00") : "-"));
+        }
 
-        rows.Add(("ms waiting on KV/Blob/SM per new version", p => string.Create(CultureInfo.InvariantCulture,
-            $"{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("KeyVault"):0}/{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("Blob"):0}/{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("SecretsManager"):0}")));
-        AddCallRows(rows, report, "per new version", p => p.CallsPerNewVersion);
-        AddCallRows(rows, report, "per duplicate", p => p.CallsPerDuplicate);
+        if (report.Phases.Any(p => p.ColdStart is not null))
+        {
+            rows.Add(("cold start ms: ready / first version", p => p.ColdStart is { } cold ? string.Create(CultureInfo.InvariantCulture, $"{cold.ReadyMs:0}/{cold.FirstVersionMs:0}") : "-"));
+        }
+
+        if (perVersion)
+        {
+            rows.Add(("all calls per version", p => Num(p.CallsPerVersion?.GetValueOrDefault(PhaseMeasurement.AllCalls) ?? 0, "0.00")));
+            AddCallRows(rows, report, "per version", p => p.CallsPerVersion ?? new Dictionary<string, double>());
+        }
+
+        if (perDelivery)
+        {
+            rows.Add(("ms waiting on KV/Blob/SM per new version", p => string.Create(CultureInfo.InvariantCulture,
+                $"{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("KeyVault"):0}/{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("Blob"):0}/{p.MillisecondsInServicePerNewVersion.GetValueOrDefault("SecretsManager"):0}")));
+            AddCallRows(rows, report, "per new version", p => p.CallsPerNewVersion);
+            AddCallRows(rows, report, "per duplicate", p => p.CallsPerDuplicate);
+        }
         rows.Add(("peak working set MB (so far)", p => Num(p.PeakWorkingSetMegabytes, "0.0")));
         if (report.Phases.Any(p => p.Profile is not null))
         {
@@ -43,6 +87,16 @@ internal static class BenchTableWriter
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"kvrep-dev bench: {report.Secrets} secrets x {report.VersionsPerSecret} versions, concurrency {report.Concurrency}, duplicate rate {report.DuplicateRate:0.##}, {(report.Shuffled ? $"shuffled (seed {report.Seed})" : "in creation order")}, {(report.RotationRounds ? "steady state in rotation rounds" : "steady state in one burst")}, {report.Schema}"));
         output.WriteLine($"delivery: {report.Delivery}");
+        if (report.Patterns.Count > 0 && !report.Patterns.SequenceEqual(["phases"]))
+        {
+            output.WriteLine($"patterns: {string.Join(", ", report.Patterns)}");
+        }
+
+        foreach (string replicator in report.Replicators)
+        {
+            output.WriteLine($"kvrep: {replicator}");
+        }
+
         if (report.Settings.Count > 0)
         {
             output.WriteLine($"settings overridden: {string.Join(", ", report.Settings)}");

@@ -13,14 +13,27 @@ namespace KvReplicator.DevTools.Bench;
 internal sealed class BenchWorkload(SecretClient vault, LocalKeyVault keyVault, LocalEventGrid eventGrid, BenchOptions options, string runId)
 {
     private readonly Random _random = new(options.Seed);
+    private DateTimeOffset _lastCreated = DateTimeOffset.MinValue;
 
     public string SecretName(int index) => $"bench-{runId}-{index:D5}";
 
-    /// <summary>Creates one new version of every secret; versions of one secret are created in order.</summary>
-    public async Task<IReadOnlyList<PlannedDelivery>> CreateVersionsAsync(int versionNumber, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates one new version of every secret (or of the first <paramref name="secrets"/>); versions of one
+    /// secret are created in order, each in a later second than the one before it, as real rotations are: Key
+    /// Vault dates versions to the second, and versions of the same second have an order only Key Vault's
+    /// "latest" knows (docs/reliability.md), which costs reads a real rotation never pays.
+    /// </summary>
+    public async Task<IReadOnlyList<PlannedDelivery>> CreateVersionsAsync(int versionNumber, CancellationToken cancellationToken = default, int? secrets = null)
     {
-        var created = new PlannedDelivery[options.Secrets];
-        await Parallel.ForAsync(0, options.Secrets, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (index, ct) =>
+        DateTimeOffset nextSecond = _lastCreated == DateTimeOffset.MinValue ? _lastCreated : _lastCreated.AddTicks(-(_lastCreated.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(1);
+        if (DateTimeOffset.UtcNow < nextSecond)
+        {
+            await Task.Delay(nextSecond - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+        }
+
+        int count = secrets ?? options.Secrets;
+        var created = new PlannedDelivery[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (index, ct) =>
         {
             // Random, never printed: the value only has to differ from every other version's.
             string value = $"v{versionNumber}-{RandomNumberGenerator.GetHexString(32)}";
@@ -29,7 +42,16 @@ internal sealed class BenchWorkload(SecretClient vault, LocalKeyVault keyVault, 
                 keyVault.VaultName, keyVault.VaultUri, secret.Name, secret.Properties.Version, secret.Properties.CreatedOn ?? DateTimeOffset.UtcNow, null, null);
             created[index] = new PlannedDelivery(version, Render(version));
         }).ConfigureAwait(false);
+        _lastCreated = created.Max(delivery => delivery.Version.CreatedOn);
         return created;
+    }
+
+    /// <summary>The deliveries in a random order drawn from the run's seed.</summary>
+    public IReadOnlyList<PlannedDelivery> Shuffle(IEnumerable<PlannedDelivery> deliveries)
+    {
+        PlannedDelivery[] shuffled = [.. deliveries];
+        _random.Shuffle(shuffled);
+        return shuffled;
     }
 
     /// <summary>The deliveries of a phase: shuffled if asked, with a share delivered twice (same event id, as Event Grid redelivers).</summary>

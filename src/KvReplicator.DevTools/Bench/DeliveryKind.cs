@@ -9,6 +9,12 @@ internal enum DeliveryKind
     /// <summary>The ledger already had the version as done: a duplicate delivery.</summary>
     Duplicate,
 
+    /// <summary>
+    /// Answered 200 by a replicator in another process, whose answer does not say whether it replicated the
+    /// version or found it done; its calls are counted per phase, not per delivery.
+    /// </summary>
+    Acknowledged,
+
     /// <summary>Another delivery of the same version held the claim; redelivered later, as Event Grid would.</summary>
     InFlight,
 

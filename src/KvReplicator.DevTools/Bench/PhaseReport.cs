@@ -14,6 +14,31 @@ internal sealed record PhaseReport
 
     public required int Duplicates { get; init; }
 
+    /// <summary>Deliveries a replicator in another process answered 200 (replicated, or found done: its answer does not say).</summary>
+    public int AcknowledgedDeliveries { get; init; }
+
+    /// <summary>Distinct Key Vault versions the phase delivered; 0 for the three-phase run, whose figures are per delivery.</summary>
+    public int VersionsCreated { get; init; }
+
+    /// <summary>Deliveries beyond the first of each event.</summary>
+    public int DuplicateDeliveries { get; init; }
+
+    /// <summary>Answers "retry later" (HTTP 503): in flight elsewhere, lock held, or a transient failure; each was redelivered.</summary>
+    public int RetryLaterAnswers { get; init; }
+
+    /// <summary><see cref="RetryLaterAnswers"/> / <see cref="DuplicateDeliveries"/>; null without duplicates.</summary>
+    public double? RetryLaterShareOfDuplicates { get; init; }
+
+    /// <summary>Every remote call of the phase (in and outside deliveries) per version delivered, by service, then by "service/operation", and "All".</summary>
+    public IReadOnlyDictionary<string, double>? CallsPerVersion { get; init; }
+
+    /// <summary>CPU seconds of the replicator's own process during the phase (process delivery only).</summary>
+    public double? ReplicatorCpuSeconds { get; init; }
+
+    public double? ReplicatorCpuSecondsPer1000Versions { get; init; }
+
+    public ColdStartReport? ColdStart { get; init; }
+
     /// <summary>Attempts answered "in flight" (another delivery held the claim), redelivered later.</summary>
     public required int InFlightRedeliveries { get; init; }
 

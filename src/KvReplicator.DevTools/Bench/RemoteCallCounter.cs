@@ -1,44 +1,32 @@
-using System.Diagnostics.Metrics;
-using KvReplicator.Diagnostics;
-
 namespace KvReplicator.DevTools.Bench;
 
 /// <summary>
-/// Counts the replicator's remote calls from its own measurement of them (the <c>kvrep.remote_call.duration</c>
-/// histogram that production's policy and handler record), by service and operation. The call is charged to the
-/// delivery whose handler made it (an <see cref="AsyncLocal{T}"/> flows from the delivery into the SDK pipelines,
-/// and a measurement is reported on the thread that made it), so concurrent deliveries are told apart: a
-/// duplicate's calls are not mixed with a new version's. Calls made outside any delivery are not counted.
+/// Where the counting handler, pipeline policy and credential report their calls. The call is charged to
+/// the delivery whose handler made it (an <see cref="AsyncLocal{T}"/> flows from the delivery into the SDK
+/// pipelines), so concurrent deliveries are told apart: a duplicate's calls are not mixed with a new
+/// version's. Calls made outside any delivery land in <see cref="Unattributed"/>.
 /// </summary>
-internal sealed class RemoteCallCounter : IDisposable
+internal sealed class RemoteCallCounter
 {
     private readonly AsyncLocal<CallTally?> _current = new();
-    private readonly MeterListener _listener = new();
+    private CallTally? _others;
 
-    public RemoteCallCounter()
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == KvReplicatorTelemetry.Name && instrument.Name == TelemetryNames.RemoteCallDuration)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<double>(OnRemoteCall);
-        _listener.Start();
-    }
+    public CallTally Unattributed { get; } = new();
 
-    /// <summary>Charges one call (and the time it waited, when known) to the current delivery, if there is one.</summary>
-    public void Record(RemoteService service, string operation, TimeSpan elapsed = default)
+    public void Record(RemoteService service, string operation) =>
+        (_current.Value ?? _others ?? Unattributed).Add(service, operation);
+
+    public void RecordTime(RemoteService service, TimeSpan elapsed) =>
+        (_current.Value ?? _others ?? Unattributed).AddTime(service, elapsed);
+
+    /// <summary>
+    /// Charges the calls made outside any delivery to <paramref name="tally"/> until the scope is disposed: a
+    /// phase's own, e.g. a replicator in another process, whose calls the forwarders see on their own threads.
+    /// </summary>
+    public IDisposable ChargeOthersTo(CallTally tally)
     {
-        if (_current.Value is { } tally)
-        {
-            tally.Add(service, operation);
-            if (elapsed > TimeSpan.Zero)
-            {
-                tally.AddTime(service, elapsed);
-            }
-        }
+        CallTally? previous = Interlocked.Exchange(ref _others, tally);
+        return new OthersScope(this, previous);
     }
 
     /// <summary>Charges the calls made by the code that runs until the scope is disposed to <paramref name="tally"/>.</summary>
@@ -49,39 +37,13 @@ internal sealed class RemoteCallCounter : IDisposable
         return new Scope(this, previous);
     }
 
-    public void Dispose() => _listener.Dispose();
-
-    private void OnRemoteCall(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-    {
-        string? service = null, operation = null;
-        foreach (KeyValuePair<string, object?> tag in tags)
-        {
-            switch (tag.Key)
-            {
-                case TelemetryNames.Service:
-                    service = tag.Value as string;
-                    break;
-                case TelemetryNames.Operation:
-                    operation = tag.Value as string;
-                    break;
-            }
-        }
-
-        RemoteService? counted = service switch
-        {
-            TelemetryNames.KeyVaultService => RemoteService.KeyVault,
-            TelemetryNames.BlobService => RemoteService.Blob,
-            TelemetryNames.SecretsManagerService => RemoteService.SecretsManager,
-            _ => null, // the credential exchange (STS, Roles Anywhere) is not a cost of a version
-        };
-        if (counted is { } known && operation is not null)
-        {
-            Record(known, operation, TimeSpan.FromSeconds(seconds));
-        }
-    }
-
     private sealed class Scope(RemoteCallCounter counter, CallTally? previous) : IDisposable
     {
         public void Dispose() => counter._current.Value = previous;
+    }
+
+    private sealed class OthersScope(RemoteCallCounter counter, CallTally? previous) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref counter._others, previous);
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ServeDelivery : IBenchDelivery
         _endpoint = endpoint;
         _key = key;
         _probes = probes;
-        _contentType = new MediaTypeHeaderValue(schema == EventDeliverySchema.CloudEventSchemaV1_0 ? "application/cloudevents+json" : "application/json");
+        _contentType = ContentType(schema);
         _client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
     }
 
@@ -64,10 +64,7 @@ internal sealed class ServeDelivery : IBenchDelivery
         string id = _probes.Register(probe);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ReadOnlyMemoryContent(delivery.Body.ToMemory()) };
-            request.Content.Headers.ContentType = _contentType;
-            request.Headers.Add("aeg-event-type", "Notification");
-            request.Headers.Add(DeliveryKeyAuthenticator.HeaderName, _key);
+            using HttpRequestMessage request = WebhookRequest(_endpoint, _key, _contentType, delivery);
             request.Headers.Add(DeliveryProbes.HeaderName, id);
             using HttpResponseMessage response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
@@ -78,6 +75,20 @@ internal sealed class ServeDelivery : IBenchDelivery
         {
             _probes.Remove(id);
         }
+    }
+
+    /// <summary>The media type Event Grid posts a delivery of <paramref name="schema"/> with.</summary>
+    internal static MediaTypeHeaderValue ContentType(EventDeliverySchema schema) =>
+        new(schema == EventDeliverySchema.CloudEventSchemaV1_0 ? "application/cloudevents+json" : "application/json");
+
+    /// <summary>A delivery as Event Grid's webhook posts it: the body, its media type, the event-type header and the delivery key.</summary>
+    internal static HttpRequestMessage WebhookRequest(Uri endpoint, string key, MediaTypeHeaderValue contentType, PlannedDelivery delivery)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ReadOnlyMemoryContent(delivery.Body.ToMemory()) };
+        request.Content.Headers.ContentType = contentType;
+        request.Headers.Add("aeg-event-type", "Notification");
+        request.Headers.Add(DeliveryKeyAuthenticator.HeaderName, key);
+        return request;
     }
 
     public async ValueTask DisposeAsync()

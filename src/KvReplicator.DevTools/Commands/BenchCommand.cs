@@ -41,11 +41,33 @@ internal sealed class BenchCommand : Command
         DefaultValueFactory = _ => "direct",
     };
 
+    internal static readonly Option<string[]> PatternOption = CreatePatternOption();
+
+    internal static readonly Option<string[]> KvrepOption = new("--kvrep")
+    {
+        Description = "With --delivery process: a published kvrep.dll to run as `kvrep serve`, as [LABEL=]PATH; repeatable (e.g. old=… new=…), runs interleaved. "
+            + "Default: the kvrep.dll beside kvrep-dev.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    internal static readonly Option<int> RepeatOption = new("--repeat") { Description = "Runs of each pattern on each replicator, interleaved.", DefaultValueFactory = _ => 1 };
+
+    internal static readonly Option<bool> CountCallsOption = new("--count-calls")
+    {
+        Description = "With --delivery process: count the child's calls through loopback forwarders (false: no extra hop, for latency and CPU).",
+        DefaultValueFactory = _ => true,
+    };
+
+    internal static readonly Option<string> ServeLogOption = new("--serve-log")
+    {
+        Description = "With --delivery process: a directory for each kvrep serve's log (kvrep-serve-<pid>.log: names and versions, never values).",
+    };
+
     internal static readonly Option<int> RetryDelayOption = new("--retry-delay-ms") { Description = "Pause before redelivering an event answered 'retry later'.", DefaultValueFactory = _ => 200 };
 
     internal static readonly Option<string[]> SettingOption = new("--setting")
     {
-        Description = "A replicator setting for the run, KEY=VALUE, repeatable, e.g. KvReplicator:SecretsManager:OwnershipCacheDuration=00:00:00.",
+        Description = "A replicator setting for the run, KEY=VALUE, repeatable, e.g. KvReplicator:Replication:InFlightWait=00:00:02.",
         AllowMultipleArgumentsPerToken = false,
     };
 
@@ -63,7 +85,8 @@ internal sealed class BenchCommand : Command
     {
         _startCloud = startCloud ?? (ct => LocalCloudEnvironment.StartAsync(cancellationToken: ct));
         SchemaOption.AcceptOnlyFromAmong("eventgrid", "cloudevents");
-        DeliveryOption.AcceptOnlyFromAmong("direct", "http");
+
+        DeliveryOption.AcceptOnlyFromAmong("direct", "http", "process");
         Options.Add(SecretsOption);
         Options.Add(VersionsOption);
         Options.Add(ConcurrencyOption);
@@ -73,6 +96,11 @@ internal sealed class BenchCommand : Command
         Options.Add(SchemaOption);
         Options.Add(DeliveryOption);
         Options.Add(RotationRoundsOption);
+        Options.Add(PatternOption);
+        Options.Add(KvrepOption);
+        Options.Add(RepeatOption);
+        Options.Add(CountCallsOption);
+        Options.Add(ServeLogOption);
         Options.Add(RetryDelayOption);
         Options.Add(SettingOption);
         Options.Add(JsonOption);
@@ -80,8 +108,16 @@ internal sealed class BenchCommand : Command
         SetAction(ExecuteAsync);
     }
 
-    internal static BenchOptions ReadOptions(ParseResult parseResult) => new()
+    internal static BenchOptions ReadOptions(ParseResult parseResult)
     {
+        BenchDeliveryMode delivery = parseResult.GetValue(DeliveryOption) switch
+        {
+            "http" => BenchDeliveryMode.Http,
+            "process" => BenchDeliveryMode.Process,
+            _ => BenchDeliveryMode.Direct,
+        };
+        return new BenchOptions
+        {
         Secrets = parseResult.GetValue(SecretsOption),
         Versions = parseResult.GetValue(VersionsOption),
         Concurrency = parseResult.GetValue(ConcurrencyOption),
@@ -90,11 +126,80 @@ internal sealed class BenchCommand : Command
         Seed = parseResult.GetValue(SeedOption),
         Schema = parseResult.GetValue(SchemaOption) == "cloudevents" ? EventDeliverySchema.CloudEventSchemaV1_0 : EventDeliverySchema.EventGridSchema,
         RotationRounds = parseResult.GetValue(RotationRoundsOption),
-        Delivery = parseResult.GetValue(DeliveryOption) == "http" ? BenchDeliveryMode.Http : BenchDeliveryMode.Direct,
+        Delivery = delivery,
         RetryDelay = TimeSpan.FromMilliseconds(parseResult.GetValue(RetryDelayOption)),
         Profile = parseResult.GetValue(ProfileOption),
         Settings = ParseSettings(parseResult.GetValue(SettingOption) ?? []),
-    };
+        Patterns = ParsePatterns(parseResult.GetValue(PatternOption) ?? []),
+        Replicators = ParseReplicators(parseResult.GetValue(KvrepOption) ?? [], delivery),
+        Repeat = parseResult.GetValue(RepeatOption),
+        CountCalls = parseResult.GetValue(CountCallsOption),
+        ServeLogDirectory = parseResult.GetValue(ServeLogOption),
+        };
+    }
+
+    private static Option<string[]> CreatePatternOption()
+    {
+        var option = new Option<string[]>("--pattern")
+        {
+            Description = "What to deliver: phases (default: cold, first versions, steady state), as-created, created-first, newest-first, triplicate, shuffled, "
+                + "latency, cold-start, or all (the five counting patterns). Repeatable or comma-separated; each pattern but phases runs on a fresh replicator.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (string name in result.Tokens.SelectMany(token => token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                if (name != "all" && !BenchPatterns.Names.Values.Contains(name))
+                {
+                    result.AddError($"--pattern '{name}' is not one of: {string.Join(", ", BenchPatterns.Names.Values)}, all.");
+                }
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The pattern names of the command line, in order; an unknown name is refused by the option's validator.</summary>
+    internal static IReadOnlyList<BenchPattern> ParsePatterns(string[] values)
+    {
+        string[] names = [.. values.SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+        if (names.Length == 0)
+        {
+            return [BenchPattern.Phases];
+        }
+
+        var patterns = new List<BenchPattern>();
+        foreach (string name in names)
+        {
+            if (name == "all")
+            {
+                patterns.AddRange(BenchPatterns.Counting);
+            }
+            else if (BenchPatterns.Names.FirstOrDefault(pair => pair.Value == name) is { Value: not null } pair)
+            {
+                patterns.Add(pair.Key);
+            }
+        }
+
+        return [.. patterns.Distinct()];
+    }
+
+    private static IReadOnlyList<BenchReplicator> ParseReplicators(string[] values, BenchDeliveryMode delivery)
+    {
+        if (values.Length == 0)
+        {
+            // kvrep-dev references the CLI, so the build beside it is this tree's.
+            return delivery == BenchDeliveryMode.Process ? [new BenchReplicator("this build", Path.Combine(AppContext.BaseDirectory, "kvrep.dll"))] : [];
+        }
+
+        return [.. values.Select((value, index) =>
+        {
+            int equals = value.IndexOf('=', StringComparison.Ordinal);
+            return equals <= 0
+                ? new BenchReplicator(values.Length == 1 ? "kvrep" : $"kvrep{index + 1}", Path.GetFullPath(value))
+                : new BenchReplicator(value[..equals], Path.GetFullPath(value[(equals + 1)..]));
+        })];
+    }
 
     private static Dictionary<string, string?> ParseSettings(string[] settings)
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using KvReplicator.Cli;
 using KvReplicator.Cli.Output;
 using KvReplicator.DevTools.Demo;
+using KvReplicator.Cli.Invocation;
 using KvReplicator.DevTools.Hosting;
 using KvReplicator.DevTools.Local;
 using KvReplicator.LocalCloud.Emulators;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using KvReplicator.Cli;
-using KvReplicator.DevTools.Hosting;
+using KvReplicator.Cli.Invocation;
 using KvReplicator.DevTools.Local;
 using KvReplicator.LocalCloud.Emulators;
 
@@ -53,6 +53,7 @@ internal sealed class LocalCloudCommand : Command
                   kvrep serve: {description.ServeUrl} (subscribed to Event Grid; its delivery key stays in this process)
                   Environment file: {environmentFile}
                   Run the test plan against it: ./scripts/test-plan.sh --target local
+                  Point kvrep at it from another shell: kvrep status --config {environmentFile} (also doctor, verify, sync, replay)
                 """).ConfigureAwait(false);
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }

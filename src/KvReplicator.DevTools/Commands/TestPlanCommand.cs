@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using KvReplicator.Cli;
-using KvReplicator.DevTools.Hosting;
+using KvReplicator.Cli.Invocation;
 using KvReplicator.DevTools.Local;
 using KvReplicator.DevTools.Targets;
 using KvReplicator.LocalCloud.Emulators;

@@ -1,12 +1,17 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
 
 namespace KvReplicator.DevTools.Local;
 
 /// <summary>
 /// Where a running <c>kvrep-dev localcloud</c> (or <c>kvrep-dev demo --keep-running</c>) can be found: endpoints and the
-/// certificate to pin. Written 0600 while it runs and deleted when it stops; it never holds the delivery key.
-/// Azurite's connection string carries Azurite's published development key, which is not a secret.
+/// certificate to pin, and the <c>KvReplicator</c> settings of its serve, so that the file is also a <c>--config</c>
+/// for <c>kvrep</c> run from another shell (<c>kvrep status --config &lt;file&gt;</c>). Written 0600 while it runs and
+/// deleted when it stops; it never holds the delivery key. Azurite's connection string carries Azurite's published
+/// development key, which is not a secret.
 /// </summary>
 public sealed record LocalCloudEnvironmentFile
 {
@@ -31,6 +36,13 @@ public sealed record LocalCloudEnvironmentFile
 
     public string TargetPrefix { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The settings the local serve runs with, nested as a configuration file nests them (<c>KvReplicator:KeyVault:VaultUri</c>
+    /// becomes <c>{"KvReplicator":{"KeyVault":{"VaultUri":…}}}</c>), with the local cloud's Azure credential.
+    /// </summary>
+    [JsonPropertyName("KvReplicator")]
+    public JsonObject? KvReplicator { get; init; }
+
     public int ProcessId { get; init; }
 
     public DateTimeOffset StartedAt { get; init; }
@@ -51,6 +63,31 @@ public sealed record LocalCloudEnvironmentFile
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kvrep");
             return Path.Combine(folder, "localcloud.json");
         }
+    }
+
+    /// <summary>Nests flat <c>KvReplicator:…</c> settings (their first segment dropped) the way a JSON configuration file holds them.</summary>
+    public static JsonObject NestSettings(IReadOnlyDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var root = new JsonObject();
+        foreach ((string key, string? value) in settings)
+        {
+            string[] path = key.Split(ConfigurationPath.KeyDelimiter);
+            if (path.Length < 2 || !string.Equals(path[0], nameof(KvReplicator), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"'{key}' is not a KvReplicator setting.", nameof(settings));
+            }
+
+            JsonObject node = root;
+            foreach (string segment in path[1..^1])
+            {
+                node = (JsonObject)(node[segment] ??= new JsonObject());
+            }
+
+            node[path[^1]] = value;
+        }
+
+        return root;
     }
 
     public async Task WriteAsync(string path, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KvReplicator.AzureIdentity;
 using KvReplicator.Cli.Serve;
 using KvReplicator.Credentials;
 using KvReplicator.LocalCloud.EventGrid;
@@ -31,8 +32,10 @@ public sealed class LocalDeployment : IAsyncDisposable
     private readonly WebApplication _serve;
     private readonly HttpClient _verificationHttp = new();
 
-    private LocalDeployment(LocalCloudEnvironment cloud, WebApplication serve, Uri serveUrl, string deliveryKey, string targetPrefix, ILocalFaults? faults)
+    private LocalDeployment(
+        LocalCloudEnvironment cloud, WebApplication serve, Uri serveUrl, string deliveryKey, string targetPrefix, string ledgerContainer, ILocalFaults? faults)
     {
+        LedgerContainer = ledgerContainer;
         DeliveryKey = deliveryKey;
         Cloud = cloud;
         _serve = serve;
@@ -52,6 +55,9 @@ public sealed class LocalDeployment : IAsyncDisposable
     public string DeliveryKey { get; }
 
     public string TargetPrefix { get; }
+
+    /// <summary>The ledger's container in Azurite, made for this deployment.</summary>
+    public string LedgerContainer { get; }
 
     /// <summary>The test plan's levers; null unless <see cref="LocalDeploymentOptions.InjectFaults"/> was set.</summary>
     public ILocalFaults? Faults { get; }
@@ -113,7 +119,7 @@ public sealed class LocalDeployment : IAsyncDisposable
             LocalFaults? faults = sts is not null && signing is not null && throttle is not null
                 ? new LocalFaults(cloud, serve.Services.GetRequiredService<ICredentialSource>().Name, sts, signing, throttle)
                 : null;
-            return new LocalDeployment(cloud, serve, serveUrl, deliveryKey, options.TargetPrefix, faults);
+            return new LocalDeployment(cloud, serve, serveUrl, deliveryKey, options.TargetPrefix, ledgerContainer, faults);
         }
         catch
         {
@@ -152,9 +158,27 @@ public sealed class LocalDeployment : IAsyncDisposable
         new(http, new AwsSdkCredentialSource(LocalCloudEnvironment.EmulatorCredentials, "local-emulator"),
             new SecretsManagerOptions { Region = region, ServiceUrl = motoEndpoint });
 
-    /// <summary>What <c>kvrep-dev localcloud</c> writes for the test plan to find it; no key, no secret.</summary>
+    /// <summary>
+    /// The settings <c>kvrep</c> needs to work on this deployment from another process: serve's own, with the
+    /// local cloud's Azure credential (<c>AzureCredential:Source=LocalCloud</c>, a fixed token the stand-in accepts
+    /// and moto's STS exchanges) in place of the in-process one, and no delivery key.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> KvrepSettings()
+    {
+        var settings = new Dictionary<string, string?>(Cloud.ReplicatorSettings(TargetPrefix, LedgerContainer));
+        foreach ((string key, string? value) in WebIdentitySettings(Cloud))
+        {
+            settings[key] = value;
+        }
+
+        settings["KvReplicator:AzureCredential:Source"] = nameof(AzureCredentialSource.LocalCloud);
+        return settings;
+    }
+
+    /// <summary>What <c>kvrep-dev localcloud</c> writes for the test plan and <c>kvrep --config</c> to find it; no key, no secret.</summary>
     public LocalCloudEnvironmentFile DescribeForFile() => new()
     {
+        KvReplicator = LocalCloudEnvironmentFile.NestSettings(KvrepSettings()),
         VaultUri = Cloud.KeyVault.VaultUri,
         VaultName = Cloud.KeyVault.VaultName,
         CertificateThumbprintSha256 = Cloud.KeyVault.CertificateThumbprintSha256,

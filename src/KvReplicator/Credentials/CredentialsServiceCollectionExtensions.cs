@@ -5,6 +5,7 @@ using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Diagnostics;
+using KvReplicator.Preflight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ internal static class CredentialsServiceCollectionExtensions
         services.AddHttpClient(RolesAnywhereHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.TryAddSingleton<ICredentialSource>(provider => Create(provider, replicatedVault));
+        services.AddSingleton<IStoreCheck>(provider => new AwsCredentialsCheck(provider.GetRequiredService<ICredentialSource>));
         return services;
     }
 

@@ -48,7 +48,7 @@ internal sealed partial class DeadLetterReplayer
         await foreach (string name in store.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             DeadLetterReplayResult result = await ReplayOneAsync(store, name, deleteReplayed, cancellationToken).ConfigureAwait(false);
-            LogDeadLetter(name, result.Status, result.Events.Count, result.Detail);
+            LogDeadLetter(name, result.Status, result.Events.Count, result.Detail ?? string.Empty); // a missing detail is no "(null)"
             results.Add(result);
         }
 
@@ -116,5 +116,5 @@ internal sealed partial class DeadLetterReplayer
     };
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "Dead letter {DeadLetter}: {Status} ({EventCount} events) {Detail}")]
-    private partial void LogDeadLetter(string deadLetter, DeadLetterReplayStatus status, int eventCount, string? detail);
+    private partial void LogDeadLetter(string deadLetter, DeadLetterReplayStatus status, int eventCount, string detail);
 }

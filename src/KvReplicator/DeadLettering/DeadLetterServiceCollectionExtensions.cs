@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
+using KvReplicator.Preflight;
 using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,8 @@ internal static class DeadLetterServiceCollectionExtensions
         if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
         {
             services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(provider.GetBlobContainerClient<DeadLetterOptions>()));
+            services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+                "Dead-letter container", DeadLetterOptions.SectionName, () => provider.GetBlobContainerClient<DeadLetterOptions>(BlobContainerConnection.SingleAttempt())));
         }
 
         services.TryAddSingleton(TimeProvider.System);
@@ -35,6 +38,26 @@ internal static class DeadLetterServiceCollectionExtensions
             provider.GetService<IDeadLetterSink>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RejectedDeliveryDeadLetterer>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the dead-letter container as an <see cref="IDeadLetterStore"/> for a host that only reads it
+    /// (<c>kvrep status</c>), with its preflight check, when <c>KvReplicator:DeadLetter</c> names one.
+    /// </summary>
+    internal static IServiceCollection AddDeadLetterReading(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddBlobContainerOptions<DeadLetterOptions>(configuration, DeadLetterOptions.SectionName);
+        if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured == true)
+        {
+            services.TryAddSingleton<IDeadLetterStore>(provider => new BlobDeadLetterStore(provider.GetBlobContainerClient<DeadLetterOptions>()));
+            services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+                "Dead-letter container", DeadLetterOptions.SectionName, () => provider.GetBlobContainerClient<DeadLetterOptions>(BlobContainerConnection.SingleAttempt())));
+        }
+
         return services;
     }
 }

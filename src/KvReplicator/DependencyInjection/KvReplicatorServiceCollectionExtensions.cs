@@ -1,14 +1,17 @@
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using KvReplicator.AzureIdentity;
 using KvReplicator.Credentials;
 using KvReplicator.DeadLettering;
 using KvReplicator.Events;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
+using KvReplicator.Preflight;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
+using KvReplicator.Status;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,16 +27,25 @@ internal static class KvReplicatorServiceCollectionExtensions
     /// source, the Blob ledger, the Secrets Manager target, the AWS credential source, and the pipeline
     /// (<see cref="SecretReplicator"/>, <see cref="KeyVaultEventProcessor"/>) and the reconciler
     /// (<see cref="SecretReconciler"/>) that hosts call, and the <see cref="RejectedDeliveryDeadLetterer"/>
-    /// a host hands its rejected deliveries to. Every options
-    /// class is validated when the host starts, so a misconfiguration stops start-up with a message naming
-    /// the setting rather than failing the first event. A setting with an empty value counts as unset
-    /// (<see cref="EmptySettingsAreUnset"/>).
+    /// a host hands its rejected deliveries to. Every options class is validated when the host starts, so a
+    /// misconfiguration stops start-up with a message naming the setting rather than failing the first event;
+    /// <see cref="StorePreflight"/> then asks each store for one cheap answer. A setting with an empty value
+    /// counts as unset (<see cref="EmptySettingsAreUnset"/>).
     /// </summary>
     /// <remarks>
     /// Registrations are <c>TryAdd</c>: a host or test that registers its own <see cref="Azure.Core.TokenCredential"/>,
     /// <see cref="ICredentialSource"/>, <see cref="TimeProvider"/> or port before calling this keeps it.
     /// </remarks>
-    internal static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddKvReplicator(configuration, KvReplicatorRole.Replicate);
+
+    /// <summary>
+    /// Registers what <paramref name="role"/> uses (see <see cref="AddKvReplicator(IServiceCollection, IConfiguration)"/>):
+    /// for <see cref="KvReplicatorRole.Compare"/> and <see cref="KvReplicatorRole.Inspect"/> a reconciler that can only
+    /// plan, and neither the pipeline nor what only writes need (rate limit, coalescing, notifications, dead letters),
+    /// so their settings are neither demanded nor checked.
+    /// </summary>
+    internal static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration, KvReplicatorRole role)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -52,10 +64,30 @@ internal static class KvReplicatorServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // The order of the stores is the order of the preflight's checklist.
+        services.AddAzureCredential(configuration);
         services.AddKeyVaultSource(configuration);
-        services.AddBlobLedger(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureCredentialOptions>, AzureCredentialVaultValidator>());
+        if (role is KvReplicatorRole.Replicate or KvReplicatorRole.Inspect)
+        {
+            services.AddBlobLedger(configuration);
+        }
+
         services.AddCredentialSource(configuration, ReplicatedVaultClient);
         services.AddSecretsManagerTarget(configuration);
+        services.TryAddSingleton(provider => new StorePreflight(provider.GetServices<IStoreCheck>(), provider.GetService<TimeProvider>()));
+        services.AddReconciler();
+        if (role == KvReplicatorRole.Inspect)
+        {
+            // Dead-lettered events tell a secret that failed from one still on its way.
+            services.AddDeadLetterReading(configuration);
+            services.TryAddSingleton<SecretStatusReader>();
+        }
+
+        if (role != KvReplicatorRole.Replicate)
+        {
+            return services;
+        }
 
         // Bursts and consumers: write rate limit, coalescing of superseded versions, SQS notifications.
         services.AddSecretsManagerWriteRateLimit(configuration);
@@ -68,22 +100,17 @@ internal static class KvReplicatorServiceCollectionExtensions
         // Last: every remote call is measured below the replicator's own handlers (docs/operations.md, "Metrics").
         services.AddRemoteCallTelemetry();
 
-        services.AddReplicationUseCases();
+        services.AddReplicationPipeline();
         return services;
     }
 
     /// <summary>
-    /// The use cases (<see cref="SecretReplicator"/>, <see cref="SecretReconciler"/>) and the event entry point
-    /// (<see cref="KeyVaultEventProcessor"/>) over the stores already registered. The two types a Functions class
-    /// takes are public with internal constructors, so they are built here rather than activated.
+    /// The reconciler (sync, verify, status) over the stores already registered: it plans with them, and repairs
+    /// through the replicator when one is registered. Public with an internal constructor (a Functions class takes
+    /// it), so it is built here rather than activated.
     /// </summary>
-    internal static IServiceCollection AddReplicationUseCases(this IServiceCollection services)
+    internal static IServiceCollection AddReconciler(this IServiceCollection services)
     {
-        services.TryAddSingleton<SecretReplicator>();
-        services.TryAddSingleton(provider => new KeyVaultEventProcessor(
-            provider.GetRequiredService<SecretReplicator>(),
-            provider.GetRequiredService<IOptions<ReplicationOptions>>(),
-            provider.GetRequiredService<ILogger<KeyVaultEventProcessor>>()));
         services.TryAddSingleton(provider => new SecretReconciler(
             provider.GetRequiredService<ISecretSource>(),
             provider.GetRequiredService<ISecretTarget>(),
@@ -92,6 +119,20 @@ internal static class KvReplicatorServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<SecretReconciler>>(),
             provider.GetService<SecretReplicator>()));
+        return services;
+    }
+
+    /// <summary>
+    /// The replicator and the event entry point (<see cref="KeyVaultEventProcessor"/>, public with an internal
+    /// constructor because a Functions class takes it) over the stores already registered.
+    /// </summary>
+    internal static IServiceCollection AddReplicationPipeline(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SecretReplicator>();
+        services.TryAddSingleton(provider => new KeyVaultEventProcessor(
+            provider.GetRequiredService<SecretReplicator>(),
+            provider.GetRequiredService<IOptions<ReplicationOptions>>(),
+            provider.GetRequiredService<ILogger<KeyVaultEventProcessor>>()));
         return services;
     }
 

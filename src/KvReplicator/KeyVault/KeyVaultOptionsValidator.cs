@@ -9,6 +9,9 @@ internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVau
 {
     private const string Section = KeyVaultOptions.SectionName;
 
+    /// <summary>Key Vault's DNS zones in Azure's public, China and US Government clouds.</summary>
+    private static readonly string[] s_vaultDnsSuffixes = [".vault.azure.net", ".vault.azure.cn", ".vault.usgovcloudapi.net"];
+
     public ValidateOptionsResult Validate(string? name, KeyVaultOptions options)
     {
         var failures = new List<string>();
@@ -26,6 +29,12 @@ internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVau
         {
             failures.Add($"{Section}:VaultName must be 3-24 letters, digits or dashes.");
         }
+        else if (!string.IsNullOrWhiteSpace(options.VaultName) && vaultUri is not null && AzureVaultName(vaultUri) is { } hostName
+            && !string.Equals(hostName, options.VaultName, StringComparison.OrdinalIgnoreCase))
+        {
+            // Events name the vault as its host does: every one would be rejected as another vault's.
+            failures.Add($"{Section}:VaultName '{options.VaultName}' is not the vault at VaultUri ('{hostName}'); unset VaultName or correct it.");
+        }
 
         if (options.TrustedServerCertificateThumbprint is { } thumbprint && !Sha256HexPattern().IsMatch(thumbprint))
         {
@@ -39,6 +48,12 @@ internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVau
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>The vault's name when <paramref name="vaultUri"/> is a vault of one of Azure's clouds, whose first label is the name.</summary>
+    private static string? AzureVaultName(Uri vaultUri) =>
+        vaultUri.HostNameType == UriHostNameType.Dns && s_vaultDnsSuffixes.Any(suffix => vaultUri.Host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            ? vaultUri.Host.Split('.')[0]
+            : null;
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex Sha256HexPattern();

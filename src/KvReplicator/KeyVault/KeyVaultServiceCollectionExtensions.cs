@@ -3,6 +3,7 @@ using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Diagnostics;
+using KvReplicator.Preflight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,11 @@ internal static class KeyVaultServiceCollectionExtensions
             return new KeyVaultSecretSource(client, options.EffectiveVaultName);
         });
         services.TryAddSingleton<ISecretSource>(provider => provider.GetRequiredService<KeyVaultSecretSource>());
+
+        // Start-up asks once and at once: without retries, an unreachable vault is reported in a second, not six.
+        services.AddSingleton<IStoreCheck>(provider => new KeyVaultAccessCheck(
+            provider.GetRequiredService<IOptions<KeyVaultOptions>>(),
+            options => CreateSecretClient(options, provider.GetService<TokenCredential>(), provider.GetServices<HttpPipelinePolicy>(), retry: false)));
         return services;
     }
 
@@ -40,9 +46,14 @@ internal static class KeyVaultServiceCollectionExtensions
     /// Every <see cref="HttpPipelinePolicy"/> the host registered in the container, added per call (outside the
     /// SDK's retries), so a host can observe or disturb the wire without replacing the client.
     /// </param>
-    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential, IEnumerable<HttpPipelinePolicy>? policies = null)
+    /// <param name="retry">False for a single attempt per call (the preflight's); true for <see cref="KeyVaultRetryPolicy"/>.</param>
+    internal static SecretClient CreateSecretClient(KeyVaultOptions options, TokenCredential? credential, IEnumerable<HttpPipelinePolicy>? policies = null, bool retry = true)
     {
-        var clientOptions = new SecretClientOptions { DisableChallengeResourceVerification = options.DisableChallengeResourceVerification };
+        var clientOptions = new SecretClientOptions
+        {
+            DisableChallengeResourceVerification = options.DisableChallengeResourceVerification,
+            RetryPolicy = retry ? new KeyVaultRetryPolicy() : new RetryPolicy(maxRetries: 0),
+        };
 
         // First, so that it measures what the host's policies answer too (the chaos run's injected faults).
         clientOptions.AddPolicy(RemoteCallPolicy.KeyVault, HttpPipelinePosition.PerCall);

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using KvReplicator.Preflight;
 using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,8 @@ internal static class LedgerServiceCollectionExtensions
             CreateContainerClient(provider),
             provider.GetService<ILogger<BlobReplicationLedger>>()));
         services.AddSingleton<IReplicationLedger>(provider => provider.GetRequiredService<BlobReplicationLedger>());
+        services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+            "Ledger container", LedgerOptions.SectionName, () => provider.GetBlobContainerClient<LedgerOptions>(BlobContainerConnection.SingleAttempt())));
         return services;
     }
 

@@ -7,6 +7,9 @@ internal sealed record ReconcileReport
 
     public required IReadOnlyList<ReconcileItem> Items { get; init; }
 
+    /// <summary>Key Vault secrets the filters leave out (names, globs, the opt-in tag), which the run neither read nor wrote.</summary>
+    public IReadOnlyList<ExcludedSecret> Excluded { get; init; } = [];
+
     /// <summary>
     /// AWS write calls sent (PutSecretValue, CreateSecret, TagResource, UntagResource, UpdateSecret,
     /// UpdateSecretVersionStage, RestoreSecret, DeleteSecret; each attempt counts, as it does against the AWS

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using KvReplicator.Replication;
 using KvReplicator.Throttling;
 using Microsoft.Extensions.Logging;
@@ -68,10 +69,10 @@ public sealed partial class SecretReconciler
             targets[target.Name] = target;
         }
 
-        List<Func<Run, Task<ReconcileItem?>>> work = PlanWork(sources, targets);
+        var run = new Run(request);
+        List<Func<Run, Task<ReconcileItem?>>> work = PlanWork(run, sources, targets);
         var items = new ReconcileItem?[work.Count];
         int completed = 0;
-        var run = new Run(request);
         WriteBudget budget = request.DryRun ? WriteBudget.None() : new WriteBudget(_options.MaxWritesPerSecond, _timeProvider);
         using (budget.Enter())
         {
@@ -89,6 +90,7 @@ public sealed partial class SecretReconciler
         {
             DryRun = request.DryRun,
             Items = [.. items.OfType<ReconcileItem>()],
+            Excluded = [.. run.Excluded.OrderBy(excluded => excluded.Name, StringComparer.OrdinalIgnoreCase)],
             TargetWrites = budget.Sent,
             TargetWritesByOperation = budget.SentByOperation,
             StartedAt = startedAt,
@@ -100,15 +102,16 @@ public sealed partial class SecretReconciler
     }
 
     /// <summary>One unit of work per secret; a unit answers null for a secret the filters leave out once its current version is known.</summary>
-    private List<Func<Run, Task<ReconcileItem?>>> PlanWork(List<SourceSecretSummary> sources, Dictionary<string, TargetSecretSummary> targets)
+    private List<Func<Run, Task<ReconcileItem?>>> PlanWork(Run run, List<SourceSecretSummary> sources, Dictionary<string, TargetSecretSummary> targets)
     {
         var work = new List<Func<Run, Task<ReconcileItem?>>>();
         var sourceNames = new HashSet<string>(sources.Select(source => source.Name), StringComparer.OrdinalIgnoreCase);
         foreach (SourceSecretSummary source in sources.OrderBy(source => source.Name, StringComparer.OrdinalIgnoreCase))
         {
             // A filtered-out secret is neither read, written nor deleted: its AWS copy, if any, is left alone.
-            if (_filter.ExcludeByName(source.Name) is not null)
+            if (_filter.ExcludeByName(source.Name) is { } excludedBecause)
             {
+                run.Exclude(source.Name, excludedBecause);
                 continue;
             }
 
@@ -159,9 +162,9 @@ public sealed partial class SecretReconciler
         {
             // The listing shows the newest version's tags: when it is enabled it is the current one, and the opt-in
             // tag is checked before any value is read, as the event path checks it before writing.
-            if (source.Enabled && _filter.Exclude(source.Name, source.Tags) is not null)
+            if (source.Enabled && _filter.Exclude(source.Name, source.Tags) is { } excludedBecause)
             {
-                return null;
+                return run.Exclude(source.Name, excludedBecause);
             }
 
             string? latestEnabled = source.Enabled
@@ -169,17 +172,17 @@ public sealed partial class SecretReconciler
                 : await _source.GetLatestEnabledVersionAsync(source.Name, cancellationToken).ConfigureAwait(false);
             if (latestEnabled is null)
             {
-                return _filter.Exclude(source.Name, source.Tags) is not null
-                    ? null
+                return _filter.Exclude(source.Name, source.Tags) is { } disabledExcludedBecause
+                    ? run.Exclude(source.Name, disabledExcludedBecause)
                     : DriftPlanner.PlanDisabled(source.Name, targetName, target) with { Status = ReconcileItemStatus.Reported };
             }
 
             current = await ReadCurrentAsync(source.Name, latestEnabled, cancellationToken).ConfigureAwait(false);
 
             // A disabled newest version does not decide anything: the current (newest enabled) one's tags do.
-            if (!source.Enabled && _filter.Exclude(source.Name, current.Tags) is not null)
+            if (!source.Enabled && _filter.Exclude(source.Name, current.Tags) is { } currentExcludedBecause)
             {
-                return null;
+                return run.Exclude(source.Name, currentExcludedBecause);
             }
 
             item = DriftPlanner.PlanSource(current, targetName, target, target is not null && !_target.MetadataUpdateFor(current, target).IsEmpty, run.Request.Adopt);
@@ -276,10 +279,19 @@ public sealed partial class SecretReconciler
 
     private static string Describe(Exception exception) => SafeFailure.Describe(exception).Detail;
 
-    /// <summary>What one run shares across its parallel secrets.</summary>
+    /// <summary>What one run shares across its parallel secrets (a copy per secret shares the same list of exclusions).</summary>
     private sealed record Run(ReconcileRequest Request)
     {
         public CancellationToken CancellationToken { get; init; }
+
+        public ConcurrentQueue<ExcludedSecret> Excluded { get; } = new();
+
+        /// <summary>Notes a secret the filters leave out, for the report; a unit of work answers null for it.</summary>
+        public ReconcileItem? Exclude(string name, string reason)
+        {
+            Excluded.Enqueue(new ExcludedSecret(name, reason));
+            return null;
+        }
     }
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information,

@@ -166,7 +166,7 @@ internal sealed partial class SecretReplicator
             LedgerRecord record = Cached(key) is { } cached && cached.State?.IsDone(version.Version) == true
                 ? cached
                 : await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
-            if (record.State?.IsDone(version.Version) == true && options?.Reconcile != true)
+            if (record.State?.IsDone(version.Version) == true && options?.Reconcile != true && !HoldsStaleLock(record.State))
             {
                 return ReplicationOutcome.AlreadyDone(version, targetName);
             }
@@ -197,6 +197,21 @@ internal sealed partial class SecretReplicator
             SecretLedgerState state = record.State ?? SecretLedgerState.Empty(key);
             if (state.IsDone(version.Version) && options?.Reconcile != true)
             {
+                if (HoldsStaleLock(state))
+                {
+                    // A dead handler's lock: the next delivery of any version of the secret takes it over, even one
+                    // already done, so that what the intent wrote is recorded and nothing waits for the lock.
+                    LogTakenOver(version.SecretName, state.Lock!.Holder, state.Lock.Intent.Count);
+                    LedgerRecord? cleaned = await _ledger.TryWriteAsync(key, await RecoverAsync(state, targetName, cancellationToken).ConfigureAwait(false), record.ETag, cancellationToken).ConfigureAwait(false);
+                    if (cleaned is null)
+                    {
+                        record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    Remember(cleaned);
+                }
+
                 return ReplicationOutcome.AlreadyDone(version, targetName);
             }
 
@@ -608,6 +623,14 @@ internal sealed partial class SecretReplicator
         Remember(record);
         return record;
     }
+
+    /// <summary>
+    /// A lock no live handler holds: expired, or this process's own (handlers of one secret in this process take
+    /// turns at the gate, so one that finds this process's lock holds the gate and the lock is a dead handler's).
+    /// Outside the gate it only sends the caller into the gate, which is harmless.
+    /// </summary>
+    private bool HoldsStaleLock(SecretLedgerState state) =>
+        state.Lock is { } held && (held.Holder == _holderId || _timeProvider.GetUtcNow() >= held.Until);
 
     private LedgerRecord? Cached(LedgerKey key) => _records.TryGetValue(key.RecordName, out LedgerRecord? record) ? record : null;
 

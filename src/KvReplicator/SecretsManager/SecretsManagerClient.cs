@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -130,7 +131,7 @@ internal sealed partial class SecretsManagerClient
                 {
                     if (arguments.Outcome.Exception is SecretsManagerException failure)
                     {
-                        LogRetry(failure.Operation, failure.ErrorType, failure.HttpStatus, arguments.AttemptNumber + 1, arguments.RetryDelay);
+                        LogRetry(failure.Operation, failure.ErrorType ?? "an unknown error", failure.HttpStatus is { } status ? $"HTTP {status.ToString(CultureInfo.InvariantCulture)}" : "no response", arguments.AttemptNumber + 1, arguments.RetryDelay);
                     }
 
                     return ValueTask.CompletedTask;
@@ -358,6 +359,7 @@ internal sealed partial class SecretsManagerClient
             NormalizeRequestId(response) is { } id && redaction.Apply(id) == id ? id : null;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Secrets Manager {Operation} failed with {ErrorType} (HTTP {HttpStatus}); retry {Retry} in {RetryDelay}")]
-    private partial void LogRetry(string operation, string? errorType, int? httpStatus, int retry, TimeSpan retryDelay);
+    // The status as text: a failure without a response says so rather than "(null)".
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Secrets Manager {Operation} failed with {ErrorType} ({Response}); retry {Retry} in {RetryDelay}")]
+    private partial void LogRetry(string operation, string errorType, string response, int retry, TimeSpan retryDelay);
 }

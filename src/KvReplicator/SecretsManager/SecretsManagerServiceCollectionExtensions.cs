@@ -1,3 +1,4 @@
+using KvReplicator.Preflight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +45,16 @@ internal static class SecretsManagerServiceCollectionExtensions
             provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value,
             provider.GetService<ILogger<SecretsManagerTarget>>()));
         services.TryAddSingleton<ISecretTarget>(provider => provider.GetRequiredService<SecretsManagerTarget>());
+        services.AddSingleton<IStoreCheck>(provider => new SecretsManagerAccessCheck(() =>
+        {
+            SecretsManagerOptions options = provider.GetRequiredService<IOptions<SecretsManagerOptions>>().Value;
+            var singleAttempt = new SecretsManagerOptions { Region = options.Region, ServiceUrl = options.ServiceUrl, MaxRetries = 0 };
+            return (new SecretsManagerClient(
+                provider.GetRequiredService<IHttpClientFactory>().CreateClient(SecretsManagerClient.HttpClientName),
+                provider.GetRequiredService<ICredentialSource>(),
+                singleAttempt,
+                provider.GetRequiredService<TimeProvider>()), options.Region);
+        }));
         return services;
     }
 }

@@ -14,6 +14,9 @@ namespace KvReplicator.Storage;
 /// </summary>
 internal static class BlobContainerConnection
 {
+    /// <summary>Client options for one attempt per call: a preflight reports an unreachable account at once instead of after the SDK's retries.</summary>
+    public static BlobClientOptions SingleAttempt() => new() { Retry = { MaxRetries = 0 } };
+
     public static BlobContainerClient Connect(
         Uri? serviceUri,
         string? connectionString,

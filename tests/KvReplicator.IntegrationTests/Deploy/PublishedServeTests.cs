@@ -65,7 +65,7 @@ public sealed class PublishedServeTests
 
             await using LocalCloudEnvironment cloud = await LocalCloudEnvironment.StartAsync(
                 moto: await SharedEmulators.MotoAsync(), azurite: await SharedEmulators.AzuriteAsync());
-            await using ManagedIdentityEndpoint identity = await ManagedIdentityEndpoint.StartAsync();
+            await using LocalManagedIdentityEndpoint identity = await LocalManagedIdentityEndpoint.StartAsync();
             string deliveryKey = SecretLeakGuard.Register(RandomNumberGenerator.GetHexString(64, lowercase: true));
             string prefix = SharedEmulators.UniqueName("image") + "/";
             int port = FreePort.Next();

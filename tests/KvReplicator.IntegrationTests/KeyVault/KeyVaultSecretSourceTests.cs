@@ -110,16 +110,18 @@ public sealed class KeyVaultSecretSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_refused_token_is_a_transient_failure_whose_message_names_status_and_code_only()
+    public async Task A_refused_token_is_a_permanent_failure_whose_message_names_status_code_and_the_setting_to_check()
     {
         await using LocalKeyVault guarded = await LocalKeyVault.StartAsync(new LocalKeyVaultOptions { ExpectedAccessToken = "right" });
         var source = new KeyVaultSecretSource(guarded.CreateSecretClient(new LocalKeyVaultCredential("wrong")), guarded.VaultName);
 
         SecretStoreException error = await Assert.ThrowsAsync<SecretStoreException>(() => source.ReadVersionAsync("any", new string('a', 32)));
 
-        Assert.True(error.IsTransient);
+        // A refusal waits for a person (issue 12): the event is dead-lettered and replayed once the credential is fixed.
+        Assert.False(error.IsTransient);
         Assert.Equal("Unauthorized", error.ErrorCode);
         Assert.Contains("HTTP 401", error.Message, StringComparison.Ordinal);
+        Assert.Contains("KvReplicator:AzureCredential:Source", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Bearer", error.Message, StringComparison.Ordinal);
         Assert.Null(error.InnerException);
     }

@@ -76,7 +76,7 @@ public sealed class QuotingEndpointTests
     [InlineData(QuotedReadFailure.BadParameter, HttpStatusCode.BadRequest, "HTTP 400, error code BadParameter")]
     [InlineData(QuotedReadFailure.InternalServerError, HttpStatusCode.ServiceUnavailable, "HTTP 500, error code InternalServerError")]
     [InlineData(QuotedReadFailure.NonJsonServerError, HttpStatusCode.ServiceUnavailable, "HTTP 500.")]
-    [InlineData(QuotedReadFailure.ValueAsErrorCode, HttpStatusCode.ServiceUnavailable, "HTTP 403, an error code Key Vault does not document (not shown)")]
+    [InlineData(QuotedReadFailure.ValueAsErrorCode, HttpStatusCode.BadRequest, "HTTP 403, an error code Key Vault does not document (not shown)")]
     public async Task A_Key_Vault_read_that_quotes_the_value_gets_no_value_into_the_answer_or_the_logs(QuotedReadFailure failure, HttpStatusCode expected, string expectedFailure)
     {
         await using Serve serve = await Serve.StartAsync();

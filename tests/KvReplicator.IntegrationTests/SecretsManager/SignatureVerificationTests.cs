@@ -1,4 +1,3 @@
-using System.Xml.Linq;
 using Amazon.Runtime;
 using KvReplicator.Credentials;
 using KvReplicator.IntegrationTests.Emulators;
@@ -17,13 +16,13 @@ namespace KvReplicator.IntegrationTests.SecretsManager;
 public sealed class SignatureVerificationTests
 {
     // CreateUser, CreateAccessKey, PutUserPolicy: moto's IAM enforcement needs a policy as well as a key.
-    private const int UnauthenticatedSetupCalls = 3;
+    private const int UnauthenticatedSetupCalls = MotoIam.CallsPerUser;
 
     [Fact]
     public async Task Moto_accepts_our_signature_and_refuses_a_wrong_secret_key()
     {
         await using MotoServer moto = await MotoServer.StartAsync(checkSignaturesAfter: UnauthenticatedSetupCalls);
-        (string accessKeyId, string secretAccessKey) = await CreateIamUserWithKeyAsync(moto.Endpoint);
+        (string accessKeyId, string secretAccessKey) = await MotoIam.CreateUserWithKeyAsync(moto.Endpoint, "secretsmanager:*");
         string name = SharedEmulators.UniqueName("signed");
 
         SecretsManagerClient signed = CreateClient(moto.Endpoint, new BasicAWSCredentials(accessKeyId, secretAccessKey));
@@ -50,36 +49,4 @@ public sealed class SignatureVerificationTests
         new HttpClient(),
         new AwsSdkCredentialSource(credentials),
         new SecretsManagerOptions { Region = "us-east-1", ServiceUrl = endpoint, MaxRetries = 0 });
-
-    /// <summary>IAM's query API by hand (AWSSDK.IdentityManagement is not available); moto does not check these calls.</summary>
-    private static async Task<(string AccessKeyId, string SecretAccessKey)> CreateIamUserWithKeyAsync(Uri endpoint)
-    {
-        string user = SharedEmulators.UniqueName("kvrep-test");
-        using var http = new HttpClient { BaseAddress = endpoint };
-        await CallIamAsync(http, new() { ["Action"] = "CreateUser", ["UserName"] = user });
-        XDocument key = await CallIamAsync(http, new() { ["Action"] = "CreateAccessKey", ["UserName"] = user });
-        await CallIamAsync(http, new()
-        {
-            ["Action"] = "PutUserPolicy",
-            ["UserName"] = user,
-            ["PolicyName"] = "secrets",
-            ["PolicyDocument"] = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}]}""",
-        });
-        return (Element(key, "AccessKeyId"), Element(key, "SecretAccessKey"));
-    }
-
-    private static async Task<XDocument> CallIamAsync(HttpClient http, Dictionary<string, string> parameters)
-    {
-        parameters["Version"] = "2010-05-08";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new FormUrlEncodedContent(parameters) };
-        // moto routes by the credential scope; the signature itself is not checked during the setup calls.
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=setup/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
-        using HttpResponseMessage response = await http.SendAsync(request);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"IAM {parameters["Action"]} failed with {(int)response.StatusCode}");
-        return XDocument.Parse(body);
-    }
-
-    private static string Element(XDocument document, string name) =>
-        document.Descendants().Single(element => element.Name.LocalName == name).Value;
 }

@@ -59,12 +59,49 @@ internal sealed class PrometheusServer : IAsyncDisposable
                 ],
                 port,
                 cancellationToken: cancellationToken);
-            return new PrometheusServer(process, directory);
+            var server = new PrometheusServer(process, directory);
+            try
+            {
+                await server.WaitUntilReadyAsync(cancellationToken);
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+
+            return server;
         }
         catch
         {
             directory.Delete(recursive: true);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Prometheus listens before it serves: its API answers 503 until the storage is open (/-/ready says when).
+    /// </summary>
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            while (true)
+            {
+                using HttpResponseMessage ready = await _http.GetAsync("-/ready", deadline.Token);
+                if (ready.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("prometheus did not become ready within 60 s:" + Environment.NewLine + _process.OutputTail());
         }
     }
 

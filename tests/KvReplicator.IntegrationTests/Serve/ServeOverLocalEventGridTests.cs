@@ -91,7 +91,7 @@ public sealed class ServeOverLocalEventGridTests
                 services.AddSingleton(source.Object);
                 services.AddSingleton(Mock.Of<ISecretTarget>());
                 services.AddSingleton(ledger.Object);
-                services.AddReplicationUseCases();
+                services.AddReplicationPipeline();
             });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         WebApplication app = ServeHost.Build(builder);

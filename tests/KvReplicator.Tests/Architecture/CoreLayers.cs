@@ -14,9 +14,12 @@ internal static class CoreLayers
         // the use cases call. It uses nothing else of ours and, outside the base class library, nothing at all.
         [Kernel] = [],
 
-        // Shared below the use cases and the adapters: telemetry names and instruments; write pacing.
+        // Shared below the use cases and the adapters: telemetry names and instruments; write pacing; which Azure
+        // credential the Azure clients use; the preflight's port (IStoreCheck), which every store's adapter offers.
         ["Diagnostics"] = [Kernel],
         ["Throttling"] = [Kernel],
+        ["AzureIdentity"] = [Kernel, "Diagnostics"],
+        ["Preflight"] = [Kernel, "Diagnostics"],
 
         // The use cases: one secret version replicated; both sides compared and repaired (sync, verify).
         ["Replication"] = [Kernel, "Diagnostics"],
@@ -24,17 +27,19 @@ internal static class CoreLayers
 
         // The adapters behind the kernel's ports, each on its own SDK; Storage is the Blob container that the
         // ledger and the dead letters share.
-        ["KeyVault"] = [Kernel, "Diagnostics"],
-        ["SecretsManager"] = [Kernel, "Diagnostics", "Throttling"],
-        ["Credentials"] = [Kernel, "Diagnostics"],
+        ["KeyVault"] = [Kernel, "Diagnostics", "AzureIdentity", "Preflight"],
+        ["SecretsManager"] = [Kernel, "Diagnostics", "Throttling", "Preflight"],
+        ["Credentials"] = [Kernel, "Diagnostics", "Preflight"],
         ["Notifications"] = [Kernel, "Diagnostics"],
-        ["Storage"] = [Kernel, "Diagnostics"],
-        ["Ledger"] = [Kernel, "Diagnostics", "Storage"],
+        ["Storage"] = [Kernel, "Diagnostics", "AzureIdentity", "Preflight"],
+        ["Ledger"] = [Kernel, "Diagnostics", "Storage", "Preflight"],
 
-        // The entry points that drive the use case: a delivery from Event Grid, parsed and handed to the
-        // replicator; a dead letter, written for a rejected delivery and replayed as a delivery.
+        // The entry points that drive the use cases: a delivery from Event Grid, parsed and handed to the
+        // replicator; a dead letter, written for a rejected delivery and replayed as a delivery; kvrep status's
+        // report, from the reconciler's plan, the ledger and the dead letters.
         ["Events"] = [Kernel, "Diagnostics", "Replication"],
-        ["DeadLettering"] = [Kernel, "Diagnostics", "Storage", "Events"],
+        ["DeadLettering"] = [Kernel, "Diagnostics", "Storage", "Preflight", "Events"],
+        ["Status"] = [Kernel, "Diagnostics", "Reconciliation", "DeadLettering"],
 
         // The composition root: the only place that knows every adapter.
         ["DependencyInjection"] = [NamespaceRules.Anything],

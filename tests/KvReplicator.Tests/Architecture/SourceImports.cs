@@ -30,7 +30,7 @@ internal static partial class SourceImports
             for (int i = 0; i < lines.Length; i++)
             {
                 string code = StringLiteral().Replace(lines[i].TrimStart(), "\"\"");
-                if (code.StartsWith("//", StringComparison.Ordinal))
+                if (code.StartsWith("//", StringComparison.Ordinal) || FileNamespace().IsMatch(code))
                 {
                     continue;
                 }

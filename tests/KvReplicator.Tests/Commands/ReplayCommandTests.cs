@@ -146,7 +146,8 @@ public sealed class ReplayCommandTests : IDisposable
     {
         (int exitCode, _, string stderr) = await InvokeAsync(configureServices: null, "--folder", Path.Combine(_folder, "missing"), "--dry-run");
 
-        Assert.Equal(ExitCodes.UnexpectedError, exitCode);
+        // A folder named on the command line that is not there is a wrong argument, as a missing --config file is.
+        Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
         Assert.Contains("does not exist", stderr, StringComparison.Ordinal);
     }
 
@@ -158,7 +159,7 @@ public sealed class ReplayCommandTests : IDisposable
         services.AddSingleton<ISecretTarget>(_target);
         services.AddSingleton<IReplicationLedger>(_ledger);
         services.AddSingleton(Options.Create(new ReplicationOptions()));
-        services.AddReplicationUseCases();
+        services.AddReplicationPipeline();
     }
 
     private void Write(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);

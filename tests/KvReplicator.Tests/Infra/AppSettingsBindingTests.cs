@@ -23,6 +23,7 @@ public sealed partial class AppSettingsBindingTests
 {
     private static readonly Dictionary<string, Type> s_sections = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["AzureCredential"] = typeof(KvReplicator.AzureIdentity.AzureCredentialOptions),
         ["KeyVault"] = typeof(KeyVaultOptions),
         ["Ledger"] = typeof(LedgerOptions),
         ["DeadLetter"] = typeof(DeadLetterOptions),

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Azure;
 using Azure.Identity;
 using KvReplicator.KeyVault;
@@ -12,8 +13,6 @@ public sealed class KeyVaultFailuresTests
     [Theory]
     [InlineData(400, false)]
     [InlineData(404, false)]
-    [InlineData(401, true)]
-    [InlineData(403, true)]
     [InlineData(408, true)]
     [InlineData(409, true)]
     [InlineData(429, true)]
@@ -58,17 +57,110 @@ public sealed class KeyVaultFailuresTests
         Assert.DoesNotContain("hunter2", mapped.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(401, "Unauthorized", "KvReplicator:AzureCredential:Source")]
+    [InlineData(403, "Forbidden", "Key Vault Secrets User")]
+    [InlineData(403, "ForbiddenByFirewall", "firewall")]
+    public void A_refusal_is_permanent_and_says_what_to_fix(int status, string code, string hint)
+    {
+        var failure = new RequestFailedException(status, EchoedBody, code, null);
+
+        SecretStoreException mapped = KeyVaultFailures.ToStoreException(failure, "listing of secrets", null);
+
+        // Retrying for a day does not grant a role: the event is dead-lettered, and replayed once someone has.
+        Assert.False(mapped.IsTransient);
+        Assert.StartsWith($"Key Vault listing of secrets failed: HTTP {status}, error code {code}.", mapped.Message, StringComparison.Ordinal);
+        Assert.Contains(hint, mapped.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", mapped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_listing_answered_404_without_a_vault_error_code_names_the_vault_uri()
+    {
+        SecretStoreException mapped = KeyVaultFailures.ToStoreException(new RequestFailedException(404, EchoedBody, null, null), "listing of secrets", null);
+
+        Assert.False(mapped.IsTransient);
+        Assert.Contains("KvReplicator:KeyVault:VaultUri", mapped.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_credential_failure_or_a_timeout_is_transient()
     {
-        SecretStoreException credential = KeyVaultFailures.ToStoreException(new CredentialUnavailableException(EchoedBody), "read", null);
+        SecretStoreException unavailable = KeyVaultFailures.ToStoreException(new CredentialUnavailableException(EchoedBody), "read", null);
+        SecretStoreException refused = KeyVaultFailures.ToStoreException(new AuthenticationFailedException(EchoedBody), "read", null);
         SecretStoreException timeout = KeyVaultFailures.ToStoreException(new TaskCanceledException(EchoedBody), "read", null);
 
-        Assert.True(credential.IsTransient);
-        Assert.Equal("AuthenticationFailed", credential.ErrorCode);
+        Assert.True(unavailable.IsTransient);
+        Assert.Equal("CredentialUnavailable", unavailable.ErrorCode);
+        Assert.Contains("KvReplicator:AzureCredential:Source", unavailable.Message, StringComparison.Ordinal);
+        Assert.True(refused.IsTransient);
+        Assert.Equal("AuthenticationFailed", refused.ErrorCode);
         Assert.True(timeout.IsTransient);
         Assert.Equal("Timeout", timeout.ErrorCode);
-        Assert.DoesNotContain("hunter2", credential.Message + timeout.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", unavailable.Message + refused.Message + timeout.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_untrusted_tls_certificate_is_permanent_and_names_the_pin()
+    {
+        var failure = new RequestFailedException(0, EchoedBody, null, new HttpRequestException(HttpRequestError.SecureConnectionError, EchoedBody));
+
+        SecretStoreException mapped = KeyVaultFailures.ToStoreException(failure, "read of the latest version", "db-password");
+
+        Assert.False(mapped.IsTransient);
+        Assert.Equal("TlsTrust", mapped.ErrorCode);
+        Assert.Contains("KvReplicator:KeyVault:TrustedServerCertificateThumbprint", mapped.Message, StringComparison.Ordinal);
+        Assert.True(KeyVaultFailures.IsPermanentTransportFailure(failure));
+        Assert.DoesNotContain("hunter2", mapped.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SocketError.HostNotFound, false)]
+    [InlineData(SocketError.TryAgain, true)]
+    public void A_host_that_does_not_exist_is_permanent_and_a_resolver_that_did_not_answer_is_not(SocketError socketError, bool transient)
+    {
+        var failure = new RequestFailedException(0, EchoedBody, null,
+            new HttpRequestException(HttpRequestError.NameResolutionError, EchoedBody, new SocketException((int)socketError)));
+
+        SecretStoreException mapped = KeyVaultFailures.ToStoreException(failure, "listing of secrets", null);
+
+        Assert.Equal(transient, mapped.IsTransient);
+        Assert.Equal(!transient, KeyVaultFailures.IsPermanentTransportFailure(failure));
+        if (!transient)
+        {
+            Assert.Contains("KvReplicator:KeyVault:VaultUri", mapped.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Azure_cores_aggregate_of_its_retries_is_a_store_failure_classified_by_the_last_attempt()
+    {
+        // What the SDK throws for a wrong pin after its retries: the failure behind "unexpected AggregateException".
+        RequestFailedException Attempt() => new(0, EchoedBody, null, new HttpRequestException(HttpRequestError.SecureConnectionError, EchoedBody));
+        var retries = new AggregateException("Retry failed after 4 tries.", Attempt(), Attempt(), Attempt(), Attempt());
+
+        Assert.True(KeyVaultFailures.IsStoreFailure(retries, CancellationToken.None));
+        SecretStoreException mapped = KeyVaultFailures.ToStoreException(retries, "read of the latest version", "db-password");
+        Assert.False(mapped.IsTransient);
+        Assert.Equal("TlsTrust", mapped.ErrorCode);
+
+        var notOnlyStoreFailures = new AggregateException(Attempt(), new NullReferenceException());
+        Assert.False(KeyVaultFailures.IsStoreFailure(notOnlyStoreFailures, CancellationToken.None));
+    }
+
+    [Fact]
+    public void The_sdks_refusal_of_a_challenge_for_another_resource_is_permanent_and_names_the_setting()
+    {
+        // Azure.Security.KeyVault.Secrets' own text when the challenge's resource is not the vault's host.
+        var refusal = new InvalidOperationException(
+            "The challenge resource 'vault.azure.net' does not match the requested domain. Set DisableChallengeResourceVerification to true in your client options to disable.");
+
+        Assert.True(KeyVaultFailures.IsStoreFailure(refusal, CancellationToken.None));
+        SecretStoreException mapped = KeyVaultFailures.ToStoreException(refusal, "listing of secrets", null);
+
+        Assert.False(mapped.IsTransient);
+        Assert.Equal("ChallengeRefused", mapped.ErrorCode);
+        Assert.Contains("KvReplicator:KeyVault:DisableChallengeResourceVerification", mapped.Message, StringComparison.Ordinal);
     }
 
     [Fact]

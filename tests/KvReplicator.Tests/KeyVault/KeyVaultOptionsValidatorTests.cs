@@ -42,6 +42,23 @@ public sealed class KeyVaultOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData("https://contoso.vault.azure.net/", "fabrikam", false)]
+    [InlineData("https://contoso.vault.azure.net/", "CONTOSO", true)]
+    [InlineData("https://contoso.vault.azure.cn/", "fabrikam", false)]
+    [InlineData("https://kv.internal.example/", "fabrikam", true)]
+    public void A_vault_name_that_is_not_the_azure_vaults_own_is_refused(string vaultUri, string vaultName, bool valid)
+    {
+        // Events name a vault as its host does: with another name here, every one would be rejected as another vault's.
+        ValidateOptionsResult result = _validator.Validate(null, new KeyVaultOptions { VaultUri = vaultUri, VaultName = vaultName });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("KvReplicator:KeyVault:VaultName 'fabrikam' is not the vault at VaultUri", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("VaultName", "bad_name")]
     [InlineData("TrustedServerCertificateThumbprint", "ABCDEF")]
     [InlineData("TrustedServerCertificateThumbprint", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg")]

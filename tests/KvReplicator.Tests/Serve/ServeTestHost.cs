@@ -91,7 +91,7 @@ internal sealed class ServeTestHost : IAsyncDisposable
                 services.AddSingleton<ISecretSource>(source);
                 services.AddSingleton<ISecretTarget>(target);
                 services.AddSingleton<IReplicationLedger>(ledger);
-                services.AddReplicationUseCases();
+                services.AddReplicationPipeline();
             });
         var logs = new CapturedLogs();
         builder.Logging.AddProvider(logs);

@@ -49,6 +49,73 @@ public sealed class BenchCommandTests
             steady.GetProperty("newVersions").GetInt32() + steady.GetProperty("duplicates").GetInt32() + steady.GetProperty("inFlightRedeliveries").GetInt32() + steady.GetProperty("transientFailures").GetInt32());
     }
 
+    /// <summary>
+    /// Issue 15's bounds, on a fresh replicator per pattern (a new container, or a new <c>kvrep serve</c> process
+    /// counted on the wire): Secrets Manager at most 1 call per version (0 per duplicate: the triplicated pattern
+    /// stays at 1), Key Vault at most 1.2 reads, Blob at most 3 calls, all three together at most 5, and at most 5 %
+    /// of duplicates answered "retry later". What a fresh process pays once (one token; 401 challenges of its first
+    /// requests in flight) is bounded on its own. Counts only: no time is asserted.
+    /// </summary>
+    [Theory]
+    [InlineData("direct")]
+    [InlineData("process")]
+    public async Task Every_delivery_pattern_on_a_fresh_replicator_stays_within_the_call_bounds_per_version(string delivery)
+    {
+        const int secrets = 4, versions = 3, concurrency = 4;
+        (int exitCode, string stdout, string stderr) = await InvokeAsync(
+            "bench", "--pattern", "all", "--secrets", $"{secrets}", "--versions", $"{versions}", "--concurrency", $"{concurrency}", "--delivery", delivery, "--json");
+
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        using JsonDocument report = JsonDocument.Parse(stdout);
+        JsonElement verification = report.RootElement.GetProperty("verification");
+        Assert.Equal(5 * secrets * versions, verification.GetProperty("replicatedVersions").GetInt32());
+        Assert.Equal(0, verification.GetProperty("missingVersions").GetInt32() + verification.GetProperty("extraAwsVersions").GetInt32() + verification.GetProperty("wrongCurrentVersions").GetInt32());
+
+        JsonElement[] phases = [.. report.RootElement.GetProperty("phases").EnumerateArray()];
+        Assert.Equal(["as-created", "created-first", "newest-first", "triplicate", "shuffled"], phases.Select(p => p.GetProperty("name").GetString()));
+        foreach (JsonElement phase in phases)
+        {
+            string name = phase.GetProperty("name").GetString()!;
+            Assert.Equal(0, phase.GetProperty("failures").GetInt32());
+            Assert.Equal(secrets * versions, phase.GetProperty("versionsCreated").GetInt32());
+            Dictionary<string, double> perVersion = phase.GetProperty("callsPerVersion").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+            double challenges = perVersion.Where(p => p.Key.EndsWith("(401 challenge)", StringComparison.Ordinal)).Sum(p => p.Value);
+            double keyVault = perVersion["KeyVault"] - challenges;
+            double blob = perVersion["Blob"];
+            double secretsManager = perVersion["SecretsManager"];
+            string figures = $"{name}: KV {keyVault:0.00} (+{challenges:0.00} challenges), Blob {blob:0.00}, SM {secretsManager:0.00}; {string.Join(", ", perVersion.Select(p => $"{p.Key}={p.Value}"))}";
+
+            Assert.True(secretsManager <= 1.0, figures);
+            Assert.True(keyVault <= 1.2, figures);
+            Assert.True(blob <= 3.0, figures);
+            Assert.True(keyVault + blob + secretsManager <= 5.0, figures);
+            Assert.True(challenges * secrets * versions <= concurrency, figures);
+            Assert.True(perVersion["KeyVaultToken"] * secrets * versions <= 1.0 + 1e-9, figures);
+        }
+
+        // The replicator's CPU is its own process's in process delivery, and not reported in direct delivery.
+        Assert.All(phases, p => Assert.Equal(delivery == "process", p.TryGetProperty("replicatorCpuSeconds", out JsonElement cpu) && cpu.ValueKind == JsonValueKind.Number));
+
+        JsonElement triplicate = phases[3];
+        Assert.Equal(2 * secrets * versions, triplicate.GetProperty("duplicateDeliveries").GetInt32());
+        Assert.InRange(triplicate.GetProperty("retryLaterShareOfDuplicates").GetDouble(), 0.0, 0.05);
+    }
+
+    [Fact]
+    public async Task A_cold_start_is_timed_from_the_process_start_through_readiness_to_the_first_version()
+    {
+        (int exitCode, string stdout, string stderr) = await InvokeAsync("bench", "--pattern", "cold-start", "--delivery", "process", "--count-calls", "false", "--json");
+
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        using JsonDocument report = JsonDocument.Parse(stdout);
+        JsonElement phase = Assert.Single(report.RootElement.GetProperty("phases").EnumerateArray());
+        Assert.Equal(1, phase.GetProperty("acknowledgedDeliveries").GetInt32());
+        JsonElement coldStart = phase.GetProperty("coldStart");
+        Assert.True(coldStart.GetProperty("readyMs").GetDouble() > 0);
+        Assert.True(coldStart.GetProperty("firstVersionMs").GetDouble() > coldStart.GetProperty("readyMs").GetDouble());
+        Assert.Equal(1, report.RootElement.GetProperty("verification").GetProperty("replicatedVersions").GetInt32());
+    }
+
     [Fact]
     public async Task The_table_names_every_service_and_the_check_of_what_reached_aws()
     {

@@ -42,7 +42,47 @@ public sealed class BenchCommandTests
         Assert.Equal("00:00:00", options.Settings["KvReplicator:SecretsManager:OwnershipCacheDuration"]);
     }
 
+    [Fact]
+    public void Patterns_parse_in_order_and_all_names_the_five_counting_patterns()
+    {
+        ParseResult result = new KvrepDevRootCommand().Parse(["bench", "--pattern", "all,cold-start", "--pattern", "latency", "--delivery", "process", "--repeat", "3", "--count-calls", "false"]);
+
+        Assert.Empty(result.Errors);
+        BenchOptions options = BenchCommand.ReadOptions(result);
+        Assert.Equal(
+            [BenchPattern.AsCreated, BenchPattern.CreatedFirst, BenchPattern.NewestFirst, BenchPattern.Triplicate, BenchPattern.Shuffled, BenchPattern.ColdStart, BenchPattern.Latency],
+            options.Patterns);
+        Assert.Equal(BenchDeliveryMode.Process, options.Delivery);
+        Assert.Equal(3, options.Repeat);
+        Assert.False(options.CountCalls);
+        // Without --kvrep, process delivery runs the kvrep.dll built beside kvrep-dev.
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "kvrep.dll"), Assert.Single(options.Replicators).KvrepDll);
+    }
+
+    [Fact]
+    public void Kvrep_builds_are_labelled_and_kept_in_order()
+    {
+        BenchOptions options = BenchCommand.ReadOptions(new KvrepDevRootCommand().Parse(
+            ["bench", "--delivery", "process", "--kvrep", "old=/builds/old/kvrep.dll", "--kvrep", "new=/builds/new/kvrep.dll"]));
+
+        Assert.Equal([new BenchReplicator("old", "/builds/old/kvrep.dll"), new BenchReplicator("new", "/builds/new/kvrep.dll")], options.Replicators);
+        Assert.Contains(options.Validate(), problem => problem.Contains("--kvrep 'old'", StringComparison.Ordinal));
+    }
+
     [Theory]
+    [InlineData("--pattern cold-start", "--delivery process")]
+    [InlineData("--pattern latency --versions 2", "--versions 3")]
+    [InlineData("--kvrep /x/kvrep.dll", "only for --delivery process")]
+    public void Patterns_that_cannot_run_as_asked_are_refused_before_anything_starts(string arguments, string expected)
+    {
+        BenchOptions options = BenchCommand.ReadOptions(new KvrepDevRootCommand().Parse(["bench", .. arguments.Split(' ')]));
+
+        Assert.Contains(options.Validate(), problem => problem.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--pattern", "zigzag")]
+    [InlineData("--pattern", "as-created,zigzag")]
     [InlineData("--schema", "xml")]
     [InlineData("--delivery", "carrier-pigeon")]
     public void An_unknown_schema_or_delivery_is_a_parse_error(string option, string value)

@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace KvReplicator.DevTools.Hosting;
+namespace KvReplicator.Cli.Invocation;
 
 /// <summary>
-/// Turns Ctrl-C and SIGTERM into a cancellation, so a command that started emulators and hosts unwinds through
-/// its disposals instead of dying with them running. <c>kvrep</c> leaves signals to each command
-/// (<c>ProcessTerminationTimeout = null</c>), and the emulators are also killed on process exit as a backstop.
+/// Turns Ctrl-C and SIGTERM into a cancellation, so a verb unwinds through its disposals and says in one line that
+/// it was stopped, and a <c>kvrep-dev</c> command that started emulators and hosts stops them instead of dying with
+/// them running. The parser's own handling is off (<c>ProcessTerminationTimeout = null</c>): it would cut the
+/// unwinding short.
 /// </summary>
 internal sealed class TerminationSignal : IDisposable
 {
