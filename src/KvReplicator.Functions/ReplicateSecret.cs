@@ -1,6 +1,7 @@
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using KvReplicator.DeadLettering;
+using KvReplicator.Events;
 using KvReplicator.Replication;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using KvReplicator.Events;
 using KvReplicator.Replication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

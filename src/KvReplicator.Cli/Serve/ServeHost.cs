@@ -1,4 +1,5 @@
 using KvReplicator.DependencyInjection;
+using KvReplicator.Events;
 using KvReplicator.Replication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using KvReplicator.DevTools.Local;
+using KvReplicator.Events;
 using KvReplicator.SecretsManager;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.Configuration;

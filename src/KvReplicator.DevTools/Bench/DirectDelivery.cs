@@ -1,3 +1,4 @@
+using KvReplicator.Events;
 using KvReplicator.Replication;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Credentials;
 using KvReplicator.DevTools.Local;
+using KvReplicator.Events;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
 using KvReplicator.LocalCloud.KeyVault;

@@ -3,7 +3,7 @@ using KvReplicator.Ledger;
 namespace KvReplicator.DevTools.Chaos;
 
 /// <summary>The ledger as a crashing handler sees it: dies after taking a secret's lock or before recording what it wrote, and a dead handler frees nothing.</summary>
-public sealed class CrashingLedger : IReplicationLedger
+internal sealed class CrashingLedger : IReplicationLedger
 {
     private readonly IReplicationLedger _inner;
 

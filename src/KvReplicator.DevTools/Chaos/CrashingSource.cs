@@ -3,7 +3,7 @@ using KvReplicator.Replication;
 namespace KvReplicator.DevTools.Chaos;
 
 /// <summary>The Key Vault source as a crashing handler sees it: dies after a read.</summary>
-public sealed class CrashingSource : ISecretSource
+internal sealed class CrashingSource : ISecretSource
 {
     private readonly ISecretSource _inner;
 

@@ -3,7 +3,7 @@ using KvReplicator.Replication;
 namespace KvReplicator.DevTools.Chaos;
 
 /// <summary>The Secrets Manager target as a crashing handler sees it: dies after a write the store accepted.</summary>
-public sealed class CrashingTarget : ISecretTarget
+internal sealed class CrashingTarget : ISecretTarget
 {
     private readonly ISecretTarget _inner;
 
@@ -44,6 +44,8 @@ public sealed class CrashingTarget : ISecretTarget
         CrashPlan.ThrowIfDead();
         return _inner.RestoreAsync(targetName, cancellationToken);
     }
+
+    public TargetMetadataUpdate MetadataUpdateFor(SourceSecretVersion source, TargetSecretSummary target) => _inner.MetadataUpdateFor(source, target);
 
     public Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default)
     {

@@ -1,11 +1,10 @@
-using Amazon.Runtime;
 using KvReplicator.Credentials;
 using KvReplicator.Replication;
 
 namespace KvReplicator.DevTools.Chaos;
 
 /// <summary>An <see cref="ICredentialSource"/> whose refreshes sometimes fail, as an STS or Roles Anywhere outage would.</summary>
-public sealed class FlakyCredentialSource : ICredentialSource
+internal sealed class FlakyCredentialSource : ICredentialSource
 {
     public const string Edge = "aws-credentials";
 
@@ -22,9 +21,9 @@ public sealed class FlakyCredentialSource : ICredentialSource
 
     public string Name => _inner.Name;
 
-    public ValueTask<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default) =>
         _faults.Next(Edge, s_kinds) is null
             ? _inner.GetCredentialsAsync(cancellationToken)
-            : ValueTask.FromException<ImmutableCredentials>(
+            : ValueTask.FromException<AwsCredentials>(
                 new SecretStoreException($"Credential source '{Name}' could not refresh credentials (injected)", isTransient: true, "CredentialRefreshFailed"));
 }

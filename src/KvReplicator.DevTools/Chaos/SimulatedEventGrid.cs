@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KvReplicator.Events;
 using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;
 using KvReplicator.Replication;

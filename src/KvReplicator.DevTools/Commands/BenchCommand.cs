@@ -4,6 +4,7 @@ using KvReplicator.Cli;
 using KvReplicator.Cli.Output;
 using KvReplicator.DevTools.Bench;
 using KvReplicator.DevTools.Local;
+using KvReplicator.Events;
 using KvReplicator.LocalCloud.Emulators;
 using KvReplicator.LocalCloud.EventGrid;
 

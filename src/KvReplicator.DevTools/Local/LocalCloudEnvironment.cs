@@ -152,7 +152,7 @@ public sealed class LocalCloudEnvironment : IAsyncDisposable
     public SecretClient CreateSecretClient() => KeyVault.CreateSecretClient(KeyVaultCredential);
 
     /// <summary>A Secrets Manager client for checking what reached moto.</summary>
-    public SecretsManagerClient CreateSecretsManagerClient(HttpClient? httpClient = null) =>
+    internal SecretsManagerClient CreateSecretsManagerClient(HttpClient? httpClient = null) =>
         new(httpClient ?? new HttpClient(), new AwsSdkCredentialSource(EmulatorCredentials, "local-emulator"),
             new SecretsManagerOptions { Region = Region, ServiceUrl = Moto.Endpoint });
 

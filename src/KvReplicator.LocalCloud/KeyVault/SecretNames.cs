@@ -5,7 +5,7 @@ namespace KvReplicator.LocalCloud.KeyVault;
 /// <summary>Key Vault's rule for object names: 1-127 letters, digits and dashes, compared case-insensitively.</summary>
 /// <remarks>
 /// The stand-in keeps its own copy on purpose: it emulates Key Vault as a separate product and must refuse what
-/// Key Vault refuses even if the replicator's rule (KvReplicator.Events.KeyVaultNames) were ever loosened.
+/// Key Vault refuses even if the replicator's rule (KvReplicator.KeyVaultNames) were ever loosened.
 /// </remarks>
 internal static partial class SecretNames
 {

@@ -83,7 +83,7 @@ public sealed class ReplicationScenario
     }
 
     /// <summary>Writes one more version of a secret (for the cases that follow up a run) and records it.</summary>
-    public async Task<WrittenVersion> WriteVersionAsync(WrittenSecret secret, GeneratedValue value, CancellationToken cancellationToken = default)
+    internal async Task<WrittenVersion> WriteVersionAsync(WrittenSecret secret, GeneratedValue value, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(secret);
         ArgumentNullException.ThrowIfNull(value);

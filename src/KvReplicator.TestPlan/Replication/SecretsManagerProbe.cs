@@ -9,7 +9,7 @@ namespace KvReplicator.TestPlan.Replication;
 /// Read-only look at Secrets Manager (DescribeSecret, ListSecretVersionIds, GetSecretValue): a secret that does
 /// not exist yet is an empty list, not an error, and a value is only ever held long enough to hash it.
 /// </summary>
-public sealed class SecretsManagerProbe(SecretsManagerClient client)
+internal sealed class SecretsManagerProbe(SecretsManagerClient client)
 {
     private const string NotFound = "ResourceNotFoundException";
 

@@ -10,7 +10,7 @@ namespace KvReplicator.TestPlan.Targets;
 /// </summary>
 public sealed class TestPlanTarget
 {
-    public TestPlanTarget(string description, SecretClient vault, SecretsManagerClient aws, SecretNameMapper names, ILocalFaults? faults = null, string? faultsUnavailableReason = null)
+    internal TestPlanTarget(string description, SecretClient vault, SecretsManagerClient aws, SecretNameMapper names, ILocalFaults? faults = null, string? faultsUnavailableReason = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
         ArgumentNullException.ThrowIfNull(vault);
@@ -32,10 +32,10 @@ public sealed class TestPlanTarget
     public SecretClient Vault { get; }
 
     /// <summary>Reads what reached AWS; the plan needs only GetSecretValue, ListSecretVersionIds and DescribeSecret.</summary>
-    public SecretsManagerClient Aws { get; }
+    internal SecretsManagerClient Aws { get; }
 
     /// <summary>The same prefix the replicator is configured with, so the plan looks where it writes.</summary>
-    public SecretNameMapper Names { get; }
+    internal SecretNameMapper Names { get; }
 
     public ILocalFaults? Faults { get; }
 

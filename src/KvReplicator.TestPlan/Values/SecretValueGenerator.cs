@@ -38,14 +38,14 @@ public sealed class SecretValueGenerator
     };
 
     /// <summary>A value of random format and random length.</summary>
-    public GeneratedValue Next()
+    internal GeneratedValue Next()
     {
         var format = (SecretValueFormat)_random.Next(Enum.GetValues<SecretValueFormat>().Length);
         return Next(format, NextLength());
     }
 
     /// <summary>A value of <paramref name="format"/> whose UTF-8 length is exactly <paramref name="length"/> (or the format's minimum).</summary>
-    public GeneratedValue Next(SecretValueFormat format, int length)
+    internal GeneratedValue Next(SecretValueFormat format, int length)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxLength);

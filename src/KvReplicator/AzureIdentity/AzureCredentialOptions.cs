@@ -4,7 +4,7 @@ namespace KvReplicator.AzureIdentity;
 /// Which Azure credential every Azure client of the replicator uses. Bound from <c>KvReplicator:AzureCredential</c>;
 /// checked by <see cref="AzureCredentialOptionsValidator"/>.
 /// </summary>
-public sealed class AzureCredentialOptions
+internal sealed class AzureCredentialOptions
 {
     public const string SectionName = "KvReplicator:AzureCredential";
 

@@ -1,7 +1,7 @@
 namespace KvReplicator.AzureIdentity;
 
 /// <summary>How the replicator signs in to Azure (Key Vault, Blob Storage, and Entra ID for AWS web identity).</summary>
-public enum AzureCredentialSource
+internal enum AzureCredentialSource
 {
     /// <summary>
     /// <c>DefaultAzureCredential</c>, each store with its own <c>ManagedIdentityClientId</c> setting: what the

@@ -1,6 +1,4 @@
-using Amazon.Runtime;
 using KvReplicator.Preflight;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Credentials;
 
@@ -11,7 +9,7 @@ namespace KvReplicator.Credentials;
 /// </summary>
 internal sealed class AwsCredentialsCheck(Func<ICredentialSource> source) : IStoreCheck
 {
-    public const string StoreName = "AWS credentials";
+    public const string StoreName = ICredentialSource.PreflightStoreName;
 
     /// <summary>Failures of the way to the credential service rather than of what it answered.</summary>
     private static readonly HashSet<string> s_unavailable = new(StringComparer.Ordinal)
@@ -28,7 +26,7 @@ internal sealed class AwsCredentialsCheck(Func<ICredentialSource> source) : ISto
         ICredentialSource credentials = source();
         try
         {
-            ImmutableCredentials obtained = await credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+            AwsCredentials obtained = await credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
             return StoreCheckResult.Passed(credentials.Name, obtained.UseToken
                 ? "temporary credentials obtained"
                 : "credentials obtained; they are a long-lived key (Roles Anywhere or web identity need none)");

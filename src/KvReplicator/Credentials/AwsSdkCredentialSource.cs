@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Credentials;
 
@@ -9,7 +8,7 @@ namespace KvReplicator.Credentials;
 /// container and instance metadata), resolved on first use; or the <see cref="AWSCredentials"/> given,
 /// e.g. <see cref="BasicAWSCredentials"/> for an emulator. The SDK's credential objects cache and refresh.
 /// </summary>
-public sealed class AwsSdkCredentialSource : ICredentialSource
+internal sealed class AwsSdkCredentialSource : ICredentialSource
 {
     private readonly SemaphoreSlim _resolving = new(1, 1);
     private AWSCredentials? _credentials;
@@ -30,12 +29,13 @@ public sealed class AwsSdkCredentialSource : ICredentialSource
 
     public string Name { get; }
 
-    public async ValueTask<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
     {
         try
         {
             AWSCredentials credentials = _credentials ?? await ResolveChainAsync(cancellationToken).ConfigureAwait(false);
-            return await credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            ImmutableCredentials resolved = await credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new AwsCredentials(resolved.AccessKey, resolved.SecretKey, resolved.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

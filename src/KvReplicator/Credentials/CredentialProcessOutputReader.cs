@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Amazon.Runtime;
 
 namespace KvReplicator.Credentials;
 
@@ -59,7 +58,7 @@ internal static class CredentialProcessOutputReader
                 throw new FormatException("output has an Expiration that is not an ISO 8601 timestamp");
             }
 
-            return new ExpiringCredentials(new ImmutableCredentials(accessKeyId, secretAccessKey, sessionToken), expiresAt.ToUniversalTime());
+            return new ExpiringCredentials(new AwsCredentials(accessKeyId, secretAccessKey, sessionToken), expiresAt.ToUniversalTime());
         }
     }
 

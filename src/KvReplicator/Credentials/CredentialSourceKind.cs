@@ -1,7 +1,7 @@
 namespace KvReplicator.Credentials;
 
 /// <summary>Where the replicator gets its AWS credentials from.</summary>
-public enum CredentialSourceKind
+internal enum CredentialSourceKind
 {
     /// <summary>The AWS SDK's default chain (environment, profile, container, instance metadata).</summary>
     Default,

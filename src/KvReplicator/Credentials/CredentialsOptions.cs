@@ -7,9 +7,9 @@ namespace KvReplicator.Credentials;
 /// the section of the chosen <see cref="Source"/> needs to be filled in (checked by
 /// <see cref="CredentialsOptionsValidator"/>).
 /// </summary>
-public sealed class CredentialsOptions
+internal sealed class CredentialsOptions
 {
-    public const string SectionName = "KvReplicator:Credentials";
+    public const string SectionName = ICredentialSource.SettingsSection;
 
     /// <summary>Which source to use. Default <see cref="CredentialSourceKind.Default"/>.</summary>
     [EnumDataType(typeof(CredentialSourceKind), ErrorMessage = "Source must be one of Default, SigningHelper, RolesAnywhere, WebIdentity")]

@@ -5,7 +5,6 @@ using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Diagnostics;
-using KvReplicator.KeyVault;
 using KvReplicator.Preflight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,10 +24,11 @@ internal static class CredentialsServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// Key Vault access for the certificate sources uses <c>RolesAnywhere:VaultUri</c> when set, otherwise the
-    /// <see cref="SecretClient"/> registered for the replicated vault. Azure credentials come from a
-    /// registered <see cref="TokenCredential"/>, otherwise <see cref="DefaultAzureCredential"/>.
+    /// replicated vault's client that <paramref name="replicatedVault"/> gives (the composition root knows it),
+    /// otherwise a registered <see cref="SecretClient"/>. Azure credentials come from a registered
+    /// <see cref="TokenCredential"/>, otherwise <see cref="DefaultAzureCredential"/>.
     /// </remarks>
-    internal static IServiceCollection AddCredentialSource(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddCredentialSource(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, SecretClient?>? replicatedVault = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -41,12 +41,12 @@ internal static class CredentialsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(RolesAnywhereHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
-        services.TryAddSingleton<ICredentialSource>(Create);
+        services.TryAddSingleton<ICredentialSource>(provider => Create(provider, replicatedVault));
         services.AddSingleton<IStoreCheck>(provider => new AwsCredentialsCheck(provider.GetRequiredService<ICredentialSource>));
         return services;
     }
 
-    private static ICredentialSource Create(IServiceProvider services)
+    private static ICredentialSource Create(IServiceProvider services, Func<IServiceProvider, SecretClient?>? replicatedVault)
     {
         CredentialsOptions options = services.GetRequiredService<IOptions<CredentialsOptions>>().Value;
         TimeProvider time = services.GetRequiredService<TimeProvider>();
@@ -55,13 +55,13 @@ internal static class CredentialsServiceCollectionExtensions
         {
             CredentialSourceKind.RolesAnywhere => new RolesAnywhereCredentialSource(
                 services.GetRequiredService<IHttpClientFactory>().CreateClient(RolesAnywhereHttpClientName),
-                new KeyVaultCertificateMaterialReader(CertificateVault(services, options.RolesAnywhere), options.RolesAnywhere),
+                new KeyVaultCertificateMaterialReader(CertificateVault(services, options.RolesAnywhere, replicatedVault), options.RolesAnywhere),
                 options.RolesAnywhere,
                 options.RefreshMargin,
                 time,
                 loggers.CreateLogger<RolesAnywhereCredentialSource>()),
             CredentialSourceKind.SigningHelper => new SigningHelperCredentialSource(
-                new KeyVaultCertificateMaterialReader(CertificateVault(services, options.RolesAnywhere), options.RolesAnywhere),
+                new KeyVaultCertificateMaterialReader(CertificateVault(services, options.RolesAnywhere, replicatedVault), options.RolesAnywhere),
                 options.RolesAnywhere,
                 options.SigningHelper,
                 options.RefreshMargin,
@@ -85,7 +85,7 @@ internal static class CredentialsServiceCollectionExtensions
     /// that vault's client settings (managed identity, TLS pin of the local stand-in) are reused unless a
     /// separate vault is named.
     /// </summary>
-    private static SecretClient CertificateVault(IServiceProvider services, RolesAnywhereOptions options)
+    private static SecretClient CertificateVault(IServiceProvider services, RolesAnywhereOptions options, Func<IServiceProvider, SecretClient?>? replicatedVault)
     {
         TokenCredential? credential = services.GetService<TokenCredential>();
         if (options.VaultUri is not null)
@@ -95,12 +95,10 @@ internal static class CredentialsServiceCollectionExtensions
             return new SecretClient(options.VaultUri, credential ?? new DefaultAzureCredential(), clientOptions);
         }
 
-        KeyVaultOptions? replicatedVault = services.GetService<IOptions<KeyVaultOptions>>()?.Value;
-        return replicatedVault?.VaultUri is not null
-            ? KeyVaultServiceCollectionExtensions.CreateSecretClient(replicatedVault, credential)
-            : services.GetService<SecretClient>()
-              ?? throw new InvalidOperationException(
-                  "Neither KvReplicator:Credentials:RolesAnywhere:VaultUri nor KvReplicator:KeyVault:VaultUri is set: name the vault that holds the Roles Anywhere certificate");
+        return replicatedVault?.Invoke(services)
+            ?? services.GetService<SecretClient>()
+            ?? throw new InvalidOperationException(
+                "Neither KvReplicator:Credentials:RolesAnywhere:VaultUri nor KvReplicator:KeyVault:VaultUri is set: name the vault that holds the Roles Anywhere certificate");
     }
 
     private static TokenCredential EntraCredential(IServiceProvider services, string? managedIdentityClientId) =>

@@ -1,17 +1,15 @@
-using Amazon.Runtime;
-
 namespace KvReplicator.Credentials;
 
 /// <summary>Temporary AWS credentials and the instant AWS stops accepting them.</summary>
 internal sealed class ExpiringCredentials
 {
-    public ExpiringCredentials(ImmutableCredentials credentials, DateTimeOffset expiration)
+    public ExpiringCredentials(AwsCredentials credentials, DateTimeOffset expiration)
     {
         Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
         Expiration = expiration;
     }
 
-    public ImmutableCredentials Credentials { get; }
+    public AwsCredentials Credentials { get; }
 
     public DateTimeOffset Expiration { get; }
 

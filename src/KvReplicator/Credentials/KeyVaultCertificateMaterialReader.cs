@@ -1,8 +1,6 @@
 using Azure;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
-using KvReplicator.KeyVault;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Credentials;
 
@@ -55,7 +53,7 @@ internal sealed class KeyVaultCertificateMaterialReader
         catch (RequestFailedException ex)
         {
             // The message of a RequestFailedException includes the response body; only the status and a documented code are kept.
-            string? code = KeyVaultFailures.KnownErrorCode(ex.ErrorCode);
+            string? code = KeyVaultErrorCodes.Known(ex.ErrorCode);
             throw Failure(sourceName, $"reading Key Vault secret '{secretName}' failed with HTTP {ex.Status} ({code ?? "no documented error code"})", code ?? $"Http{ex.Status}");
         }
         catch (AuthenticationFailedException)

@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-using KvReplicator.Replication;
 using Microsoft.Extensions.Logging;
 
 namespace KvReplicator.Credentials;
@@ -51,7 +49,7 @@ internal abstract partial class RefreshingCredentialSource : ICredentialSource
     /// <summary>Where the jitter comes from: a number in [0, 1). Tests pin it.</summary>
     internal Func<double> NextJitter { get; init; } = Random.Shared.NextDouble;
 
-    public async ValueTask<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         CacheEntry? cached = _cached;

@@ -1,5 +1,3 @@
-using KvReplicator.Replication;
-
 namespace KvReplicator.Credentials;
 
 /// <summary>The PEM texts of the Roles Anywhere certificate, its private key and its intermediates.</summary>

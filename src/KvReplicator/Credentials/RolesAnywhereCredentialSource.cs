@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace KvReplicator.Credentials;
@@ -153,7 +152,7 @@ internal sealed class RolesAnywhereCredentialSource : RefreshingCredentialSource
                 throw Failure("CreateSession returned an expiration that is not a timestamp", "InvalidResponse");
             }
 
-            return new ExpiringCredentials(new ImmutableCredentials(accessKeyId, secretAccessKey, sessionToken), expiresAt);
+            return new ExpiringCredentials(new AwsCredentials(accessKeyId, secretAccessKey, sessionToken), expiresAt);
         }
     }
 

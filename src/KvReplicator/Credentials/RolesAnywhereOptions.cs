@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using KvReplicator.Events;
 
 namespace KvReplicator.Credentials;
 
@@ -8,7 +7,7 @@ namespace KvReplicator.Credentials;
 /// profile and role, and the Key Vault secrets that hold the certificate and its key. Shared by the
 /// native signer and the signing-helper process, which differ only in who signs.
 /// </summary>
-public sealed class RolesAnywhereOptions
+internal sealed class RolesAnywhereOptions
 {
     internal const string TrustAnchorArnPattern = @"^arn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\d{12}:trust-anchor/[A-Za-z0-9-]+$";
     internal const string ProfileArnPattern = @"^arn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\d{12}:profile/[A-Za-z0-9-]+$";

@@ -6,7 +6,7 @@ namespace KvReplicator.Credentials;
 /// How to run AWS's <c>aws_signing_helper</c> (<c>KvReplicator:Credentials:SigningHelper</c>). The
 /// identity it signs for comes from <see cref="RolesAnywhereOptions"/>.
 /// </summary>
-public sealed class SigningHelperOptions
+internal sealed class SigningHelperOptions
 {
     /// <summary>Path of the binary. Default <c>aws_signing_helper</c>, looked up on PATH.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "SigningHelper:Path is required")]

@@ -106,7 +106,7 @@ internal sealed class WebIdentityFederationCredentialSource : RefreshingCredenti
             ? DateTime.SpecifyKind(credentials.Expiration.Value, DateTimeKind.Utc)
             : credentials.Expiration.Value.ToUniversalTime();
         return new ExpiringCredentials(
-            new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken),
+            new AwsCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken),
             new DateTimeOffset(expiration, TimeSpan.Zero));
     }
 }

@@ -7,7 +7,7 @@ namespace KvReplicator.Credentials;
 /// identity's token is exchanged with STS <c>AssumeRoleWithWebIdentity</c> for a role that trusts the
 /// tenant's issuer as an OIDC provider.
 /// </summary>
-public sealed class WebIdentityFederationOptions
+internal sealed class WebIdentityFederationOptions
 {
     /// <summary>
     /// The named <see cref="HttpClient"/> the STS exchange goes through; a host adds handlers to it

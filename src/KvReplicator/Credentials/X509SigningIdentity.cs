@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Credentials;
 

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 namespace KvReplicator.DeadLettering;
 
 /// <summary>Dead letters as blobs of a container, beside the ones Event Grid writes there.</summary>
-public sealed class BlobDeadLetterSink : IDeadLetterSink
+internal sealed class BlobDeadLetterSink : IDeadLetterSink
 {
     private readonly BlobContainerClient _container;
 

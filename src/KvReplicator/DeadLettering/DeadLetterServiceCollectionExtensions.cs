@@ -1,13 +1,10 @@
 using Azure.Core;
-using Azure.Storage.Blobs;
 using KvReplicator.Preflight;
-using KvReplicator.Replay;
 using KvReplicator.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace KvReplicator.DeadLettering;
 
@@ -26,7 +23,7 @@ internal static class DeadLetterServiceCollectionExtensions
 
         if (AddContainer(services, configuration))
         {
-            services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(CreateContainerClient(provider)));
+            services.TryAddSingleton<IDeadLetterSink>(provider => new BlobDeadLetterSink(provider.GetBlobContainerClient<DeadLetterOptions>()));
         }
 
         services.TryAddSingleton(TimeProvider.System);
@@ -48,7 +45,7 @@ internal static class DeadLetterServiceCollectionExtensions
 
         if (AddContainer(services, configuration))
         {
-            services.TryAddSingleton<IDeadLetterStore>(provider => new BlobDeadLetterStore(CreateContainerClient(provider)));
+            services.TryAddSingleton<IDeadLetterStore>(provider => new BlobDeadLetterStore(provider.GetBlobContainerClient<DeadLetterOptions>()));
         }
 
         return services;
@@ -61,24 +58,14 @@ internal static class DeadLetterServiceCollectionExtensions
     /// </summary>
     private static bool AddContainer(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeadLetterOptions>()
-            .Bind(configuration.GetSection(DeadLetterOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddBlobContainerOptions<DeadLetterOptions>(configuration, DeadLetterOptions.SectionName);
         if (configuration.GetSection(DeadLetterOptions.SectionName).Get<DeadLetterOptions>()?.IsConfigured != true)
         {
             return false;
         }
 
         services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
-            "Dead-letter container", DeadLetterOptions.SectionName, () => CreateContainerClient(provider, BlobContainerConnection.SingleAttempt())));
+            "Dead-letter container", DeadLetterOptions.SectionName, () => provider.GetBlobContainerClient<DeadLetterOptions>(BlobContainerConnection.SingleAttempt())));
         return true;
-    }
-
-    private static BlobContainerClient CreateContainerClient(IServiceProvider provider, BlobClientOptions? clientOptions = null)
-    {
-        DeadLetterOptions options = provider.GetRequiredService<IOptions<DeadLetterOptions>>().Value;
-        return BlobContainerConnection.Connect(
-            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>(), clientOptions);
     }
 }

@@ -5,8 +5,6 @@ using System.Text.RegularExpressions;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using KvReplicator.Diagnostics;
-using KvReplicator.Replay;
-using KvReplicator.Replication;
 using Microsoft.Extensions.Logging;
 
 namespace KvReplicator.DeadLettering;
@@ -37,7 +35,7 @@ public sealed partial class RejectedDeliveryDeadLetterer
     private readonly ILogger<RejectedDeliveryDeadLetterer> _logger;
 
     /// <param name="sink">Where to write; null when <c>KvReplicator:DeadLetter</c> is not configured, and every rejection is then only logged, loudly.</param>
-    public RejectedDeliveryDeadLetterer(IDeadLetterSink? sink, TimeProvider timeProvider, ILogger<RejectedDeliveryDeadLetterer> logger)
+    internal RejectedDeliveryDeadLetterer(IDeadLetterSink? sink, TimeProvider timeProvider, ILogger<RejectedDeliveryDeadLetterer> logger)
     {
         _sink = sink;
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
@@ -45,14 +43,14 @@ public sealed partial class RejectedDeliveryDeadLetterer
     }
 
     /// <summary>Dead-letters an Event Grid schema event; returns the dead letter's name, or null when there is no sink.</summary>
-    public Task<string?> DeadLetterAsync(EventGridEvent gridEvent, DeliveryResult result, CancellationToken cancellationToken = default)
+    internal Task<string?> DeadLetterAsync(EventGridEvent gridEvent, DeliveryResult result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gridEvent);
         return DeadLetterAsync(Serialize(gridEvent), gridEvent.Id, gridEvent.EventTime, result, cancellationToken);
     }
 
     /// <summary>Dead-letters a CloudEvents 1.0 event; returns the dead letter's name, or null when there is no sink.</summary>
-    public Task<string?> DeadLetterAsync(CloudEvent cloudEvent, DeliveryResult result, CancellationToken cancellationToken = default)
+    internal Task<string?> DeadLetterAsync(CloudEvent cloudEvent, DeliveryResult result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);
         return DeadLetterAsync(Serialize(cloudEvent), cloudEvent.Id, cloudEvent.Time, result, cancellationToken);

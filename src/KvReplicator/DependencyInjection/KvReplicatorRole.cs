@@ -4,7 +4,7 @@ namespace KvReplicator.DependencyInjection;
 /// What a host does with the replicator, which decides the stores it registers, and so the settings it demands
 /// and the stores its preflight checks: a verb that writes nothing needs no ledger.
 /// </summary>
-public enum KvReplicatorRole
+internal enum KvReplicatorRole
 {
     /// <summary>Replicates events and repairs drift: every store (<c>kvrep serve</c>, the Functions worker, <c>sync</c>, <c>replay</c>).</summary>
     Replicate,

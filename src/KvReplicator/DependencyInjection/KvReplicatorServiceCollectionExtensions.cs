@@ -1,7 +1,9 @@
+using Azure.Core;
+using Azure.Security.KeyVault.Secrets;
 using KvReplicator.AzureIdentity;
-using KvReplicator.Coalescing;
 using KvReplicator.Credentials;
 using KvReplicator.DeadLettering;
+using KvReplicator.Events;
 using KvReplicator.KeyVault;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;
@@ -10,15 +12,15 @@ using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.Status;
-using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.DependencyInjection;
 
-public static class KvReplicatorServiceCollectionExtensions
+internal static class KvReplicatorServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the whole replicator from the <c>KvReplicator:*</c> configuration sections: the Key Vault
@@ -32,9 +34,9 @@ public static class KvReplicatorServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// Registrations are <c>TryAdd</c>: a host or test that registers its own <see cref="Azure.Core.TokenCredential"/>,
-    /// <see cref="Credentials.ICredentialSource"/>, <see cref="TimeProvider"/> or port before calling this keeps it.
+    /// <see cref="ICredentialSource"/>, <see cref="TimeProvider"/> or port before calling this keeps it.
     /// </remarks>
-    public static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration) =>
+    internal static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration) =>
         services.AddKvReplicator(configuration, KvReplicatorRole.Replicate);
 
     /// <summary>
@@ -43,7 +45,7 @@ public static class KvReplicatorServiceCollectionExtensions
     /// plan, and neither the pipeline nor what only writes need (rate limit, coalescing, notifications, dead letters),
     /// so their settings are neither demanded nor checked.
     /// </summary>
-    public static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration, KvReplicatorRole role)
+    internal static IServiceCollection AddKvReplicator(this IServiceCollection services, IConfiguration configuration, KvReplicatorRole role)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -65,15 +67,16 @@ public static class KvReplicatorServiceCollectionExtensions
         // The order of the stores is the order of the preflight's checklist.
         services.AddAzureCredential(configuration);
         services.AddKeyVaultSource(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureCredentialOptions>, AzureCredentialVaultValidator>());
         if (role is KvReplicatorRole.Replicate or KvReplicatorRole.Inspect)
         {
             services.AddBlobLedger(configuration);
         }
 
-        services.AddCredentialSource(configuration);
+        services.AddCredentialSource(configuration, ReplicatedVaultClient);
         services.AddSecretsManagerTarget(configuration);
         services.TryAddSingleton(provider => new StorePreflight(provider.GetServices<IStoreCheck>(), provider.GetService<TimeProvider>()));
-        services.TryAddSingleton<SecretReconciler>();
+        services.AddReconciler();
         if (role == KvReplicatorRole.Inspect)
         {
             // Dead-lettered events tell a secret that failed from one still on its way.
@@ -97,10 +100,51 @@ public static class KvReplicatorServiceCollectionExtensions
         // Last: every remote call is measured below the replicator's own handlers (docs/operations.md, "Metrics").
         services.AddRemoteCallTelemetry();
 
-        services.TryAddSingleton<SecretReplicator>();
-        services.TryAddSingleton<KeyVaultEventProcessor>();
+        services.AddReplicationPipeline();
         return services;
     }
+
+    /// <summary>
+    /// The reconciler (sync, verify, status) over the stores already registered: it plans with them, and repairs
+    /// through the replicator when one is registered. Public with an internal constructor (a Functions class takes
+    /// it), so it is built here rather than activated.
+    /// </summary>
+    internal static IServiceCollection AddReconciler(this IServiceCollection services)
+    {
+        services.TryAddSingleton(provider => new SecretReconciler(
+            provider.GetRequiredService<ISecretSource>(),
+            provider.GetRequiredService<ISecretTarget>(),
+            provider.GetRequiredService<IOptions<ReplicationOptions>>(),
+            provider.GetRequiredService<IOptions<ReconcileOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<SecretReconciler>>(),
+            provider.GetService<SecretReplicator>()));
+        return services;
+    }
+
+    /// <summary>
+    /// The replicator and the event entry point (<see cref="KeyVaultEventProcessor"/>, public with an internal
+    /// constructor because a Functions class takes it) over the stores already registered.
+    /// </summary>
+    internal static IServiceCollection AddReplicationPipeline(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SecretReplicator>();
+        services.TryAddSingleton(provider => new KeyVaultEventProcessor(
+            provider.GetRequiredService<SecretReplicator>(),
+            provider.GetRequiredService<IOptions<ReplicationOptions>>(),
+            provider.GetRequiredService<ILogger<KeyVaultEventProcessor>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// The replicated vault's client, for a Roles Anywhere certificate kept in that vault: the Key Vault source's
+    /// settings (managed identity, the local stand-in's TLS pin), without the host's pipeline policies; null when
+    /// <c>KvReplicator:KeyVault:VaultUri</c> is not set.
+    /// </summary>
+    private static SecretClient? ReplicatedVaultClient(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<KeyVaultOptions>>().Value is { VaultUri: not null } vault
+            ? KeyVaultServiceCollectionExtensions.CreateSecretClient(vault, provider.GetService<TokenCredential>())
+            : null;
 
     /// <summary>
     /// The secrets holding the Roles Anywhere certificate and key are never replicated, whatever they are

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using Azure.Storage.Blobs.Models;
-using KvReplicator.KeyVault;
 
 namespace KvReplicator.Diagnostics;
 
@@ -17,7 +16,7 @@ namespace KvReplicator.Diagnostics;
 /// benchmark, the chaos run), and exporters select meters by name whichever way they were made. With nobody
 /// listening, an instrument is disabled and a span is never created, so the hot path pays one branch.
 /// </remarks>
-public static class KvReplicatorTelemetry
+internal static class KvReplicatorTelemetry
 {
     /// <summary>The name of the Meter and of the ActivitySource.</summary>
     public const string Name = "KvReplicator";
@@ -91,7 +90,7 @@ public static class KvReplicatorTelemetry
     internal static string? KnownAzureErrorType(string errorType) =>
         errorType.StartsWith("Azure.", StringComparison.Ordinal) || errorType.StartsWith("System.", StringComparison.Ordinal)
             || (errorType.Length == 3 && int.TryParse(errorType, out _))
-            || KeyVaultFailures.KnownErrorCode(errorType) is not null || s_blobErrorCodes.Contains(errorType)
+            || KeyVaultErrorCodes.Known(errorType) is not null || s_blobErrorCodes.Contains(errorType)
             ? errorType
             : null;
 

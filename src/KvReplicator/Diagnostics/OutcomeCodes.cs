@@ -1,5 +1,4 @@
 using System.Buffers;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Diagnostics;
 

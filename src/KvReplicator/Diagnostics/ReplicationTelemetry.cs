@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using KvReplicator.Events;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Diagnostics;
 

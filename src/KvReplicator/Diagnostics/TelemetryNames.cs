@@ -5,7 +5,7 @@ namespace KvReplicator.Diagnostics;
 /// query them, and tests/KvReplicator.Tests/Infra/MonitoringDefinitionTests.cs keeps the list they may use.
 /// Renaming one breaks those queries.
 /// </summary>
-public static class TelemetryNames
+internal static class TelemetryNames
 {
     // Instruments. Prometheus names follow from them: "." becomes "_", counters get "_total", the histograms
     // (unit "s") "_seconds".

@@ -17,7 +17,7 @@ namespace KvReplicator.Events;
 /// <c>CloudEvent.Parse</c> accept (see <see cref="EventGridSchema"/>, <see cref="CloudEventSchema"/>), so events
 /// a host binds with the SDK and hands to the other overloads are judged alike.
 /// </remarks>
-public static class KeyVaultEventParser
+internal static class KeyVaultEventParser
 {
     public const string SecretNewVersionCreated = "Microsoft.KeyVault.SecretNewVersionCreated";
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Identity;
 using KvReplicator.AzureIdentity;
-using KvReplicator.Replication;
 
 namespace KvReplicator.KeyVault;
 
@@ -19,22 +18,6 @@ internal static class KeyVaultFailures
     private const string Section = KeyVaultOptions.SectionName;
 
     private const string DisabledSecretInnerCode = "SecretDisabled";
-
-    /// <summary>Key Vault's (and its front end's) error codes, from its REST reference; case as Key Vault sends them.</summary>
-    private static readonly HashSet<string> s_knownErrorCodes = new(StringComparer.Ordinal)
-    {
-        "BadParameter", "BadRequest", "Conflict", "Forbidden", "ForbiddenByPolicy", "ForbiddenByFirewall", "ForbiddenByRbac",
-        "ForbiddenByConnection", "AccessDenied", "Unauthorized", "NotFound", "SecretNotFound", "KeyNotFound", "CertificateNotFound",
-        "VaultNotFound", "DeletedSecretNotFound", "ObjectIsBeingDeleted", "ObjectIsDeletedButRecoverable", "Throttled", "TooManyRequests",
-        "RequestTimeout", "InternalServerError", "InternalError", "ServiceUnavailable", "MethodNotAllowed", "UnsupportedMediaType",
-        "PreconditionFailed", "InvalidRequest", "SecretDisabled", "KeyVaultServiceError", "OperationNotAllowed",
-    };
-
-    /// <summary>
-    /// The code of a Key Vault error when it is one of Key Vault's own, otherwise null: what may be said about an
-    /// error's code in a message, an outcome or a tag.
-    /// </summary>
-    public static string? KnownErrorCode(string? code) => code is not null && s_knownErrorCodes.Contains(code) ? code : null;
 
     /// <summary>True for Key Vault's answer to reading a disabled version: 403 Forbidden, "…not allowed on a disabled secret".</summary>
     public static bool IsDisabledSecret(RequestFailedException exception)
@@ -154,7 +137,7 @@ internal static class KeyVaultFailures
     private static SecretStoreException FromResponse(RequestFailedException failed, string subject)
     {
         string? sent = failed.ErrorCode ?? ReadError(failed).Code;
-        string? code = KnownErrorCode(sent);
+        string? code = KeyVaultErrorCodes.Known(sent);
         string codeText = (code, sent) switch
         {
             ({ } known, _) => $", error code {known}",

@@ -1,7 +1,7 @@
 namespace KvReplicator.KeyVault;
 
 /// <summary>The vault the replicator reads. Bound from <c>KvReplicator:KeyVault</c>; validated by <see cref="KeyVaultOptionsValidator"/>.</summary>
-public sealed class KeyVaultOptions
+internal sealed class KeyVaultOptions
 {
     public const string SectionName = "KvReplicator:KeyVault";
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using KvReplicator.Events;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.KeyVault;

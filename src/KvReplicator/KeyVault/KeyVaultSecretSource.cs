@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
-using KvReplicator.Replication;
 
 namespace KvReplicator.KeyVault;
 
@@ -10,7 +9,7 @@ namespace KvReplicator.KeyVault;
 /// "Not found" and "disabled" are results; every other failure is a <see cref="SecretStoreException"/>
 /// whose message carries no response body and so no value.
 /// </summary>
-public sealed class KeyVaultSecretSource : ISecretSource
+internal sealed class KeyVaultSecretSource : ISecretSource
 {
     private readonly SecretClient _client;
 

@@ -4,7 +4,6 @@ using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Diagnostics;
 using KvReplicator.Preflight;
-using KvReplicator.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

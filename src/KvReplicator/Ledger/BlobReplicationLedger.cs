@@ -18,7 +18,7 @@ namespace KvReplicator.Ledger;
 /// the next lock overwrites it. That loses only the memory of done versions, and a rewrite of a done version
 /// is a no-op in Secrets Manager because the Key Vault version id is the idempotency token.
 /// </remarks>
-public sealed partial class BlobReplicationLedger : IReplicationLedger
+internal sealed partial class BlobReplicationLedger : IReplicationLedger
 {
     private const string RecordPrefix = "secrets/";
 

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Identity;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Ledger;
 

@@ -24,36 +24,26 @@ internal static class LedgerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<LedgerOptions>()
-            .Bind(configuration.GetSection(LedgerOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddBlobContainerOptions<LedgerOptions>(configuration, LedgerOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new BlobReplicationLedger(
             CreateContainerClient(provider),
             provider.GetService<ILogger<BlobReplicationLedger>>()));
         services.AddSingleton<IReplicationLedger>(provider => provider.GetRequiredService<BlobReplicationLedger>());
-        services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck("Ledger container", LedgerOptions.SectionName, () =>
-        {
-            LedgerOptions options = provider.GetRequiredService<IOptions<LedgerOptions>>().Value;
-            return BlobContainerConnection.Connect(
-                options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>(),
-                BlobContainerConnection.SingleAttempt());
-        }));
+        services.AddSingleton<IStoreCheck>(provider => new BlobContainerAccessCheck(
+            "Ledger container", LedgerOptions.SectionName, () => provider.GetBlobContainerClient<LedgerOptions>(BlobContainerConnection.SingleAttempt())));
         return services;
     }
 
     private static BlobContainerClient CreateContainerClient(IServiceProvider provider)
     {
-        LedgerOptions options = provider.GetRequiredService<IOptions<LedgerOptions>>().Value;
         var clientOptions = new BlobClientOptions();
         foreach (HttpPipelinePolicy policy in provider.GetServices<HttpPipelinePolicy>())
         {
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
 
-        return BlobContainerConnection.Connect(
-            options.ServiceUri, options.ConnectionString, options.ContainerName, options.ManagedIdentityClientId, provider.GetService<TokenCredential>(), clientOptions);
+        return provider.GetBlobContainerClient<LedgerOptions>(clientOptions);
     }
 }

@@ -1,5 +1,4 @@
 using Amazon.Runtime;
-using KvReplicator.Credentials;
 
 namespace KvReplicator.Notifications;
 
@@ -19,6 +18,9 @@ internal sealed class CredentialSourceAwsCredentials : AWSCredentials
     // The SDK's async paths call GetCredentialsAsync; the sync one is only there to satisfy the base class.
     public override ImmutableCredentials GetCredentials() => GetCredentialsAsync().GetAwaiter().GetResult();
 
-    public override async Task<ImmutableCredentials> GetCredentialsAsync() =>
-        await _source.GetCredentialsAsync().ConfigureAwait(false);
+    public override async Task<ImmutableCredentials> GetCredentialsAsync()
+    {
+        AwsCredentials credentials = await _source.GetCredentialsAsync().ConfigureAwait(false);
+        return new ImmutableCredentials(credentials.AccessKey, credentials.SecretKey, credentials.Token);
+    }
 }

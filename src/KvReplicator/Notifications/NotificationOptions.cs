@@ -6,7 +6,7 @@ namespace KvReplicator.Notifications;
 /// The optional SQS FIFO queue told about every new version (<c>KvReplicator:Notifications</c>). Off by
 /// default. Messages are <c>{"secret": …, "version": …}</c>, grouped by secret and de-duplicated by version.
 /// </summary>
-public sealed class NotificationOptions : IValidatableObject
+internal sealed class NotificationOptions : IValidatableObject
 {
     public const string SectionName = "KvReplicator:Notifications";
 

@@ -3,8 +3,6 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using KvReplicator.Credentials;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Notifications;
 

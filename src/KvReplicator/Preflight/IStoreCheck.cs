@@ -4,7 +4,7 @@ namespace KvReplicator.Preflight;
 /// One cheap call to one configured store, proving that it answers and lets the replicator in: what a host asks
 /// every store before it takes work, and what <c>kvrep doctor</c> lists. Each store's folder has its own.
 /// </summary>
-public interface IStoreCheck
+internal interface IStoreCheck
 {
     /// <summary>The store as the checklist names it, e.g. <c>Key Vault</c>.</summary>
     string Store { get; }

@@ -4,7 +4,7 @@ namespace KvReplicator.Preflight;
 /// Thrown by a host that must not start with a store it cannot use (the Functions worker): the message holds one
 /// sentence per failed check, each naming the setting to fix, and no value.
 /// </summary>
-public sealed class PreflightFailedException : Exception
+internal sealed class PreflightFailedException : Exception
 {
     public PreflightFailedException(PreflightReport report)
         : base(Describe(report ?? throw new ArgumentNullException(nameof(report))))

@@ -1,7 +1,7 @@
 namespace KvReplicator.Preflight;
 
 /// <summary>Why a check failed, which decides what an operator does next (and <c>kvrep</c>'s exit code).</summary>
-public enum PreflightFailure
+internal enum PreflightFailure
 {
     /// <summary>The check passed, or was not run.</summary>
     None,

@@ -1,7 +1,7 @@
 namespace KvReplicator.Preflight;
 
 /// <summary>Every check of one preflight, in the order they ran.</summary>
-public sealed record PreflightReport(IReadOnlyList<PreflightCheck> Checks)
+internal sealed record PreflightReport(IReadOnlyList<PreflightCheck> Checks)
 {
     /// <summary>True when no check failed (skipped ones do not count against it).</summary>
     public bool Passed => Checks.All(check => check.Status != PreflightStatus.Failed);

@@ -1,6 +1,6 @@
 namespace KvReplicator.Preflight;
 
-public enum PreflightStatus
+internal enum PreflightStatus
 {
     Passed,
     Failed,

@@ -1,9 +1,7 @@
-using KvReplicator.Replication;
-
 namespace KvReplicator.Preflight;
 
 /// <summary>What one <see cref="IStoreCheck"/> found. Its text names settings and addresses, never a key or a value.</summary>
-public sealed record StoreCheckResult
+internal sealed record StoreCheckResult
 {
     /// <summary>What was checked: a vault's address, a container, a region and endpoint; never a connection string.</summary>
     public required string Target { get; init; }

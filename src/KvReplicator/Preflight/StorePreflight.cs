@@ -9,7 +9,7 @@ namespace KvReplicator.Preflight;
 /// setting, instead of failing every delivery later. <c>kvrep serve</c>, the Functions worker and every
 /// <c>kvrep</c> verb run it; <c>kvrep doctor</c> prints it.
 /// </summary>
-public sealed partial class StorePreflight
+internal sealed partial class StorePreflight
 {
     /// <summary>How long one store may take to answer; the SDKs' own timeouts are minutes.</summary>
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(20);

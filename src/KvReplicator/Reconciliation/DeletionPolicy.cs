@@ -1,7 +1,7 @@
 namespace KvReplicator.Reconciliation;
 
 /// <summary>What sync does to a replicated secret whose Key Vault secret is gone.</summary>
-public enum DeletionPolicy
+internal enum DeletionPolicy
 {
     /// <summary>Keep it in AWS and report it as extra (the default: nothing is lost by a mistaken delete in Key Vault).</summary>
     Retain,

@@ -1,7 +1,7 @@
 namespace KvReplicator.Reconciliation;
 
 /// <summary>How a secret's AWS copy compares with its Key Vault source.</summary>
-public enum DriftKind
+internal enum DriftKind
 {
     /// <summary>AWSCURRENT is the newest enabled Key Vault version and the metadata matches.</summary>
     InSync,

@@ -1,4 +1,3 @@
-using KvReplicator.Replication;
 
 namespace KvReplicator.Reconciliation;
 
@@ -32,7 +31,8 @@ internal static class DriftPlanner
     /// The newest enabled Key Vault version, as read. Its tags and content type are the metadata AWS should carry,
     /// even when a newer, disabled version has others.
     /// </param>
-    public static ReconcileItem PlanSource(SourceSecretVersion current, string targetName, TargetSecretSummary? target, bool adopt)
+    /// <param name="metadataDiffers">The target's tags or description differ from what <paramref name="current"/> asks for (<see cref="ISecretTarget.MetadataUpdateFor"/>).</param>
+    public static ReconcileItem PlanSource(SourceSecretVersion current, string targetName, TargetSecretSummary? target, bool metadataDiffers, bool adopt)
     {
         string latestEnabled = current.Version;
         var item = new ReconcileItem
@@ -88,7 +88,7 @@ internal static class DriftPlanner
             };
         }
 
-        if (!MetadataUpdate(current, target).IsEmpty)
+        if (metadataDiffers)
         {
             item = item.Kind == DriftKind.InSync
                 ? item with { Kind = DriftKind.MetadataDrift, DriftFound = true, Actions = ReconcileActions.UpdateMetadata, Detail = "tags or description differ from Key Vault" }
@@ -155,10 +155,6 @@ internal static class DriftPlanner
                 : $"gone from Key Vault; deleted in AWS with a {options.RecoveryWindowInDays}-day recovery window",
         };
     }
-
-    /// <summary>The metadata changes AWS needs, from the current source version's tags and content type.</summary>
-    public static TargetMetadataUpdate MetadataUpdate(SourceSecretVersion current, TargetSecretSummary target) =>
-        ReplicatedMetadata.For(current.VaultName, current.Name, current.Tags, current.ContentType).UpdateFrom(target.Name, target.Tags, target.Description);
 
     private static bool IsSameSource(TargetSecretSummary target, string vaultName, string sourceName) =>
         (target.SourceVault is null || string.Equals(target.SourceVault, vaultName, StringComparison.OrdinalIgnoreCase))

@@ -43,7 +43,7 @@ internal sealed class DriftRepairer
 
         if ((item.Actions & ReconcileActions.UpdateMetadata) != 0)
         {
-            await _target.UpdateMetadataAsync(DriftPlanner.MetadataUpdate(current, listed!), cancellationToken).ConfigureAwait(false);
+            await _target.UpdateMetadataAsync(_target.MetadataUpdateFor(current, listed!), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -63,7 +63,7 @@ internal sealed class DriftRepairer
         SecretReplicator replicator = _replicator
             ?? throw new InvalidOperationException("This reconciler was built without a replicator: it can plan (dry run, verify) but not write.");
         ReplicationOutcome outcome = await replicator.ReplicateAsync(
-            new Events.SecretVersionRef(_source.VaultName, current.Name, current.Version),
+            new SecretVersionRef(_source.VaultName, current.Name, current.Version),
             new ReplicationRequestOptions { AdoptForeign = adopt, Reconcile = true },
             cancellationToken).ConfigureAwait(false);
         switch (outcome.Kind)

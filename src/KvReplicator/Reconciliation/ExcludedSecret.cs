@@ -1,4 +1,4 @@
 namespace KvReplicator.Reconciliation;
 
 /// <summary>A Key Vault secret the replication filters leave out, and the filter's reason.</summary>
-public sealed record ExcludedSecret(string Name, string Reason);
+internal sealed record ExcludedSecret(string Name, string Reason);

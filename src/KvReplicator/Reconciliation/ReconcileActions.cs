@@ -2,7 +2,7 @@ namespace KvReplicator.Reconciliation;
 
 /// <summary>What sync does (or, in a dry run, would do) to one secret.</summary>
 [Flags]
-public enum ReconcileActions
+internal enum ReconcileActions
 {
     None = 0,
 

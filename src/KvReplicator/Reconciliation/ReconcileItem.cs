@@ -1,7 +1,7 @@
 namespace KvReplicator.Reconciliation;
 
 /// <summary>One secret in a reconcile report. Carries version ids and at most a short hash prefix, never a value.</summary>
-public sealed record ReconcileItem
+internal sealed record ReconcileItem
 {
     /// <summary>The Key Vault name, or null for an AWS secret whose source is unknown.</summary>
     public string? SourceName { get; init; }

@@ -1,7 +1,7 @@
 namespace KvReplicator.Reconciliation;
 
 /// <summary>Where one secret ended up in a run.</summary>
-public enum ReconcileItemStatus
+internal enum ReconcileItemStatus
 {
     /// <summary>Nothing to do.</summary>
     Unchanged,

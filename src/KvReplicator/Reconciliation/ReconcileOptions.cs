@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace KvReplicator.Reconciliation;
 
 /// <summary>How <c>kvrep sync</c>, <c>kvrep verify</c> and the Functions timer reconcile. Bound from <c>KvReplicator:Reconcile</c>.</summary>
-public sealed class ReconcileOptions
+internal sealed class ReconcileOptions
 {
     public const string SectionName = "KvReplicator:Reconcile";
 

@@ -1,4 +1,4 @@
 namespace KvReplicator.Reconciliation;
 
 /// <summary>Progress of a run: secrets finished out of secrets planned, and the one just finished.</summary>
-public readonly record struct ReconcileProgress(int Completed, int Total, string? LastTargetName);
+internal readonly record struct ReconcileProgress(int Completed, int Total, string? LastTargetName);

@@ -1,7 +1,7 @@
 namespace KvReplicator.Reconciliation;
 
 /// <summary>The result of one reconcile run, secret by secret.</summary>
-public sealed record ReconcileReport
+internal sealed record ReconcileReport
 {
     public required bool DryRun { get; init; }
 

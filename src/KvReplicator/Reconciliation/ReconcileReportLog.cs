@@ -7,7 +7,7 @@ namespace KvReplicator.Reconciliation;
 /// run where nobody reads a table: one line per secret that was not in sync or failed, then a summary. Names and
 /// version ids only; a report never holds a value.
 /// </summary>
-public static partial class ReconcileReportLog
+internal static partial class ReconcileReportLog
 {
     public static void Write(ILogger logger, ReconcileReport report)
     {

@@ -1,7 +1,7 @@
 namespace KvReplicator.Reconciliation;
 
 /// <summary>One reconcile run.</summary>
-public sealed record ReconcileRequest
+internal sealed record ReconcileRequest
 {
     /// <summary>Plan only: list, read, compare and report, but write nothing (what <c>kvrep verify</c> runs).</summary>
     public bool DryRun { get; init; }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using KvReplicator.Replication;
-using KvReplicator.SecretsManager;
 using KvReplicator.Throttling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,7 +30,7 @@ public sealed partial class SecretReconciler
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SecretReconciler> _logger;
 
-    public SecretReconciler(
+    internal SecretReconciler(
         ISecretSource source,
         ISecretTarget target,
         IOptions<ReplicationOptions> replicationOptions,
@@ -53,7 +52,7 @@ public sealed partial class SecretReconciler
 
     /// <summary>Compares every replicated secret with its source and, unless <see cref="ReconcileRequest.DryRun"/>, converges it.</summary>
     /// <exception cref="SecretStoreException">Listing the vault or the target failed; nothing was written.</exception>
-    public async Task<ReconcileReport> ReconcileAsync(ReconcileRequest request, IProgress<ReconcileProgress>? progress = null, CancellationToken cancellationToken = default)
+    internal async Task<ReconcileReport> ReconcileAsync(ReconcileRequest request, IProgress<ReconcileProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         DateTimeOffset startedAt = _timeProvider.GetUtcNow();
@@ -186,7 +185,7 @@ public sealed partial class SecretReconciler
                 return run.Exclude(source.Name, currentExcludedBecause);
             }
 
-            item = DriftPlanner.PlanSource(current, targetName, target, run.Request.Adopt);
+            item = DriftPlanner.PlanSource(current, targetName, target, target is not null && !_target.MetadataUpdateFor(current, target).IsEmpty, run.Request.Adopt);
             item = await CompareValuesAsync(item, current, target, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsStoreFailure(exception, cancellationToken))
@@ -256,7 +255,7 @@ public sealed partial class SecretReconciler
             LogApplied(item.TargetName, item.Kind, item.Actions, item.SourceVersion, tally.Count);
             return item with { Status = ReconcileItemStatus.Applied, TargetWrites = tally.Count };
         }
-        catch (SecretStoreException exception) when (exception.ErrorCode == SecretsManagerTarget.VersionConflictErrorCode)
+        catch (SecretStoreException exception) when (exception.ErrorCode == TargetErrorCodes.VersionConflict)
         {
             // Someone wrote the version id with another value between the comparison and the write.
             ReconcileItem conflict = DriftPlanner.ValueConflict(item);

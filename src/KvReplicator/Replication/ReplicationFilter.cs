@@ -11,7 +11,7 @@ namespace KvReplicator.Replication;
 /// Globs match the whole name, case-insensitively as Key Vault compares names: <c>*</c> is any run of
 /// characters, <c>?</c> one character. No include glob means every name; an exclude wins over an include.
 /// </remarks>
-public sealed class ReplicationFilter
+internal sealed class ReplicationFilter
 {
     private readonly HashSet<string> _excludedNames;
     private readonly Regex[] _include;

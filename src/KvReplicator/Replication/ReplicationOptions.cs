@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace KvReplicator.Replication;
 
 /// <summary>What to replicate and under which names. Bound from <c>KvReplicator:Replication</c>.</summary>
-public sealed class ReplicationOptions
+internal sealed class ReplicationOptions
 {
     public const string SectionName = "KvReplicator:Replication";
 

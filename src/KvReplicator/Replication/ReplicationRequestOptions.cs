@@ -1,7 +1,7 @@
 namespace KvReplicator.Replication;
 
 /// <summary>What a caller knows about a version beyond its name, and how it wants it written.</summary>
-public sealed record ReplicationRequestOptions
+internal sealed record ReplicationRequestOptions
 {
     /// <summary>
     /// When the version was announced (the event's time). Only a hint of which Key Vault read to make first:

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace KvReplicator.Replication;
 
 /// <summary>Maps a Key Vault secret name to its Secrets Manager name: the configured prefix, then the name.</summary>
-public sealed partial class SecretNameMapper
+internal sealed partial class SecretNameMapper
 {
     /// <summary>Secrets Manager's limit on a secret name.</summary>
     public const int MaxTargetNameLength = 512;

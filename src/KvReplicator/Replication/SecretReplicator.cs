@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using KvReplicator.Coalescing;
 using KvReplicator.Diagnostics;
-using KvReplicator.Events;
-using KvReplicator.Ledger;
-using KvReplicator.Notifications;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +17,7 @@ namespace KvReplicator.Replication;
 /// same lock, so no two handlers can interleave "which is newer?" and the write. An older version is written
 /// with AWSPREVIOUS or the superseded label, never with AWSCURRENT. See docs/reliability.md.
 /// </remarks>
-public sealed partial class SecretReplicator
+internal sealed partial class SecretReplicator
 {
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LastPollDelay = TimeSpan.FromSeconds(1);

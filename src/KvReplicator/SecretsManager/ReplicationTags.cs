@@ -4,7 +4,7 @@ namespace KvReplicator.SecretsManager;
 /// Tags on every secret KvReplicator creates. <see cref="ManagedBy"/> is the ownership guard (as External
 /// Secrets Operator's managed-by tag): a secret without it is someone else's and is never written.
 /// </summary>
-public static class ReplicationTags
+internal static class ReplicationTags
 {
     public const string ManagedBy = "managed-by";
     public const string ManagedByValue = "kvreplicator";

@@ -1,4 +1,3 @@
-using KvReplicator.Credentials;
 using KvReplicator.Preflight;
 using KvReplicator.SecretsManager.Model;
 
@@ -16,7 +15,7 @@ internal sealed class SecretsManagerAccessCheck(Func<(SecretsManagerClient Clien
 
     public string Store => "Secrets Manager";
 
-    public string? Requires => AwsCredentialsCheck.StoreName;
+    public string? Requires => ICredentialSource.PreflightStoreName;
 
     public async Task<StoreCheckResult> CheckAsync(CancellationToken cancellationToken = default)
     {
@@ -35,7 +34,7 @@ internal sealed class SecretsManagerAccessCheck(Func<(SecretsManagerClient Clien
                     $"{exception.Message} The role may not list secrets: allow secretsmanager:ListSecrets (docs/operator-guide.md has the policy of each verb).",
                     PreflightFailure.Refused),
                 _ when exception.IsAuthFailure => StoreCheckResult.Failed(target,
-                    $"{exception.Message} AWS does not accept these credentials: check {CredentialsOptions.SectionName} and {Section}:Region.",
+                    $"{exception.Message} AWS does not accept these credentials: check {ICredentialSource.SettingsSection} and {Section}:Region.",
                     PreflightFailure.Refused),
                 SecretsManagerErrorTypes.NetworkError or SecretsManagerErrorTypes.Timeout => StoreCheckResult.Failed(target,
                     $"{exception.Message} Check {Section}:ServiceUrl (or the region's endpoint) and the network.",

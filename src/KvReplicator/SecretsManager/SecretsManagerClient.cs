@@ -8,8 +8,6 @@ using System.Xml.Linq;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
-using KvReplicator.Credentials;
-using KvReplicator.Replication;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,7 +23,7 @@ namespace KvReplicator.SecretsManager;
 /// fault-injecting handler underneath. Transient failures are retried with jittered exponential backoff;
 /// every failure surfaces as a classified <see cref="SecretsManagerException"/>.
 /// </summary>
-public sealed partial class SecretsManagerClient
+internal sealed partial class SecretsManagerClient
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client registered for it.</summary>
     public const string HttpClientName = "KvReplicator.SecretsManager";
@@ -174,7 +172,7 @@ public sealed partial class SecretsManagerClient
     private async Task<TResponse> SendOnceAsync<TResponse>(FailureText failure, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         string operation = failure.Operation;
-        ImmutableCredentials credentials = await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        AwsCredentials credentials = await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
         using HttpRequestMessage message = await CreateSignedRequestAsync(operation, body, credentials, cancellationToken).ConfigureAwait(false);
 
         HttpResponseMessage response;
@@ -221,7 +219,7 @@ public sealed partial class SecretsManagerClient
         }
     }
 
-    private async Task<HttpRequestMessage> CreateSignedRequestAsync(string operation, byte[] body, ImmutableCredentials credentials, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> CreateSignedRequestAsync(string operation, byte[] body, AwsCredentials credentials, CancellationToken cancellationToken)
     {
         string target = $"secretsmanager.{operation}";
         var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = Endpoint, Content = body };

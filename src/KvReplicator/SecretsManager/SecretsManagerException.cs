@@ -1,5 +1,3 @@
-using KvReplicator.Replication;
-
 namespace KvReplicator.SecretsManager;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace KvReplicator.SecretsManager;
 /// that neither send nor return a value: a write's error may quote the request, value included, whenever a hop
 /// (a proxy, an emulator, a future API change) does not mask it as AWS does.
 /// </summary>
-public sealed class SecretsManagerException : SecretStoreException
+internal sealed class SecretsManagerException : SecretStoreException
 {
     private const int MaxServiceMessageLength = 200;
 

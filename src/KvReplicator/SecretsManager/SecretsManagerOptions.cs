@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace KvReplicator.SecretsManager;
 
 /// <summary>Where and how to reach Secrets Manager (configuration section <c>KvReplicator:SecretsManager</c>).</summary>
-public sealed class SecretsManagerOptions
+internal sealed class SecretsManagerOptions
 {
     public const string SectionName = "KvReplicator:SecretsManager";
 

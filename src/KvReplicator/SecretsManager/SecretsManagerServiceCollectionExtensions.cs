@@ -1,6 +1,4 @@
-using KvReplicator.Credentials;
 using KvReplicator.Preflight;
-using KvReplicator.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,8 +12,8 @@ internal static class SecretsManagerServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="SecretsManagerTarget"/> as the <see cref="ISecretTarget"/>, its client over a named
     /// <see cref="HttpClient"/> (<see cref="SecretsManagerClient.HttpClientName"/>), and options bound from
-    /// <c>KvReplicator:SecretsManager</c>, validated at start. The SDK's default credential chain is the
-    /// <see cref="ICredentialSource"/> only when nothing registered another one.
+    /// <c>KvReplicator:SecretsManager</c>, validated at start. It signs with the registered
+    /// <see cref="ICredentialSource"/> (the Credentials adapter's: the SDK's default chain unless configured otherwise).
     /// </summary>
     internal static IServiceCollection AddSecretsManagerTarget(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +27,6 @@ internal static class SecretsManagerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretsManagerOptions>, SecretsManagerOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ICredentialSource>(_ => new AwsSdkCredentialSource());
 
         // The client lives as long as the target (whose ownership cache must survive), so the handler is kept
         // too and DNS changes are picked up by recycling pooled connections instead of handlers.

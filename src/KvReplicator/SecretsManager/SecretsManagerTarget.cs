@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using KvReplicator.Replication;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,17 +10,8 @@ namespace KvReplicator.SecretsManager;
 /// ClientRequestToken, so a replayed write of the same value is a no-op in Secrets Manager and the
 /// same version never lands twice. Secrets it did not create are refused unless adoption is enabled.
 /// </summary>
-public sealed partial class SecretsManagerTarget : ISecretTarget
+internal sealed partial class SecretsManagerTarget : ISecretTarget
 {
-    /// <summary>Error code of the refusal to write a secret without the managed-by tag.</summary>
-    public const string ForeignSecretErrorCode = "ForeignSecret";
-
-    /// <summary>Error code of the refusal to write a secret that another source vault or secret feeds.</summary>
-    public const string SourceMismatchErrorCode = "SourceMismatch";
-
-    /// <summary>Error code of a version id already used in the target with another value.</summary>
-    public const string VersionConflictErrorCode = "VersionConflict";
-
     private const string CurrentStage = "AWSCURRENT";
     private const string PreviousStage = "AWSPREVIOUS";
 
@@ -143,7 +133,7 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             throw new SecretStoreException(
                 $"Secrets Manager secret '{write.TargetName}' exists without the tag {ReplicationTags.ManagedBy}={ReplicationTags.ManagedByValue}; refusing to overwrite it (set KvReplicator:SecretsManager:AdoptForeignSecrets to take it over).",
                 isTransient: false,
-                ForeignSecretErrorCode);
+                TargetErrorCodes.ForeignSecret);
         }
 
         if (owned)
@@ -252,7 +242,7 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             throw new SecretStoreException(
                 $"Secrets Manager secret '{write.TargetName}' already has version {write.VersionId} with a different value; refusing to overwrite it.",
                 isTransient: false,
-                VersionConflictErrorCode,
+                TargetErrorCodes.VersionConflict,
                 exception);
         }
 
@@ -336,6 +326,13 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
         return ReadValueAsync(new GetSecretValueRequest { SecretId = targetName, VersionId = versionId }, cancellationToken);
     }
 
+    public TargetMetadataUpdate MetadataUpdateFor(SourceSecretVersion source, TargetSecretSummary target)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        return ReplicatedMetadata.For(source.VaultName, source.Name, source.Tags, source.ContentType).UpdateFrom(target.Name, target.Tags, target.Description);
+    }
+
     public async Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -408,7 +405,7 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             throw new SecretStoreException(
                 $"Secrets Manager secret '{targetName}' lacks the tag {ReplicationTags.ManagedBy}={ReplicationTags.ManagedByValue}; refusing to {action} it.",
                 isTransient: false,
-                ForeignSecretErrorCode);
+                TargetErrorCodes.ForeignSecret);
         }
 
         return secret;
@@ -478,7 +475,7 @@ public sealed partial class SecretsManagerTarget : ISecretTarget
             throw new SecretStoreException(
                 $"Secrets Manager secret '{write.TargetName}' is replicated from {vault}/{name}, not from {write.Source.VaultName}/{write.Source.Name}; refusing to mix their versions.",
                 isTransient: false,
-                SourceMismatchErrorCode);
+                TargetErrorCodes.SourceMismatch);
         }
     }
 

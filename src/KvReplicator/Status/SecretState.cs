@@ -1,7 +1,7 @@
 namespace KvReplicator.Status;
 
 /// <summary>Where one secret stands, in the words other sync tools use.</summary>
-public enum SecretState
+internal enum SecretState
 {
     /// <summary>AWSCURRENT is the newest enabled Key Vault version, with the same value by SHA-256 and the same metadata.</summary>
     InSync,

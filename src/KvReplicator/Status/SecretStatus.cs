@@ -3,7 +3,7 @@ using KvReplicator.Reconciliation;
 namespace KvReplicator.Status;
 
 /// <summary>One secret in <c>kvrep status</c>: version ids, 8-digit SHA-256 prefixes and times, never a value.</summary>
-public sealed record SecretStatus
+internal sealed record SecretStatus
 {
     /// <summary>The Key Vault name; null for an AWS copy whose source is unknown.</summary>
     public string? Name { get; init; }

@@ -1,7 +1,5 @@
-using KvReplicator.Ledger;
+using KvReplicator.DeadLettering;
 using KvReplicator.Reconciliation;
-using KvReplicator.Replay;
-using KvReplicator.Replication;
 
 namespace KvReplicator.Status;
 
@@ -10,7 +8,7 @@ namespace KvReplicator.Status;
 /// the SHA-256 prefixes from the reconciler's own dry run (the comparison <c>kvrep verify</c> makes), what was
 /// replicated and when from the ledger, and the events given up on from the dead letters. It reads, never writes.
 /// </summary>
-public sealed class SecretStatusReader
+internal sealed class SecretStatusReader
 {
     private readonly SecretReconciler _reconciler;
     private readonly ISecretSource _source;

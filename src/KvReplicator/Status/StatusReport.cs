@@ -1,7 +1,7 @@
 namespace KvReplicator.Status;
 
 /// <summary>Every secret of one vault, as <c>kvrep status</c> shows them.</summary>
-public sealed record StatusReport
+internal sealed record StatusReport
 {
     public required string Vault { get; init; }
 

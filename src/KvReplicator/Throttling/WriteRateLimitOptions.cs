@@ -7,7 +7,7 @@ namespace KvReplicator.Throttling;
 /// per second per account and Region, shared by PutSecretValue, UpdateSecret, UpdateSecretVersionStage and
 /// the replication calls; the default leaves room for other writers and a second instance.
 /// </summary>
-public sealed class WriteRateLimitOptions
+internal sealed class WriteRateLimitOptions
 {
     public const string SectionName = "KvReplicator:WriteRateLimit";
 

@@ -1,5 +1,3 @@
-using KvReplicator.Replication;
-
 namespace KvReplicator.Throttling;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace KvReplicator.Throttling;
 /// next token (the balance goes negative) and waits until it is due, so waiters are served in arrival order
 /// and never wake up to find their token taken.
 /// </summary>
-public sealed class WriteRateLimiter
+internal sealed class WriteRateLimiter
 {
     /// <summary>Error code of a write refused because its turn was further away than the longest wait.</summary>
     public const string RateLimitedErrorCode = "WriteRateLimited";

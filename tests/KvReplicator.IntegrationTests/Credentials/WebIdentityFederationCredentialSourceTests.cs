@@ -28,7 +28,7 @@ public sealed class WebIdentityFederationCredentialSourceTests
         WebIdentityFederationOptions options = Options(moto.Endpoint, $"arn:aws:iam::123456789012:role/{roleName}");
         WebIdentityFederationCredentialSource source = Source(entra, options);
 
-        ImmutableCredentials credentials = await source.GetCredentialsAsync();
+        AwsCredentials credentials = await source.GetCredentialsAsync();
 
         Assert.StartsWith("ASIA", credentials.AccessKey, StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(credentials.SecretKey));
@@ -50,8 +50,8 @@ public sealed class WebIdentityFederationCredentialSourceTests
         var entra = new FakeTokenCredential(EntraToken);
         WebIdentityFederationCredentialSource source = Source(entra, Options(moto.Endpoint, $"arn:aws:iam::123456789012:role/{SharedEmulators.UniqueName("kvrep-cached")}"));
 
-        ImmutableCredentials first = await source.GetCredentialsAsync();
-        ImmutableCredentials second = await source.GetCredentialsAsync();
+        AwsCredentials first = await source.GetCredentialsAsync();
+        AwsCredentials second = await source.GetCredentialsAsync();
 
         Assert.Same(first, second);
         Assert.Single(entra.RequestedScopes);
@@ -140,7 +140,7 @@ public sealed class WebIdentityFederationCredentialSourceTests
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         ICredentialSource source = provider.GetRequiredService<ICredentialSource>();
-        ImmutableCredentials credentials = await source.GetCredentialsAsync();
+        AwsCredentials credentials = await source.GetCredentialsAsync();
 
         Assert.Equal("entra-web-identity", source.Name);
         Assert.StartsWith("ASIA", credentials.AccessKey, StringComparison.Ordinal);

@@ -2,7 +2,6 @@ using Azure.Storage.Blobs;
 using KvReplicator.DeadLettering;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.LocalCloud.Emulators;
-using KvReplicator.Replay;
 
 namespace KvReplicator.IntegrationTests.DeadLettering;
 

@@ -7,7 +7,6 @@ using KvReplicator.IntegrationTests.Replication;
 using KvReplicator.LocalCloud.Emulators;
 using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;
-using KvReplicator.Replay;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager.Model;
 using Microsoft.Extensions.DependencyInjection;

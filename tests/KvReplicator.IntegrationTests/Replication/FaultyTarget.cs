@@ -59,6 +59,8 @@ internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
     public Task RestoreAsync(string targetName, CancellationToken cancellationToken = default) =>
         inner.RestoreAsync(targetName, cancellationToken);
 
+    public TargetMetadataUpdate MetadataUpdateFor(SourceSecretVersion source, TargetSecretSummary target) => inner.MetadataUpdateFor(source, target);
+
     public Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default) =>
         inner.UpdateMetadataAsync(update, cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.DevTools.Local;
+using KvReplicator.Events;
 using KvReplicator.IntegrationTests.Emulators;
 using KvReplicator.LocalCloud.KeyVault;
 using KvReplicator.Ledger;

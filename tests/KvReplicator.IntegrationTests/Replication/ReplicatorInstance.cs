@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using KvReplicator.DevTools.Local;
+using KvReplicator.Events;
 using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;
 using KvReplicator.Replication;

@@ -183,7 +183,7 @@ public sealed class SecretsManagerTargetMotoTests
         await client.CreateSecretAsync(new CreateSecretRequest { Name = name, ClientRequestToken = foreignVersion, SecretString = new SecretValue("theirs") });
 
         var refused = await Assert.ThrowsAsync<SecretStoreException>(() => target.WriteAsync(MotoSecretsManager.Write(name, MotoSecretsManager.NewVersionId(), "ours")));
-        Assert.Equal(SecretsManagerTarget.ForeignSecretErrorCode, refused.ErrorCode);
+        Assert.Equal(TargetErrorCodes.ForeignSecret, refused.ErrorCode);
         Assert.Equal(foreignVersion, (await client.GetSecretValueAsync(new GetSecretValueRequest { SecretId = name })).VersionId);
 
         (_, SecretsManagerTarget adopting) = await MotoSecretsManager.CreateTargetAsync(options => options.AdoptForeignSecrets = true);
@@ -205,6 +205,6 @@ public sealed class SecretsManagerTargetMotoTests
         var conflict = await Assert.ThrowsAsync<SecretStoreException>(() => target.WriteAsync(MotoSecretsManager.Write(name, version, "another value for the same version")));
 
         Assert.False(conflict.IsTransient);
-        Assert.Equal(SecretsManagerTarget.VersionConflictErrorCode, conflict.ErrorCode);
+        Assert.Equal(TargetErrorCodes.VersionConflict, conflict.ErrorCode);
     }
 }

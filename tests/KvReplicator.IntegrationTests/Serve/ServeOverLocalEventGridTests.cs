@@ -1,4 +1,5 @@
 using KvReplicator.Cli.Serve;
+using KvReplicator.DependencyInjection;
 using KvReplicator.Events;
 using KvReplicator.LocalCloud.EventGrid;
 using KvReplicator.LocalCloud.KeyVault;
@@ -90,8 +91,7 @@ public sealed class ServeOverLocalEventGridTests
                 services.AddSingleton(source.Object);
                 services.AddSingleton(Mock.Of<ISecretTarget>());
                 services.AddSingleton(ledger.Object);
-                services.AddSingleton<SecretReplicator>();
-                services.AddSingleton<KeyVaultEventProcessor>();
+                services.AddReplicationPipeline();
             });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         WebApplication app = ServeHost.Build(builder);

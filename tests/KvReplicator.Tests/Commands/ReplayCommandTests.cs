@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Text.Json;
 using KvReplicator.Cli;
 using KvReplicator.Cli.Commands;
+using KvReplicator.DependencyInjection;
+using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
+using KvReplicator.Tests.DeadLettering;
 using KvReplicator.Tests.Fakes;
-using KvReplicator.Tests.Replay;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -157,8 +159,7 @@ public sealed class ReplayCommandTests : IDisposable
         services.AddSingleton<ISecretTarget>(_target);
         services.AddSingleton<IReplicationLedger>(_ledger);
         services.AddSingleton(Options.Create(new ReplicationOptions()));
-        services.AddSingleton<SecretReplicator>();
-        services.AddSingleton<KeyVaultEventProcessor>();
+        services.AddReplicationPipeline();
     }
 
     private void Write(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);

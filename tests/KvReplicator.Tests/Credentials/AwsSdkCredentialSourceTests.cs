@@ -11,7 +11,7 @@ public sealed class AwsSdkCredentialSourceTests
     {
         var source = new AwsSdkCredentialSource(new SessionAWSCredentials("ASIA1", "secret", "token"));
 
-        ImmutableCredentials credentials = await source.GetCredentialsAsync();
+        AwsCredentials credentials = await source.GetCredentialsAsync();
 
         Assert.Equal("ASIA1", credentials.AccessKey);
         Assert.Equal("token", credentials.Token);

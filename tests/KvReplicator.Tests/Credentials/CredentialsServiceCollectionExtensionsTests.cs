@@ -73,7 +73,7 @@ public sealed class CredentialsServiceCollectionExtensionsTests
                 collection.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName).ConfigurePrimaryHttpMessageHandler(() => sts);
             });
 
-        Amazon.Runtime.ImmutableCredentials credentials = await services.GetRequiredService<ICredentialSource>().GetCredentialsAsync();
+        AwsCredentials credentials = await services.GetRequiredService<ICredentialSource>().GetCredentialsAsync();
 
         Assert.Equal(1, sts.Requests);
         Assert.Equal("ASIAEXAMPLEKEY000001", credentials.AccessKey);

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using KvReplicator.Credentials;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Logging;
@@ -17,8 +16,8 @@ public sealed class RefreshingCredentialSourceTests
     {
         ScriptedCredentialSource source = HourLong();
 
-        ImmutableCredentials first = await source.GetCredentialsAsync();
-        ImmutableCredentials second = await source.GetCredentialsAsync();
+        AwsCredentials first = await source.GetCredentialsAsync();
+        AwsCredentials second = await source.GetCredentialsAsync();
 
         Assert.Same(first, second);
         Assert.Equal(1, source.Fetches);
@@ -37,17 +36,17 @@ public sealed class RefreshingCredentialSourceTests
             TimeSpan.FromMinutes(5), _clock, _logger);
 
         using var allWaiting = new CountdownEvent(50);
-        Task<ImmutableCredentials>[] callers = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+        Task<AwsCredentials>[] callers = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
         {
             // GetCredentialsAsync returns once the caller waits on a fetch; the fetch is held until all 50 do.
-            ValueTask<ImmutableCredentials> call = source.GetCredentialsAsync();
+            ValueTask<AwsCredentials> call = source.GetCredentialsAsync();
             allWaiting.Signal();
             return await call;
         })).ToArray();
         await Task.Run(() => allWaiting.Wait(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, allWaiting.CurrentCount);
         release.SetResult();
-        ImmutableCredentials[] results = await Task.WhenAll(callers);
+        AwsCredentials[] results = await Task.WhenAll(callers);
 
         Assert.Equal(1, source.Fetches);
         Assert.All(results, credentials => Assert.Equal("AKID1", credentials.AccessKey));
@@ -60,9 +59,9 @@ public sealed class RefreshingCredentialSourceTests
         await source.GetCredentialsAsync();
 
         _clock.Advance(TimeSpan.FromMinutes(54) + TimeSpan.FromSeconds(59));
-        ImmutableCredentials beforeMargin = await source.GetCredentialsAsync();
+        AwsCredentials beforeMargin = await source.GetCredentialsAsync();
         _clock.Advance(TimeSpan.FromSeconds(1));
-        ImmutableCredentials atMargin = await source.GetCredentialsAsync();
+        AwsCredentials atMargin = await source.GetCredentialsAsync();
 
         Assert.Equal("AKID1", beforeMargin.AccessKey);
         Assert.Equal("AKID2", atMargin.AccessKey);
@@ -95,7 +94,7 @@ public sealed class RefreshingCredentialSourceTests
         await source.GetCredentialsAsync();
 
         _clock.Advance(TimeSpan.FromMinutes(56));
-        ImmutableCredentials kept = await source.GetCredentialsAsync();
+        AwsCredentials kept = await source.GetCredentialsAsync();
 
         Assert.Equal("AKID1", kept.AccessKey);
         Assert.Equal(2, source.Fetches);
@@ -113,9 +112,9 @@ public sealed class RefreshingCredentialSourceTests
         await source.GetCredentialsAsync();
         _clock.Advance(TimeSpan.FromMinutes(56));
 
-        Task<ImmutableCredentials>[] callers = Enumerable.Range(0, 20).Select(_ => source.GetCredentialsAsync().AsTask()).ToArray();
+        Task<AwsCredentials>[] callers = Enumerable.Range(0, 20).Select(_ => source.GetCredentialsAsync().AsTask()).ToArray();
         failing.SetException(new SecretStoreException("backend down", isTransient: true, "ServiceUnavailable"));
-        ImmutableCredentials[] results = await Task.WhenAll(callers);
+        AwsCredentials[] results = await Task.WhenAll(callers);
 
         Assert.All(results, credentials => Assert.Equal("AKID1", credentials.AccessKey));
         Assert.Equal(2, source.Fetches);
@@ -198,8 +197,8 @@ public sealed class RefreshingCredentialSourceTests
             TimeSpan.FromMinutes(5), _clock, _logger);
         using var impatient = new CancellationTokenSource();
 
-        Task<ImmutableCredentials> cancelled = source.GetCredentialsAsync(impatient.Token).AsTask();
-        Task<ImmutableCredentials> patient = source.GetCredentialsAsync().AsTask();
+        Task<AwsCredentials> cancelled = source.GetCredentialsAsync(impatient.Token).AsTask();
+        Task<AwsCredentials> patient = source.GetCredentialsAsync().AsTask();
         await impatient.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         release.SetResult();
@@ -289,9 +288,9 @@ public sealed class RefreshingCredentialSourceTests
         await Assert.ThrowsAsync<SecretStoreException>(() => source.GetCredentialsAsync().AsTask());
         _clock.Advance(RefreshingCredentialSource.FirstRetryDelay / 2);
 
-        Task<ImmutableCredentials>[] callers = Enumerable.Range(0, 20).Select(_ => source.GetCredentialsAsync().AsTask()).ToArray();
+        Task<AwsCredentials>[] callers = Enumerable.Range(0, 20).Select(_ => source.GetCredentialsAsync().AsTask()).ToArray();
         release.SetResult();
-        ImmutableCredentials[] results = await Task.WhenAll(callers);
+        AwsCredentials[] results = await Task.WhenAll(callers);
 
         Assert.Equal(2, source.Fetches);
         Assert.All(results, credentials => Assert.Equal("AKID2", credentials.AccessKey));

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Amazon.Runtime;
 using KvReplicator.Credentials;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Time.Testing;
@@ -37,7 +36,7 @@ public sealed class RolesAnywhereCredentialSourceTests : IAsyncLifetime
         TestLeaf leaf = _authority.IssueLeaf(kind, keyFormat: keyFormat);
         RolesAnywhereCredentialSource source = Source(leaf, _authority.ChainPem);
 
-        ImmutableCredentials credentials = await source.GetCredentialsAsync();
+        AwsCredentials credentials = await source.GetCredentialsAsync();
 
         Assert.Empty(_server.Rejections);
         Assert.Equal(1, _server.SessionsIssued);
@@ -75,9 +74,9 @@ public sealed class RolesAnywhereCredentialSourceTests : IAsyncLifetime
 
         await source.GetCredentialsAsync();
         _clock.Advance(TimeSpan.FromMinutes(54));
-        ImmutableCredentials stillFirst = await source.GetCredentialsAsync();
+        AwsCredentials stillFirst = await source.GetCredentialsAsync();
         _clock.Advance(TimeSpan.FromMinutes(2));
-        ImmutableCredentials second = await source.GetCredentialsAsync();
+        AwsCredentials second = await source.GetCredentialsAsync();
 
         Assert.Equal("ASIATESTACCESSKEY1", stillFirst.AccessKey);
         Assert.Equal("ASIATESTACCESSKEY2", second.AccessKey);

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using KvReplicator.Credentials;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +17,7 @@ internal sealed class ScriptedCredentialSource : RefreshingCredentialSource
     public int Fetches => Volatile.Read(ref _fetches);
 
     public static ExpiringCredentials Credentials(int number, DateTimeOffset expiration) =>
-        new(new ImmutableCredentials($"AKID{number}", $"secret{number}", $"token{number}"), expiration);
+        new(new AwsCredentials($"AKID{number}", $"secret{number}", $"token{number}"), expiration);
 
     protected override Task<ExpiringCredentials> FetchAsync(CancellationToken cancellationToken) => _fetch(Interlocked.Increment(ref _fetches));
 }

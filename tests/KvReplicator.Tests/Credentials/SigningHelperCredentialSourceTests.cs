@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using KvReplicator.Credentials;
 using KvReplicator.Replication;
 using Microsoft.Extensions.Time.Testing;
@@ -25,7 +24,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
     {
         FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(1))));
 
-        ImmutableCredentials credentials = await Source(helper).GetCredentialsAsync();
+        AwsCredentials credentials = await Source(helper).GetCredentialsAsync();
 
         Assert.Equal("ASIAHELPER", credentials.AccessKey);
         Assert.Equal("helper-secret", credentials.SecretKey);
@@ -86,7 +85,7 @@ public sealed class SigningHelperCredentialSourceTests : IDisposable
         FakeSigningHelper helper = Helper(FakeSigningHelper.Printing(FakeSigningHelper.CredentialJson(s_start.AddHours(1))));
         SigningHelperCredentialSource source = Source(helper);
 
-        ImmutableCredentials[] results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => source.GetCredentialsAsync().AsTask())));
+        AwsCredentials[] results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => source.GetCredentialsAsync().AsTask())));
 
         Assert.Equal(1, helper.Runs);
         Assert.All(results, credentials => Assert.Equal("ASIAHELPER", credentials.AccessKey));

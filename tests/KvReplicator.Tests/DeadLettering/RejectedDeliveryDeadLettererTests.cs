@@ -3,10 +3,8 @@ using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using KvReplicator.DeadLettering;
 using KvReplicator.Events;
-using KvReplicator.Replay;
 using KvReplicator.Replication;
 using KvReplicator.Testing;
-using KvReplicator.Tests.Replay;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 

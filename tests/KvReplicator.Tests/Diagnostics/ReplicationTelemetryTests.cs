@@ -6,7 +6,7 @@ using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
 using KvReplicator.Testing.Diagnostics;
-using KvReplicator.Tests.Replay;
+using KvReplicator.Tests.DeadLettering;
 using KvReplicator.Tests.Replication;
 using KvReplicator.Tests.TestData;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -216,6 +216,10 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
         return Task.CompletedTask;
     }
 
+    // Secrets Manager's own rules, as the real target applies them.
+    public TargetMetadataUpdate MetadataUpdateFor(SourceSecretVersion source, TargetSecretSummary target) =>
+        ReplicatedMetadata.For(source.VaultName, source.Name, source.Tags, source.ContentType).UpdateFrom(target.Name, target.Tags, target.Description);
+
     public Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default)
     {
         if (update.IsEmpty)
@@ -316,13 +320,13 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
         bool owned = IsOwned(known);
         if (!owned && !write.AdoptForeign)
         {
-            throw new SecretStoreException($"Secrets Manager secret '{write.TargetName}' exists without the managed-by tag", isTransient: false, SecretsManagerTarget.ForeignSecretErrorCode);
+            throw new SecretStoreException($"Secrets Manager secret '{write.TargetName}' exists without the managed-by tag", isTransient: false, TargetErrorCodes.ForeignSecret);
         }
 
         if (owned && ((known.Tags.TryGetValue(ReplicationTags.SourceVault, out string? vault) && !string.Equals(vault, write.Source.VaultName, StringComparison.OrdinalIgnoreCase))
             || (known.Tags.TryGetValue(ReplicationTags.SourceName, out string? name) && !string.Equals(name, write.Source.Name, StringComparison.OrdinalIgnoreCase))))
         {
-            throw new SecretStoreException($"Secrets Manager secret '{write.TargetName}' is replicated from another source", isTransient: false, SecretsManagerTarget.SourceMismatchErrorCode);
+            throw new SecretStoreException($"Secrets Manager secret '{write.TargetName}' is replicated from another source", isTransient: false, TargetErrorCodes.SourceMismatch);
         }
 
         if (write.Stage != TargetVersionStage.Current && known.Holder(CurrentStage) is null)
@@ -385,7 +389,7 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
         {
             if (existing.Value != write.Value.Reveal())
             {
-                throw new SecretStoreException($"Secrets Manager secret '{write.TargetName}' already has version {write.VersionId} with a different value", isTransient: false, SecretsManagerTarget.VersionConflictErrorCode);
+                throw new SecretStoreException($"Secrets Manager secret '{write.TargetName}' already has version {write.VersionId} with a different value", isTransient: false, TargetErrorCodes.VersionConflict);
             }
 
             if (label is not null && !existing.Stages.Contains(label))
@@ -424,7 +428,7 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
 
         return IsOwned(secret)
             ? secret
-            : throw new SecretStoreException($"Secrets Manager secret '{targetName}' lacks the managed-by tag; refusing to {action} it.", isTransient: false, SecretsManagerTarget.ForeignSecretErrorCode);
+            : throw new SecretStoreException($"Secrets Manager secret '{targetName}' lacks the managed-by tag; refusing to {action} it.", isTransient: false, TargetErrorCodes.ForeignSecret);
     }
 
     private static Dictionary<string, string> TagsFor(TargetSecretWrite write)

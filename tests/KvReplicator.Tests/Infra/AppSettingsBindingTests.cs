@@ -2,7 +2,6 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using KvReplicator.Coalescing;
 using KvReplicator.Credentials;
 using KvReplicator.DeadLettering;
 using KvReplicator.KeyVault;

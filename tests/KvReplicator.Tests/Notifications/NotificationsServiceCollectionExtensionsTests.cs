@@ -49,7 +49,7 @@ public sealed class NotificationsServiceCollectionExtensionsTests
     public async Task The_sdk_credentials_adapter_hands_over_the_credential_sources_keys()
     {
         var source = new Mock<ICredentialSource>();
-        source.Setup(s => s.GetCredentialsAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new ImmutableCredentials("AKIDEXAMPLE", "secret-example", "token-example"));
+        source.Setup(s => s.GetCredentialsAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new AwsCredentials("AKIDEXAMPLE", "secret-example", "token-example"));
 
         ImmutableCredentials credentials = await new CredentialSourceAwsCredentials(source.Object).GetCredentialsAsync();
 

@@ -1,4 +1,3 @@
-using KvReplicator.Coalescing;
 using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Notifications;

@@ -67,7 +67,7 @@ public sealed class SecretReplicatorTests
     [Fact]
     public async Task An_event_from_another_vault_is_rejected_without_side_effects()
     {
-        ReplicationOutcome outcome = await _bed.NewProcess().ReplicateAsync(new KvReplicator.Events.SecretVersionRef("other-kv", Secret, Id(1)));
+        ReplicationOutcome outcome = await _bed.NewProcess().ReplicateAsync(new KvReplicator.SecretVersionRef("other-kv", Secret, Id(1)));
 
         Assert.Equal(ReplicationOutcomeKind.Rejected, outcome.Kind);
         Assert.Contains("other-kv", outcome.Reason, StringComparison.Ordinal);

@@ -21,7 +21,8 @@ public sealed class SecretsManagerServiceCollectionExtensionsTests
     [Fact]
     public void Registers_the_target_over_one_client_with_the_sdk_credential_chain()
     {
-        using ServiceProvider provider = new ServiceCollection().AddSecretsManagerTarget(s_configuration).BuildServiceProvider();
+        // The credential source is the Credentials adapter's; with nothing configured it is the SDK's chain.
+        using ServiceProvider provider = new ServiceCollection().AddCredentialSource(s_configuration).AddSecretsManagerTarget(s_configuration).BuildServiceProvider();
 
         ISecretTarget target = provider.GetRequiredService<ISecretTarget>();
 

@@ -116,8 +116,8 @@ public sealed class SecretsManagerTargetSyncOperationsTests
         SecretStoreException delete = await Assert.ThrowsAsync<SecretStoreException>(() => target.DeleteAsync("kv-app-db", new TargetDeletion(7, Force: false)));
         SecretStoreException restore = await Assert.ThrowsAsync<SecretStoreException>(() => target.RestoreAsync("kv-app-db"));
 
-        Assert.Equal(SecretsManagerTarget.ForeignSecretErrorCode, delete.ErrorCode);
-        Assert.Equal(SecretsManagerTarget.ForeignSecretErrorCode, restore.ErrorCode);
+        Assert.Equal(TargetErrorCodes.ForeignSecret, delete.ErrorCode);
+        Assert.Equal(TargetErrorCodes.ForeignSecret, restore.ErrorCode);
         Assert.Equal(["DescribeSecret", "DescribeSecret"], context.Handler.Operations);
     }
 

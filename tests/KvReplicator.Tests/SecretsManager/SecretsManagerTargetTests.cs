@@ -292,7 +292,7 @@ public sealed class SecretsManagerTargetTests
         var exception = await Assert.ThrowsAsync<SecretStoreException>(() => context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write()));
 
         Assert.False(exception.IsTransient);
-        Assert.Equal(SecretsManagerTarget.ForeignSecretErrorCode, exception.ErrorCode);
+        Assert.Equal(TargetErrorCodes.ForeignSecret, exception.ErrorCode);
         Assert.DoesNotContain("s3cr3t", exception.Message, StringComparison.Ordinal);
         Assert.Equal(["CreateSecret", "DescribeSecret"], context.Handler.Operations);
     }
@@ -306,7 +306,7 @@ public sealed class SecretsManagerTargetTests
         var exception = await Assert.ThrowsAsync<SecretStoreException>(() => context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write(stage: TargetVersionStage.Previous)));
 
         Assert.False(exception.IsTransient);
-        Assert.Equal(SecretsManagerTarget.SourceMismatchErrorCode, exception.ErrorCode);
+        Assert.Equal(TargetErrorCodes.SourceMismatch, exception.ErrorCode);
     }
 
     [Theory]
@@ -338,7 +338,7 @@ public sealed class SecretsManagerTargetTests
         var exception = await Assert.ThrowsAsync<SecretStoreException>(() => context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write(knownOwned: true)));
 
         Assert.False(exception.IsTransient);
-        Assert.Equal(SecretsManagerTarget.VersionConflictErrorCode, exception.ErrorCode);
+        Assert.Equal(TargetErrorCodes.VersionConflict, exception.ErrorCode);
     }
 
     [Fact]

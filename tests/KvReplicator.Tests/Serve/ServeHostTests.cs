@@ -1,4 +1,5 @@
 using KvReplicator.Cli.Serve;
+using KvReplicator.Events;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;

@@ -1,4 +1,5 @@
 using KvReplicator.Cli.Serve;
+using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,6 @@
 using KvReplicator.Cli.Serve;
+using KvReplicator.DependencyInjection;
+using KvReplicator.Events;
 using KvReplicator.Ledger;
 using KvReplicator.Replication;
 using Microsoft.AspNetCore.Builder;
@@ -89,8 +91,7 @@ internal sealed class ServeTestHost : IAsyncDisposable
                 services.AddSingleton<ISecretSource>(source);
                 services.AddSingleton<ISecretTarget>(target);
                 services.AddSingleton<IReplicationLedger>(ledger);
-                services.AddSingleton<SecretReplicator>();
-                services.AddSingleton<KeyVaultEventProcessor>();
+                services.AddReplicationPipeline();
             });
         var logs = new CapturedLogs();
         builder.Logging.AddProvider(logs);

@@ -1,9 +1,9 @@
+using KvReplicator.DeadLettering;
 using KvReplicator.Ledger;
 using KvReplicator.Reconciliation;
-using KvReplicator.Replay;
 using KvReplicator.Replication;
 using KvReplicator.Status;
-using KvReplicator.Tests.Replay;
+using KvReplicator.Tests.DeadLettering;
 using KvReplicator.Tests.Replication;
 using Microsoft.Extensions.Options;
 using static KvReplicator.Tests.Replication.ReplicationTestBed;

@@ -1,4 +1,5 @@
 using System.Net;
+using KvReplicator.SecretsManager;
 using KvReplicator.Throttling;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,13 +1,13 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class CreateSecretRequest
+internal sealed class CreateSecretRequest
 {
     public required string Name { get; init; }
 
     /// <summary>The first version's id; with no <see cref="SecretString"/> no version is created.</summary>
     public string? ClientRequestToken { get; init; }
 
-    public KvReplicator.Replication.SecretValue? SecretString { get; init; }
+    public KvReplicator.SecretValue? SecretString { get; init; }
 
     public string? Description { get; init; }
 

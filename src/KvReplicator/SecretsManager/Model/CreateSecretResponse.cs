@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class CreateSecretResponse
+internal sealed class CreateSecretResponse
 {
     [JsonPropertyName("ARN")]
     public string? Arn { get; init; }

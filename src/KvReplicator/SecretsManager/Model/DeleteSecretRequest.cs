@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class DeleteSecretRequest
+internal sealed class DeleteSecretRequest
 {
     public required string SecretId { get; init; }
 

@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class DescribeSecretRequest
+internal sealed class DescribeSecretRequest
 {
     public required string SecretId { get; init; }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class DescribeSecretResponse
+internal sealed class DescribeSecretResponse
 {
     [JsonPropertyName("ARN")]
     public string? Arn { get; init; }

@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
 /// <summary>The answer of operations that return nothing (TagResource).</summary>
-public sealed class EmptyResponse
+internal sealed class EmptyResponse
 {
 }

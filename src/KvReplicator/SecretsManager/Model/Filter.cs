@@ -1,7 +1,7 @@
 namespace KvReplicator.SecretsManager.Model;
 
 /// <summary>A ListSecrets filter. Secrets Manager matches every value as a prefix.</summary>
-public sealed class Filter
+internal sealed class Filter
 {
     public const string NameKey = "name";
     public const string TagKeyKey = "tag-key";

@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class GetSecretValueRequest
+internal sealed class GetSecretValueRequest
 {
     public required string SecretId { get; init; }
 

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class GetSecretValueResponse
+internal sealed class GetSecretValueResponse
 {
     [JsonPropertyName("ARN")]
     public string? Arn { get; init; }
@@ -11,7 +11,7 @@ public sealed class GetSecretValueResponse
 
     public string? VersionId { get; init; }
 
-    public KvReplicator.Replication.SecretValue? SecretString { get; init; }
+    public KvReplicator.SecretValue? SecretString { get; init; }
 
     public IReadOnlyList<string>? VersionStages { get; init; }
 

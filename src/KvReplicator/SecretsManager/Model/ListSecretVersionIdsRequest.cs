@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class ListSecretVersionIdsRequest
+internal sealed class ListSecretVersionIdsRequest
 {
     public required string SecretId { get; init; }
 

@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class ListSecretsRequest
+internal sealed class ListSecretsRequest
 {
     public IReadOnlyList<Filter>? Filters { get; init; }
 

@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class ListSecretsResponse
+internal sealed class ListSecretsResponse
 {
     public IReadOnlyList<SecretListEntry> SecretList { get; init; } = [];
 

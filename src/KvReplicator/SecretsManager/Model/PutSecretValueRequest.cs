@@ -1,13 +1,13 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class PutSecretValueRequest
+internal sealed class PutSecretValueRequest
 {
     public required string SecretId { get; init; }
 
     /// <summary>The new version's id: the same token with the same value is a no-op, with another value a conflict.</summary>
     public required string ClientRequestToken { get; init; }
 
-    public required KvReplicator.Replication.SecretValue SecretString { get; init; }
+    public required KvReplicator.SecretValue SecretString { get; init; }
 
     /// <summary>Null lets Secrets Manager attach AWSCURRENT.</summary>
     public IReadOnlyList<string>? VersionStages { get; init; }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class PutSecretValueResponse
+internal sealed class PutSecretValueResponse
 {
     [JsonPropertyName("ARN")]
     public string? Arn { get; init; }

@@ -1,7 +1,7 @@
 namespace KvReplicator.SecretsManager.Model;
 
 /// <summary>A region to replicate a new secret to, with its own KMS key when not the default one.</summary>
-public sealed class ReplicaRegionType
+internal sealed class ReplicaRegionType
 {
     public required string Region { get; init; }
 

@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class RestoreSecretRequest
+internal sealed class RestoreSecretRequest
 {
     public required string SecretId { get; init; }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class SecretListEntry
+internal sealed class SecretListEntry
 {
     [JsonPropertyName("ARN")]
     public string? Arn { get; init; }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class SecretVersionsListEntry
+internal sealed class SecretVersionsListEntry
 {
     public string? VersionId { get; init; }
 

@@ -1,7 +1,7 @@
 namespace KvReplicator.SecretsManager.Model;
 
 /// <summary>A Secrets Manager tag.</summary>
-public sealed class Tag
+internal sealed class Tag
 {
     public string? Key { get; init; }
 

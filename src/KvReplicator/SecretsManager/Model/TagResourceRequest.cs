@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class TagResourceRequest
+internal sealed class TagResourceRequest
 {
     public required string SecretId { get; init; }
 

@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class UntagResourceRequest
+internal sealed class UntagResourceRequest
 {
     public required string SecretId { get; init; }
 

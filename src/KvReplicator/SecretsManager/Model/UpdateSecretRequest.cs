@@ -1,7 +1,7 @@
 namespace KvReplicator.SecretsManager.Model;
 
 /// <summary>Changes the secret's metadata only; values are written with PutSecretValue.</summary>
-public sealed class UpdateSecretRequest
+internal sealed class UpdateSecretRequest
 {
     public required string SecretId { get; init; }
 

@@ -1,6 +1,6 @@
 namespace KvReplicator.SecretsManager.Model;
 
-public sealed class UpdateSecretVersionStageRequest
+internal sealed class UpdateSecretVersionStageRequest
 {
     public required string SecretId { get; init; }
 

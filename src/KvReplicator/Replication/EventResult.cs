@@ -1,6 +1,0 @@
-using KvReplicator.Events;
-
-namespace KvReplicator.Replication;
-
-/// <summary>One event of a delivery and its outcome.</summary>
-public sealed record EventResult(KeyVaultEvent Event, ReplicationOutcome Outcome);

@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+
+namespace KvReplicator.SecretsManager;
+
+/// <summary>
+/// The metadata a target secret carries about its source: the source's tags (those AWS accepts), our own
+/// ownership and provenance tags, and a description naming the source and its content type. The event
+/// path applies it when it creates a target and <c>kvrep sync</c> re-applies it when it drifts, so both
+/// build it here.
+/// </summary>
+/// <remarks>
+/// Tags AWS would refuse are left out rather than failing the replication: keys over 128 or values over 256
+/// characters, characters outside AWS's tag alphabet, the reserved <c>aws:</c> prefix, and keys that would
+/// overwrite our own tags (a Key Vault tag <c>managed-by</c> must not decide ownership). The source-version
+/// tag is not part of it: it records the version a target was created from and is never re-applied.
+/// </remarks>
+internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyDictionary<string, string> Tags)
+{
+    private const int MaxTagKeyLength = 128;
+    private const int MaxTagValueLength = 256;
+
+    /// <summary>AWS allows 50 tags a secret; our own five come first.</summary>
+    private const int MaxSourceTags = 45;
+
+    /// <summary>
+    /// Lists the source tag keys this metadata applied, so a tag removed in Key Vault can be removed in AWS
+    /// without touching tags someone added on the AWS side. Key Vault tag names cannot contain <c>/</c>,
+    /// which AWS tag values allow, so it separates them.
+    /// </summary>
+    public const string SourceTagKeysTag = "kvreplicator:source-tags";
+
+    public static ReplicatedMetadata For(string vaultName, string secretName, IReadOnlyDictionary<string, string>? sourceTags, string? contentType)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vaultName);
+        ArgumentException.ThrowIfNullOrEmpty(secretName);
+
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ReplicationTags.ManagedBy] = ReplicationTags.ManagedByValue,
+            [ReplicationTags.SourceVault] = vaultName,
+            [ReplicationTags.SourceName] = secretName,
+        };
+
+        var recordedKeys = new List<string>();
+        foreach ((string key, string value) in (sourceTags ?? new Dictionary<string, string>()).OrderBy(tag => tag.Key, StringComparer.Ordinal).Take(MaxSourceTags))
+        {
+            if (IsAcceptedSourceTag(key, value))
+            {
+                tags[key] = value;
+
+                // A key that does not fit in the record is applied but never removed later: the safe direction.
+                if (recordedKeys.Sum(recorded => recorded.Length + 1) + key.Length <= MaxTagValueLength && !key.Contains('/', StringComparison.Ordinal))
+                {
+                    recordedKeys.Add(key);
+                }
+            }
+        }
+
+        tags[SourceTagKeysTag] = string.Join('/', recordedKeys);
+
+        string description = $"Replicated by KvReplicator from Azure Key Vault {vaultName}/{secretName}.";
+        if (!string.IsNullOrWhiteSpace(contentType))
+        {
+            description += $" Content type: {contentType}.";
+        }
+
+        return new ReplicatedMetadata(description, tags);
+    }
+
+    /// <summary>
+    /// The changes that bring a target's metadata in line with this one: tags added or changed, source tags
+    /// recorded earlier but gone from the source removed, the description replaced. Tags we did not apply
+    /// (added on the AWS side) are left alone. Empty when nothing differs.
+    /// </summary>
+    public TargetMetadataUpdate UpdateFrom(string targetName, IReadOnlyDictionary<string, string> currentTags, string? currentDescription)
+    {
+        ArgumentNullException.ThrowIfNull(currentTags);
+        var set = Tags.Where(tag => !currentTags.TryGetValue(tag.Key, out string? value) || value != tag.Value)
+            .ToDictionary(tag => tag.Key, tag => tag.Value, StringComparer.Ordinal);
+        string[] previouslyApplied = currentTags.TryGetValue(SourceTagKeysTag, out string? recorded)
+            ? recorded.Split('/', StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        string[] remove = [.. previouslyApplied.Where(key => !Tags.ContainsKey(key) && currentTags.ContainsKey(key)).Order(StringComparer.Ordinal)];
+        return new TargetMetadataUpdate
+        {
+            TargetName = targetName,
+            SetTags = set,
+            RemoveTagKeys = remove,
+            Description = string.Equals(currentDescription, Description, StringComparison.Ordinal) ? null : Description,
+        };
+    }
+
+    private static bool IsAcceptedSourceTag(string key, string value) =>
+        key.Length is > 0 and <= MaxTagKeyLength
+        && value.Length <= MaxTagValueLength
+        && !key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase)
+        && key != ReplicationTags.ManagedBy
+        && !key.StartsWith("kvreplicator:", StringComparison.OrdinalIgnoreCase)
+        && TagPattern().IsMatch(key)
+        && TagPattern().IsMatch(value);
+
+    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$")]
+    private static partial Regex TagPattern();
+}

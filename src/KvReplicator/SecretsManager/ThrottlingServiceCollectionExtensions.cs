@@ -1,0 +1,31 @@
+using KvReplicator.Throttling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace KvReplicator.SecretsManager;
+
+internal static class ThrottlingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one <see cref="WriteRateLimiter"/> per process (options <c>KvReplicator:WriteRateLimit</c>)
+    /// and puts it under the Secrets Manager client's named <see cref="HttpClient"/>, so every caller of the
+    /// client (events, sync, replay) shares the same write budget.
+    /// </summary>
+    internal static IServiceCollection AddSecretsManagerWriteRateLimit(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<WriteRateLimitOptions>()
+            .Bind(configuration.GetSection(WriteRateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new WriteRateLimiter(
+            provider.GetRequiredService<IOptions<WriteRateLimitOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+        services.AddHttpClient(SecretsManagerClient.HttpClientName)
+            .AddHttpMessageHandler(provider => new SecretsManagerWriteThrottlingHandler(provider.GetRequiredService<WriteRateLimiter>()));
+        return services;
+    }
+}
