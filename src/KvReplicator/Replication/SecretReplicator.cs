@@ -193,6 +193,7 @@ internal sealed partial class SecretReplicator
         DateTimeOffset waitUntil = _timeProvider.GetUtcNow() + _inFlightWait;
         TimeSpan pollDelay = FirstPollDelay;
         bool ownLockReadAgain = false;
+        bool planned = false;
         for (int round = 0; round < 64; round++)
         {
             SecretLedgerState state = record.State ?? SecretLedgerState.Empty(key);
@@ -253,10 +254,13 @@ internal sealed partial class SecretReplicator
                     && string.Equals(write.Id, state.Current?.Id, StringComparison.OrdinalIgnoreCase) && state.IsDone(write.Id))?.Id;
             }
 
+            // Reconcile trusts Key Vault's latest over the record, so after a lost race for the lock its latest is
+            // read again: the first read may predate a newer version another handler made current meanwhile. The
+            // event path keeps its read, which only decides a write-ahead the record's current version bounds.
+            bool reconcile = options?.Reconcile == true;
             WritePlan plan = await PlanAsync(
-                version, options?.AnnouncedOn, targetName,
-                options?.Reconcile == true ? state with { Current = null, OwnershipVerifiedOn = null, Done = [] } : state,
-                reads, cancellationToken).ConfigureAwait(false);
+                version, options?.AnnouncedOn, targetName, state, reads, reconcile, refreshLatest: reconcile && planned, cancellationToken).ConfigureAwait(false);
+            planned = true;
             if (plan.Finished is { } finished)
             {
                 return finished;
@@ -290,11 +294,25 @@ internal sealed partial class SecretReplicator
     /// A version announced before the current one was created needs only its own read; otherwise the latest
     /// version is read first, which is the event's own version in the usual case.
     /// </summary>
-    private async Task<WritePlan> PlanAsync(SecretVersionRef version, DateTimeOffset? announcedOn, string targetName, SecretLedgerState state, SourceReads reads, CancellationToken cancellationToken)
+    /// <param name="reconcile">
+    /// Sync: Key Vault's latest version is written (or its stage checked) even when the record says it is done,
+    /// because AWS may have drifted from the record; the record's current version still says where AWSPREVIOUS
+    /// goes when AWSCURRENT moves.
+    /// </param>
+    /// <param name="refreshLatest">Read the latest version again even if this handling read it before.</param>
+    private async Task<WritePlan> PlanAsync(
+        SecretVersionRef version, DateTimeOffset? announcedOn, string targetName, SecretLedgerState state, SourceReads reads, bool reconcile, bool refreshLatest,
+        CancellationToken cancellationToken)
     {
+        if (reconcile)
+        {
+            // Nothing recorded as done is taken on trust, and ownership is checked again.
+            state = state with { OwnershipVerifiedOn = null, Done = [] };
+        }
+
         LedgerVersion? current = state.Current;
         SourceSecretVersion? secret = null;
-        if (current is not null && announcedOn is { } announced && announced < current.Created)
+        if (current is not null && !reconcile && announcedOn is { } announced && announced < current.Created)
         {
             SourceReadResult own = await reads.VersionAsync(version.Version, cancellationToken).ConfigureAwait(false);
             if (Unreadable(own, version, targetName) is { } skipped)
@@ -312,7 +330,7 @@ internal sealed partial class SecretReplicator
         SourceSecretVersion? latest = null;
         if (secret is null)
         {
-            SourceReadResult latestRead = await reads.LatestEnabledAsync(refresh: false, cancellationToken).ConfigureAwait(false);
+            SourceReadResult latestRead = await reads.LatestEnabledAsync(refreshLatest, cancellationToken).ConfigureAwait(false);
             if (latestRead.Status == SourceReadStatus.Found && current is not null && latestRead.Secret!.Version != current.Id
                 && latestRead.Secret.CreatedOn == current.Created)
             {
@@ -362,10 +380,10 @@ internal sealed partial class SecretReplicator
             targetName = _names.TryMap(secret.Name, out string? rejection) ?? throw new SecretStoreException(rejection!, isTransient: false);
         }
 
-        return Plan(secret, latest, targetName, state);
+        return Plan(secret, latest, targetName, state, reconcile);
     }
 
-    private WritePlan Plan(SourceSecretVersion secret, SourceSecretVersion? latest, string targetName, SecretLedgerState state)
+    private WritePlan Plan(SourceSecretVersion secret, SourceSecretVersion? latest, string targetName, SecretLedgerState state, bool reconcile)
     {
         string? latestId = latest?.Version;
         LedgerVersion? current = state.Current;
@@ -374,18 +392,26 @@ internal sealed partial class SecretReplicator
 
         // An overtaken version: the newest version is written first (exactly what its own event would do, with
         // the same idempotency token), so the older one is never current even for a moment. Its own event
-        // then finds it done. A newest version the filters exclude is not replicated at all.
-        if (latest is not null && latestId != secret.Version && !state.IsDone(latest.Version)
+        // then finds it done. A newest version the filters exclude is not replicated at all. Sync writes (or
+        // checks) Key Vault's latest whatever the record says, even one older than the recorded current (the
+        // newest was disabled).
+        if (latest is not null && latestId != secret.Version
             && _filter.Exclude(latest.Name, latest.Tags) is null
-            && (current is null || Order(latest, current, latestId) > 0))
+            && (reconcile || (!state.IsDone(latest.Version) && (current is null || Order(latest, current, latestId) > 0))))
         {
             writes.Add(new PlannedVersionWrite(latest, TargetVersionStage.Current));
-            previous = current ?? previous;
+
+            // AWS moves AWSPREVIOUS to the version that held AWSCURRENT.
+            if (current is not null && !string.Equals(current.Id, latest.Version, StringComparison.OrdinalIgnoreCase))
+            {
+                previous = current;
+            }
+
             current = ToLedger(latest);
         }
 
         TargetVersionStage stage;
-        if (current is null || Order(secret, current, latestId) > 0)
+        if (current is null || Order(secret, current, latestId) > 0 || (reconcile && string.Equals(latestId, secret.Version, StringComparison.OrdinalIgnoreCase)))
         {
             stage = TargetVersionStage.Current;
         }
@@ -474,7 +500,7 @@ internal sealed partial class SecretReplicator
                 // the lock we hold, which writes the newest version first so that it is the one AWS makes current.
                 LogTargetMissing(plan.TargetName);
                 progress = WithoutTarget(progress);
-                plan = await PlanAsync(version, announcedOn: null, plan.TargetName, progress, reads, cancellationToken).ConfigureAwait(false);
+                plan = await PlanAsync(version, announcedOn: null, plan.TargetName, progress, reads, options?.Reconcile == true, refreshLatest: false, cancellationToken).ConfigureAwait(false);
                 if (plan.Finished is { } finished)
                 {
                     await ReleaseAsync(key, progress, etag).ConfigureAwait(false);

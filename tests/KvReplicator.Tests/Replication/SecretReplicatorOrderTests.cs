@@ -309,6 +309,68 @@ public sealed class SecretReplicatorOrderTests
         _bed.AssertStagesNeverMovedBack(Target);
     }
 
+    /// <summary>
+    /// Found by <c>StrictOrderWithSyncTests</c>: a sync's handling read the latest version, lost the race for the
+    /// lock to a handler that made a newer version current, and planned again with its first read. Reconcile
+    /// trusts Key Vault's latest over the ledger, so that read must be made after the record it plans against.
+    /// </summary>
+    [Fact]
+    public async Task Reconcile_that_lost_the_lock_race_to_a_newer_version_plans_again_with_a_fresh_read_of_the_latest()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        string v2 = _bed.Create(Secret, 2);
+        SecretReplicator events = _bed.NewProcess();
+        await events.ReplicateAsync(Ref(Secret, v1));
+        await events.ReplicateAsync(Ref(Secret, v2));
+        string? v3 = null;
+        bool raced = false;
+        _bed.Ledger.BeforeWrite = async (_, state, cancellationToken) =>
+        {
+            if (raced || state.Lock is null)
+            {
+                return;
+            }
+
+            // The sync's lock write: version 3 is created and replicated by another instance first.
+            raced = true;
+            v3 = _bed.Create(Secret, 3);
+            Assert.Equal(ReplicationOutcomeKind.Replicated, (await events.ReplicateAsync(Ref(Secret, v3), cancellationToken)).Kind);
+        };
+
+        ReplicationOutcome reconciled = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v2), new ReplicationRequestOptions { Reconcile = true });
+
+        Assert.True(raced);
+        Assert.Equal(ReplicationOutcomeKind.Replicated, reconciled.Kind);
+        Assert.Equal((v3, v2), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.Equal((v3, v2), (_bed.LedgerState(Secret)!.Current!.Id, _bed.LedgerState(Secret)!.Previous!.Id));
+        _bed.AssertStagesNeverMovedBack(Target);
+    }
+
+    /// <summary>
+    /// Found by <c>StrictOrderWithSyncTests</c>: a sync listed the vault when version 2 was the newest; by the time
+    /// it converged the secret, version 4 was current (written ahead of 3) and version 5 was created. Writing 5
+    /// moves AWSPREVIOUS to 4, so version 2 is superseded, not made AWSPREVIOUS over 4.
+    /// </summary>
+    [Fact]
+    public async Task Reconcile_of_an_old_version_after_a_write_ahead_never_moves_AWSPREVIOUS_back()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        SecretReplicator events = _bed.NewProcess();
+        await events.ReplicateAsync(Ref(Secret, v1));
+        string v2 = _bed.Create(Secret, 2);
+        _bed.Create(Secret, 3);
+        string v4 = _bed.Create(Secret, 4);
+        await events.ReplicateAsync(Ref(Secret, v4));
+        string v5 = _bed.Create(Secret, 5);
+
+        ReplicationOutcome reconciled = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v2), new ReplicationRequestOptions { Reconcile = true });
+
+        Assert.Equal((ReplicationOutcomeKind.Replicated, true), (reconciled.Kind, reconciled.Superseded));
+        Assert.Equal((v5, v4), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.Equal((v5, v4), (_bed.LedgerState(Secret)!.Current!.Id, _bed.LedgerState(Secret)!.Previous!.Id));
+        _bed.AssertStagesNeverMovedBack(Target);
+    }
+
     private Task<ReplicationOutcome> DeliverAsync(SecretReplicator replicator, int number) =>
         replicator.ReplicateAsync(Ref(Secret, Id(number)), new ReplicationRequestOptions { AnnouncedOn = Epoch.AddSeconds(number) });
 
