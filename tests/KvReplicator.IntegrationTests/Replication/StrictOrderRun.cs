@@ -72,6 +72,17 @@ internal static class StrictOrderRun
             Assert.All(currents.Concat(previouses), id => Assert.True(order.ContainsKey(id), $"{name}: AWS staged {id}, which Key Vault never created"));
             List<string> currentBack = BackwardMoves(currents, order);
             List<string> previousBack = BackwardMoves(previouses, order);
+            if (currentBack.Count + previousBack.Count > 0)
+            {
+                // What a failure needs to be explained: the versions by number, and what wrote or moved this secret.
+                output.WriteLine($"{name}: versions " + string.Join(", ", created.Select((version, index) => $"#{index}={version.Id[..8]}")));
+                foreach (string entry in harness.Logs.Entries.Where(entry => entry.Contains(harness.TargetName(name), StringComparison.Ordinal)
+                    && !entry.Contains("AlreadyDone", StringComparison.Ordinal) && !entry.Contains("RetryLater", StringComparison.Ordinal)))
+                {
+                    output.WriteLine($"{name}: {entry[..Math.Min(entry.Length, 240)]}");
+                }
+            }
+
             Assert.True(currentBack.Count == 0, $"{name}: AWSCURRENT moved back {currentBack.Count} times ({string.Join(", ", currentBack)})");
             Assert.True(previousBack.Count == 0, $"{name}: AWSPREVIOUS moved back {previousBack.Count} times ({string.Join(", ", previousBack)})");
 
