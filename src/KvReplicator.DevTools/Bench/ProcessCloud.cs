@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using KvReplicator.DevTools.Local;
+using KvReplicator.Diagnostics;
 using KvReplicator.LocalCloud.KeyVault;
 using Microsoft.AspNetCore.Http;
 
@@ -47,13 +48,13 @@ internal sealed class ProcessCloud : IAsyncDisposable
         // The forwarder in front of Key Vault speaks HTTPS with a certificate of its own, which the replicator pins.
         X509Certificate2 certificate = LoopbackCertificate.Create();
         CountingForwarder keyVault = await CountingForwarder.StartAsync(
-            cloud.KeyVault.VaultUri, cloud.KeyVault.CreatePinnedHandler(), request => (RemoteService.KeyVault, CountingPipelinePolicy.KeyVaultOperation(Method(request), Url(request))),
+            cloud.KeyVault.VaultUri, cloud.KeyVault.CreatePinnedHandler(), request => (RemoteService.KeyVault, RemoteOperations.KeyVault(Method(request), Url(request)).Name),
             counter, certificate, cancellationToken).ConfigureAwait(false);
         CountingForwarder blob = await CountingForwarder.StartAsync(
-            cloud.Azurite.BlobEndpoint, PlainHandler(), request => (RemoteService.Blob, CountingPipelinePolicy.BlobOperation(Method(request), Url(request))),
+            cloud.Azurite.BlobEndpoint, PlainHandler(), request => (RemoteService.Blob, RemoteOperations.Blob(Method(request), Url(request)).Name),
             counter, cancellationToken: cancellationToken).ConfigureAwait(false);
         CountingForwarder secretsManager = await CountingForwarder.StartAsync(
-            cloud.Moto.Endpoint, PlainHandler(), request => (RemoteService.SecretsManager, CountingHttpHandler.OperationOf(request.Headers["X-Amz-Target"].FirstOrDefault())),
+            cloud.Moto.Endpoint, PlainHandler(), request => (RemoteService.SecretsManager, RemoteOperations.SecretsManager(request.Headers["X-Amz-Target"].FirstOrDefault()).Name),
             counter, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new ProcessCloud(cloud, identity, keyVault, blob, secretsManager, certificate);
     }

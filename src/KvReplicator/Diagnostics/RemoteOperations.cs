@@ -90,9 +90,12 @@ internal static class RemoteOperations
     /// <summary>A Secrets Manager call, from its <c>X-Amz-Target</c> header (JSON 1.1 protocol).</summary>
     public static RemoteOperation SecretsManager(HttpRequestMessage request) =>
         request.Headers.NonValidated.TryGetValues("X-Amz-Target", out HeaderStringValues target)
-            && s_secretsManager.TryGetValue(target.ToString(), out RemoteOperation? operation)
-            ? operation
+            ? SecretsManager(target.ToString())
             : s_secretsManagerOther;
+
+    /// <summary>A Secrets Manager call, from the value of its <c>X-Amz-Target</c> header (e.g. a forwarded request's).</summary>
+    public static RemoteOperation SecretsManager(string? amzTarget) =>
+        amzTarget is not null && s_secretsManager.TryGetValue(amzTarget, out RemoteOperation? operation) ? operation : s_secretsManagerOther;
 
     private static RemoteOperation KeyVault(string name) => RemoteOperation.Azure(TelemetryNames.KeyVaultService, "KeyVault", "Microsoft.KeyVault", name);
 

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Preflight;
-using KvReplicator.Replication;
 using Microsoft.Extensions.Options;
 
 namespace KvReplicator.KeyVault;
@@ -34,7 +33,7 @@ internal sealed class KeyVaultAccessCheck(IOptions<KeyVaultOptions> options, Fun
             SecretStoreException failure = KeyVaultFailures.ToStoreException(exception, "listing of secrets", secretName: null);
 
             // A delivery waits for a managed identity endpoint that is not up yet; at start, no credential at all is a setting to fix.
-            return failure.ErrorCode == "CredentialUnavailable"
+            return failure.ErrorCode == KeyVaultFailures.CredentialUnavailableCode
                 ? StoreCheckResult.Failed(target, failure.Message, PreflightFailure.Refused)
                 : StoreCheckResult.Failed(target, failure);
         }

@@ -15,6 +15,9 @@ namespace KvReplicator.KeyVault;
 /// </summary>
 internal static class KeyVaultFailures
 {
+    /// <summary>The error code of a failure no Azure credential could even try; the preflight refuses it at start.</summary>
+    public const string CredentialUnavailableCode = "CredentialUnavailable";
+
     private const string Section = KeyVaultOptions.SectionName;
 
     private const string DisabledSecretInnerCode = "SecretDisabled";
@@ -78,7 +81,7 @@ internal static class KeyVaultFailures
             // identity endpoint that does not answer yet looks the same, and start-up's preflight reports it at once.
             CredentialUnavailableException => new SecretStoreException(
                 $"Key Vault {subject} failed: no Azure credential is available ({exception.GetType().Name}); choose one with {AzureCredentialOptions.SourceSetting}.",
-                isTransient: true, "CredentialUnavailable"),
+                isTransient: true, CredentialUnavailableCode),
             AuthenticationFailedException => new SecretStoreException(
                 $"Key Vault {subject} failed: the credential could not get a token ({exception.GetType().Name}); check {AzureCredentialOptions.SourceSetting}.",
                 isTransient: true, "AuthenticationFailed"),
