@@ -532,9 +532,13 @@ internal sealed partial class SecretReplicator
         }
         catch (Exception ex)
         {
-            // What was written is recorded and the lock freed, so the next delivery carries on at once.
+            // What was written is recorded and the lock freed, so the next delivery carries on at once. A newer
+            // version already made current ahead of this one is done, so no later delivery would tell consumers.
             await ReleaseAsync(key, progress, etag).ConfigureAwait(false);
-            return FromException(version, plan.TargetName, "replication", ex);
+            return FromException(version, plan.TargetName, "replication", ex) with
+            {
+                MadeCurrent = plan.Writes.FirstOrDefault(write => write.Stage == TargetVersionStage.Current && writtenHere.Contains(write.Secret.Version))?.Secret.Version,
+            };
         }
     }
 

@@ -371,6 +371,28 @@ public sealed class SecretReplicatorOrderTests
         _bed.AssertStagesNeverMovedBack(Target);
     }
 
+    [Fact]
+    public async Task A_newest_version_written_ahead_is_notified_even_when_the_older_versions_own_write_then_fails()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        SecretReplicator replicator = _bed.NewProcess();
+        await replicator.ReplicateAsync(Ref(Secret, v1));
+        int notifiedBefore = _bed.Notifier.Sent.Count;
+        string v2 = _bed.Create(Secret, 2);
+        string v3 = _bed.Create(Secret, 3);
+        _bed.Target.BeforeWrite = (write, _) => write.VersionId == v2
+            ? throw new SecretStoreException("Secrets Manager PutSecretValue failed: ServiceUnavailable (HTTP 503).", isTransient: true)
+            : Task.CompletedTask;
+
+        ReplicationOutcome older = await replicator.ReplicateAsync(Ref(Secret, v2));
+        _bed.Target.BeforeWrite = null;
+        ReplicationOutcome newest = await replicator.ReplicateAsync(Ref(Secret, v3));
+
+        Assert.Equal((ReplicationOutcomeKind.RetryLater, ReplicationOutcomeKind.AlreadyDone), (older.Kind, newest.Kind));
+        Assert.Equal(v3, _bed.Target.CurrentOf(Target));
+        Assert.Equal([new ReplicationNotification(Target, v3)], _bed.Notifier.Sent.Skip(notifiedBefore));
+    }
+
     private Task<ReplicationOutcome> DeliverAsync(SecretReplicator replicator, int number) =>
         replicator.ReplicateAsync(Ref(Secret, Id(number)), new ReplicationRequestOptions { AnnouncedOn = Epoch.AddSeconds(number) });
 
