@@ -589,6 +589,13 @@ internal sealed partial class SecretReplicator
 
         DateTimeOffset now = _timeProvider.GetUtcNow();
         SecretLedgerState recovered = state with { Lock = null };
+        if (state.OwnershipVerifiedOn is null && IsOursFor(target, state))
+        {
+            // The dead handler created it (or verified it) and died before recording so: the description just
+            // read proves it, which spares the next write a DescribeSecret of its own.
+            recovered = recovered with { OwnershipVerifiedOn = now, Target = targetName };
+        }
+
         var known = new List<LedgerVersion>();
         if (state.Current is not null)
         {
@@ -616,6 +623,12 @@ internal sealed partial class SecretReplicator
         LedgerVersion? previous = known.FirstOrDefault(v => string.Equals(v.Id, target.PreviousVersionId, StringComparison.OrdinalIgnoreCase)) ?? state.Previous;
         return recovered with { Current = current, Previous = previous };
     }
+
+    /// <summary>Our managed-by tag and this very secret's source tags, on a secret not scheduled for deletion.</summary>
+    private static bool IsOursFor(TargetSecretSummary target, SecretLedgerState state) =>
+        target is { IsOwned: true, ScheduledForDeletion: false }
+        && string.Equals(target.SourceVault, state.Vault, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(target.SourceName, state.Secret, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// What the record still says once AWS has no target (deleted behind our back): nothing. The done versions

@@ -200,8 +200,10 @@ public sealed class SecretReplicatorLockTests
         Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
         Assert.Equal([v2], _bed.Target.CurrentHistory(Target));
 
-        // One DescribeSecret to recover, then version 1 alone (the dead handler never recorded the target as ours).
-        Assert.Equal(["DescribeSecret", "DescribeSecret", "PutSecretValue"], _bed.Target.Operations);
+        // One DescribeSecret to recover, which also proves the target ours (the dead handler created it but never
+        // recorded so), then version 1 alone.
+        Assert.Equal(["DescribeSecret", "PutSecretValue"], _bed.Target.Operations);
+        Assert.NotNull(_bed.LedgerState(Secret)!.OwnershipVerifiedOn);
     }
 
     [Fact]
