@@ -17,6 +17,7 @@ internal sealed class ChaosVerification
     private readonly List<string> _findings = [];
     private readonly Dictionary<string, string> _coalesced = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _recorded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string SecretName, string Version)> _lost = [];
 
     /// <param name="deadLetters">
     /// Versions Event Grid gave up on: missing from AWS, current or in flight for a known reason, until
@@ -33,6 +34,9 @@ internal sealed class ChaosVerification
 
     /// <summary>Enabled versions missing from AWS that no dead letter accounts for.</summary>
     public int Lost { get; private set; }
+
+    /// <summary>The versions counted in <see cref="Lost"/>.</summary>
+    public IReadOnlyList<(string SecretName, string Version)> LostVersions => _lost;
 
     /// <summary>
     /// Superseded versions left out of AWS by design (docs/reliability.md §5): the ledger records each as
@@ -113,6 +117,7 @@ internal sealed class ChaosVerification
             }
 
             Lost++;
+            _lost.Add((name, version.Version));
             Find($"{name}/{version.Version} never reached Secrets Manager (ledger: {_recorded.GetValueOrDefault(Key(name, version.Version), "not recorded")})");
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using KvReplicator.Events;
 using KvReplicator.LocalCloud.EventGrid;
@@ -29,6 +30,7 @@ internal sealed class SimulatedEventGrid
     private readonly List<DeadLetter> _deadLetters = [];
     private readonly List<string> _handlerExceptions = [];
     private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _trails = new(StringComparer.OrdinalIgnoreCase);
 
     public SimulatedEventGrid(KeyVaultEventProcessor processor, VirtualClock clock, ChaosOptions options, ChaosFigures figures, string topic)
     {
@@ -44,6 +46,10 @@ internal sealed class SimulatedEventGrid
 
     /// <summary>Exceptions that escaped the pipeline: it promises outcomes, so each one is a finding.</summary>
     public IReadOnlyList<string> HandlerExceptions => _handlerExceptions;
+
+    /// <summary>Every delivery of a version and how it was answered, in order: what explains a finding.</summary>
+    public IEnumerable<string> Trail(string secretName, string version) =>
+        _trails.TryGetValue($"{secretName}/{version}", out ConcurrentQueue<string>? trail) ? trail : [];
 
     public DateTimeOffset? NextDue
     {
@@ -119,9 +125,11 @@ internal sealed class SimulatedEventGrid
             return;
         }
 
+        string attempt = $"{_clock.GetUtcNow():HH:mm:ss} attempt {delivery.FailedAttempts + 1}";
         if (crash?.HasCrashed == true)
         {
             // A dead handler answers nothing; Event Grid times out and retries.
+            Follow(delivery, $"{attempt}: crashed {crash.Step}, no answer");
             _figures.Delivery("no-response-crashed");
             Retry(delivery, "handler crashed");
             return;
@@ -130,6 +138,8 @@ internal sealed class SimulatedEventGrid
         foreach (EventResult eventResult in result.Events)
         {
             _figures.Outcome(eventResult.Outcome.Kind.ToString());
+            Follow(delivery, $"{attempt}: {eventResult.Outcome.Kind}{(eventResult.Outcome.Reason is { } reason ? $" ({reason})" : string.Empty)}"
+                + (eventResult.Outcome.MadeCurrent is { } current ? $", made {current} current" : string.Empty));
         }
 
         switch (result.Disposition)
@@ -147,6 +157,9 @@ internal sealed class SimulatedEventGrid
                 break;
         }
     }
+
+    private void Follow(ScheduledDelivery delivery, string step) =>
+        _trails.GetOrAdd($"{delivery.Created.SecretName}/{delivery.Created.Version}", _ => new ConcurrentQueue<string>()).Enqueue(step);
 
     private void Retry(ScheduledDelivery delivery, string reason)
     {
