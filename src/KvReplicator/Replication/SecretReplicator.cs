@@ -515,8 +515,13 @@ internal sealed partial class SecretReplicator
             if (record is null)
             {
                 // Our lock expired and another handler took it over: it learned from AWS what we wrote (our
-                // intent told it where to look) and records it.
+                // intent told it where to look) and records it. A coalesced version was written nowhere, so
+                // only a redelivery can record it: answering "done" would lose it (the chaos run found this).
                 LogLockLost(version.SecretName, version.Version);
+                if (plan.CoalescedInto is not null)
+                {
+                    return ReplicationOutcome.RetryLater(version, "the lock on this secret was taken over before the version was recorded; retry", plan.TargetName);
+                }
             }
             else
             {
@@ -851,7 +856,7 @@ internal sealed partial class SecretReplicator
     private partial void LogFailedOutcome(ReplicationOutcomeKind outcome, string vaultName, string secretName, string secretVersion, string targetName, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
-        Message = "The lock on {SecretName} expired before version {SecretVersion} was recorded; the handler that took it over records it")]
+        Message = "The lock on {SecretName} expired before version {SecretVersion} was recorded; the handler that took it over records what reached AWS")]
     private partial void LogLockLost(string secretName, string secretVersion);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
