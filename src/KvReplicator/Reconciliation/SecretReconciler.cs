@@ -43,7 +43,7 @@ public sealed partial class SecretReconciler
         _target = target ?? throw new ArgumentNullException(nameof(target));
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         ReplicationOptions replication = replicationOptions?.Value ?? throw new ArgumentNullException(nameof(replicationOptions));
-        _names = new SecretNameMapper(replication.TargetPrefix);
+        _names = replication.NameMapperFor(_source.VaultName);
         _filter = new ReplicationFilter(replication);
         _repairer = new DriftRepairer(source, target, replicator, _options);
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
@@ -120,7 +120,7 @@ public sealed partial class SecretReconciler
             {
                 var unmappable = new ReconcileItem
                 {
-                    SourceName = source.Name, TargetName = _names.Prefix + source.Name, Kind = DriftKind.Missing, DriftFound = true,
+                    SourceName = source.Name, TargetName = _names.Render(source.Name), Kind = DriftKind.Missing, DriftFound = true,
                     Status = ReconcileItemStatus.Reported, Detail = rejection,
                 };
                 work.Add(_ => Task.FromResult<ReconcileItem?>(unmappable));
