@@ -440,8 +440,10 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
         return tags;
     }
 
+    /// <summary>As <see cref="SecretsManagerTarget"/> judges it: the managed-by tag alone, without the source tags, is someone else's.</summary>
     private static bool IsOwned(Secret secret) =>
-        secret.Tags.TryGetValue(ReplicationTags.ManagedBy, out string? value) && value == ReplicationTags.ManagedByValue;
+        secret.Tags.TryGetValue(ReplicationTags.ManagedBy, out string? value) && value == ReplicationTags.ManagedByValue
+        && (secret.Tags.ContainsKey(ReplicationTags.SourceVault) || secret.Tags.ContainsKey(ReplicationTags.SourceName));
 
     private static TargetSecretSummary Summary(string name, Secret secret) => new()
     {
