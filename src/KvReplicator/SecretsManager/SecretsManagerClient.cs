@@ -111,6 +111,10 @@ internal sealed partial class SecretsManagerClient
     public Task<ResourceResponse> PutResourcePolicyAsync(PutResourcePolicyRequest request, CancellationToken cancellationToken = default) =>
         SendAsync("PutResourcePolicy", request, SecretsManagerJsonContext.Default.PutResourcePolicyRequest, SecretsManagerJsonContext.Default.ResourceResponse, cancellationToken);
 
+    /// <summary>The secret's resource policy; for checking what <see cref="PutResourcePolicyAsync"/> left (tests, diagnosis).</summary>
+    public Task<GetResourcePolicyResponse> GetResourcePolicyAsync(GetResourcePolicyRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync("GetResourcePolicy", request, SecretsManagerJsonContext.Default.GetResourcePolicyRequest, SecretsManagerJsonContext.Default.GetResourcePolicyResponse, cancellationToken);
+
     public Task<ResourceResponse> ReplicateSecretToRegionsAsync(ReplicateSecretToRegionsRequest request, CancellationToken cancellationToken = default) =>
         SendAsync("ReplicateSecretToRegions", request, SecretsManagerJsonContext.Default.ReplicateSecretToRegionsRequest, SecretsManagerJsonContext.Default.ResourceResponse, cancellationToken);
 

@@ -29,6 +29,8 @@ namespace KvReplicator.SecretsManager.Model;
 [JsonSerializable(typeof(UpdateSecretRequest))]
 [JsonSerializable(typeof(UpdateSecretResponse))]
 [JsonSerializable(typeof(PutResourcePolicyRequest))]
+[JsonSerializable(typeof(GetResourcePolicyRequest))]
+[JsonSerializable(typeof(GetResourcePolicyResponse))]
 [JsonSerializable(typeof(ReplicateSecretToRegionsRequest))]
 [JsonSerializable(typeof(ResourceResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
