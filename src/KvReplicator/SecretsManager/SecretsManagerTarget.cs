@@ -15,6 +15,7 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
 {
     private const string CurrentStage = "AWSCURRENT";
     private const string PreviousStage = "AWSPREVIOUS";
+    private const int MaxTagsPerSecret = 50;
 
     private readonly SecretsManagerClient _client;
     private readonly SecretsManagerOptions _options;
@@ -161,7 +162,8 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         // Tagging a secret scheduled for deletion is refused, so adoption comes after the restore.
         if (!owned)
         {
-            await _client.TagResourceAsync(new TagResourceRequest { SecretId = write.TargetName, Tags = TagsFor(write, MetadataFor(write.Source)) }, cancellationToken).ConfigureAwait(false);
+            Tag[] tags = WithinTagLimit(write.TargetName, TagDictionary(existing.Tags), TagsFor(write, MetadataFor(write.Source)), remove: []);
+            await _client.TagResourceAsync(new TagResourceRequest { SecretId = write.TargetName, Tags = tags }, cancellationToken).ConfigureAwait(false);
             LogAdopted(write.TargetName, write.VersionId);
             await AddMissingReplicasAsync(write.TargetName, existing, cancellationToken).ConfigureAwait(false);
         }
@@ -484,8 +486,12 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         // The update was planned from a listing; the secret as described now may already carry part of it (a
         // write that adopted it has just tagged it), and every call left out is one write fewer against the quota.
         Dictionary<string, string> tags = TagDictionary(secret.Tags);
-        Tag[] set = [.. update.SetTags.Where(tag => !tags.TryGetValue(tag.Key, out string? value) || value != tag.Value).Select(tag => new Tag { Key = tag.Key, Value = tag.Value })];
         string[] remove = [.. update.RemoveTagKeys.Where(tags.ContainsKey)];
+        Tag[] set = WithinTagLimit(
+            update.TargetName,
+            tags,
+            [.. update.SetTags.Where(tag => !tags.TryGetValue(tag.Key, out string? value) || value != tag.Value).Select(tag => new Tag { Key = tag.Key, Value = tag.Value })],
+            remove);
 
         // Removals first: the tagging call also rewrites the record of the source tags we applied, and a record
         // that no longer names a tag whose removal then failed would leave that tag behind for good.
@@ -591,6 +597,46 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         };
     }
 
+    /// <summary>
+    /// The tags of <paramref name="set"/> that fit in AWS's 50 tags a secret next to those the secret keeps, which
+    /// may include tags added on the AWS side: ours first, then source tags in key order; changing a tag's value
+    /// takes no room. What does not fit is logged and left out rather than failing the whole call.
+    /// </summary>
+    private Tag[] WithinTagLimit(string targetName, IReadOnlyDictionary<string, string> current, Tag[] set, IReadOnlyCollection<string> remove)
+    {
+        int room = MaxTagsPerSecret - current.Keys.Count(key => !remove.Contains(key));
+        var kept = new List<Tag>(set.Length);
+        var dropped = new List<string>();
+        foreach (Tag tag in set.OrderBy(tag => IsReservedTag(tag.Key) ? 0 : 1).ThenBy(tag => tag.Key, StringComparer.Ordinal))
+        {
+            if ((current.ContainsKey(tag.Key!) && !remove.Contains(tag.Key!)) || room-- > 0)
+            {
+                kept.Add(tag);
+            }
+            else if (IsReservedTag(tag.Key))
+            {
+                // Without all of our own tags the secret would not be ours, or not say which source feeds it.
+                throw new SecretStoreException(
+                    $"Secrets Manager secret '{targetName}' carries too many tags for KvReplicator's own within AWS's {MaxTagsPerSecret} a secret; remove some of its tags on the AWS side.",
+                    isTransient: false);
+            }
+            else
+            {
+                dropped.Add(tag.Key!);
+            }
+        }
+
+        if (dropped.Count > 0)
+        {
+            LogTagsOverLimit(targetName, string.Join(", ", dropped));
+        }
+
+        return [.. kept];
+    }
+
+    private static bool IsReservedTag(string? key) =>
+        key == ReplicationTags.ManagedBy || key?.StartsWith("kvreplicator:", StringComparison.Ordinal) == true;
+
     private static Dictionary<string, string> TagDictionary(IReadOnlyList<Tag>? tags) =>
         (tags ?? []).Where(tag => tag.Key is not null).GroupBy(tag => tag.Key!, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.First().Value ?? string.Empty, StringComparer.Ordinal);
@@ -648,6 +694,9 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Key Vault tags {TagKeys} of {VaultName}/{SecretName} are not copied to Secrets Manager (excluded by configuration, refused by AWS's tag rules, or beyond its 50 tags)")]
     private partial void LogTagsLeftOut(string vaultName, string secretName, string tagKeys);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Tags {TagKeys} are not applied to Secrets Manager secret {TargetName}: with the tags it already carries they would exceed AWS's 50 tags a secret")]
+    private partial void LogTagsOverLimit(string targetName, string tagKeys);
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Moved {Stage} of Secrets Manager secret {TargetName} to version {SecretVersion}, which already existed without it")]
     private partial void LogStageMoved(string targetName, string stage, string secretVersion);

@@ -276,6 +276,43 @@ public sealed class SecretsManagerTargetTakeoverAndBinaryTests
         Assert.False(tags.ContainsKey("env") || tags.ContainsKey("cost"));
     }
 
+    [Fact]
+    public async Task A_metadata_update_applies_only_the_new_tags_that_fit_beside_those_added_on_the_AWS_side()
+    {
+        // 4 of ours (managed-by, source vault, name, the record of source tags) and 44 added on the AWS side: room for 2.
+        string[] awsSide = [.. Enumerable.Range(0, 44).Select(i => $"aws-side-{i:D2}")];
+        string described = $$"""
+            {"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-vault","Value":"vault1"},
+             {"Key":"kvreplicator:source-name","Value":"app-db"},{"Key":"kvreplicator:source-tags","Value":""},
+             {{string.Join(",", awsSide.Select(key => $$"""{"Key":"{{key}}","Value":"x"}"""))}}]}
+            """;
+        var context = new SecretsManagerTestContext();
+        context.Handler.RespondOk(described).RespondOk();
+
+        await context.CreateTarget().UpdateMetadataAsync(new TargetMetadataUpdate
+        {
+            TargetName = "kv-app-db",
+            SetTags = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2", ["c"] = "3", ["kvreplicator:source-tags"] = "a/b/c" },
+        });
+
+        Assert.Equal(["DescribeSecret", "TagResource"], context.Handler.Operations);
+        Assert.Equal(["a", "b", "kvreplicator:source-tags"], Tags(context.Handler.Requests[1].Json).Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Adoption_is_refused_when_our_own_tags_would_not_fit_beside_the_secrets_tags()
+    {
+        string described = $$"""{"Name":"kv-app-db","Tags":[{{string.Join(",", Enumerable.Range(0, 48).Select(i => $$"""{"Key":"t{{i}}","Value":"x"}"""))}}]}""";
+        var context = new SecretsManagerTestContext(options => options.TakeoverPolicy = TakeoverPolicy.Adopt);
+        context.Handler.RespondError(HttpStatusCode.BadRequest, Exists).RespondOk(described);
+
+        var exception = await Assert.ThrowsAsync<SecretStoreException>(() => context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write()));
+
+        Assert.False(exception.IsTransient);
+        Assert.Contains("too many tags", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(["CreateSecret", "DescribeSecret"], context.Handler.Operations);
+    }
+
     private const string TaggedWithoutSourceDescribe = """
         {"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"}],"VersionIdsToStages":{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa":["AWSCURRENT"]}}
         """;
