@@ -76,6 +76,8 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         return await WriteAfterDescribingAsync(write, cancellationToken).ConfigureAwait(false);
     }
 
+    public bool MayTakeOver => _options.EffectiveTakeoverPolicy != TakeoverPolicy.Refuse;
+
     public async Task<TargetSecretSummary?> DescribeAsync(string targetName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetName);

@@ -98,6 +98,34 @@ public sealed class MetadataParityEndToEndTests
     }
 
     [Fact]
+    public async Task Sync_under_AdoptIfEqual_takes_over_an_existing_secret_holding_the_same_value_and_reports_one_holding_another()
+    {
+        // Onboarding a vault whose secrets were copied to AWS by hand: no event will come for them, sync does it.
+        await using ReplicationHarness harness = await ReplicationHarness.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["KvReplicator:SecretsManager:TakeoverPolicy"] = "AdoptIfEqual",
+        });
+        string same = SecretLeakGuard.Register("copied by hand, equal");
+        string theirs = SecretLeakGuard.Register("copied by hand, since changed in AWS");
+        await harness.Aws.CreateSecretAsync(new CreateSecretRequest { Name = harness.TargetName("equal"), ClientRequestToken = Guid.NewGuid().ToString(), SecretString = new SecretValue(same) });
+        await harness.Aws.CreateSecretAsync(new CreateSecretRequest { Name = harness.TargetName("unequal"), ClientRequestToken = Guid.NewGuid().ToString(), SecretString = new SecretValue(theirs) });
+        string equalVersion = await harness.SetSecretAsync("equal", same);
+        await harness.SetSecretAsync("unequal", "changed in Key Vault too");
+
+        ReconcileReport synced = await harness.Services.GetRequiredService<SecretReconciler>().ReconcileAsync(new ReconcileRequest());
+
+        ReconcileItem adopted = Assert.Single(synced.Items, item => item.SourceName == "equal");
+        ReconcileItem refused = Assert.Single(synced.Items, item => item.SourceName == "unequal");
+        Assert.Equal((DriftKind.Conflict, ReconcileItemStatus.Applied), (adopted.Kind, adopted.Status));
+        Assert.Equal(equalVersion, (await harness.AwsCurrentAsync("equal")).VersionId);
+        Assert.Equal((DriftKind.Conflict, ReconcileItemStatus.Reported), (refused.Kind, refused.Status));
+        Assert.Contains("TakeoverPolicy refused", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(theirs, (await harness.AwsCurrentAsync("unequal")).SecretString!.Reveal());
+        Assert.False((await TagsAsync(harness, "unequal")).ContainsKey(ReplicationTags.ManagedBy));
+        Assert.Equal(1, (await harness.Services.GetRequiredService<SecretReconciler>().ReconcileAsync(new ReconcileRequest { DryRun = true })).DriftFound);
+    }
+
+    [Fact]
     public async Task A_name_template_places_the_secret_under_its_vault_with_the_resource_policy_and_sync_finds_it_in_line()
     {
         const string policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/reader"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""";
