@@ -30,6 +30,8 @@ internal sealed partial class SecretNameMapper
 
     private readonly string _head;
     private readonly string _tail;
+    private readonly string _template;
+    private readonly string? _vaultName;
 
     /// <summary>The default template: <paramref name="prefix"/> followed by the name.</summary>
     public SecretNameMapper(string prefix)
@@ -56,6 +58,8 @@ internal sealed partial class SecretNameMapper
             throw new ArgumentException("The name template uses {vault}, so the vault's name is required.", nameof(vaultName));
         }
 
+        _template = template;
+        _vaultName = vaultName;
         string filled = template
             .Replace(PrefixPlaceholder, prefix, StringComparison.Ordinal)
             .Replace(VaultPlaceholder, usesVault ? vaultName!.ToLowerInvariant() : "", StringComparison.Ordinal);
@@ -177,6 +181,30 @@ internal sealed partial class SecretNameMapper
         ArgumentNullException.ThrowIfNull(other);
         return ExtendsByNameCharacters(_head, other._head, fromStart: true)
             && ExtendsByNameCharacters(_tail, other._tail, fromStart: false);
+    }
+
+    /// <summary>
+    /// Why the mappers of several vaults cannot share one target, or null when they can: the first pair of
+    /// different vaults that <see cref="MayCollideWith"/> says can map two secrets onto one name. For the start-up
+    /// validation of a target fed by several vaults.
+    /// </summary>
+    public static string? CollisionError(IReadOnlyList<SecretNameMapper> mappers)
+    {
+        ArgumentNullException.ThrowIfNull(mappers);
+        for (int first = 0; first < mappers.Count; first++)
+        {
+            for (int second = first + 1; second < mappers.Count; second++)
+            {
+                (SecretNameMapper a, SecretNameMapper b) = (mappers[first], mappers[second]);
+                if (!string.Equals(a._vaultName, b._vaultName, StringComparison.OrdinalIgnoreCase) && a.MayCollideWith(b))
+                {
+                    return $"Vaults '{a._vaultName}' ({a._template}) and '{b._vaultName}' ({b._template}) can map two secrets to one Secrets Manager name; "
+                        + "put {vault} in the name template, followed by a character that cannot occur in a Key Vault name, e.g. {prefix}{vault}/{name}.";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

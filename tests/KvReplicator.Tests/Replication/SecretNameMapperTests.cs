@@ -116,6 +116,19 @@ public sealed class SecretNameMapperTests
     }
 
     [Fact]
+    public void Several_vaults_on_one_target_are_refused_with_the_pair_named_only_when_they_can_collide()
+    {
+        SecretNameMapper[] apart = [new("{prefix}{vault}/{name}", "kv/", "vault-a"), new("{prefix}{vault}/{name}", "kv/", "vault-b"), new("{prefix}{vault}/{name}", "kv/", "VAULT-A")];
+        // kv/vault-a/x cannot come from {prefix}{name} ("vault-a/x" is no Key Vault name), but kv/x can come from both.
+        SecretNameMapper[] together = [new("{prefix}{vault}/{name}", "kv/", "vault-a"), new("{prefix}{name}", "kv/", "vault-b"), new("{prefix}{name}", "kv/", "vault-c")];
+
+        Assert.Null(SecretNameMapper.CollisionError(apart));
+        string? error = SecretNameMapper.CollisionError(together);
+        Assert.NotNull(error);
+        Assert.Contains("Vaults 'vault-b' ({prefix}{name}) and 'vault-c' ({prefix}{name})", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_template_fails_the_start_with_the_setting_named()
     {
         IConfiguration configuration = new ConfigurationBuilder()
