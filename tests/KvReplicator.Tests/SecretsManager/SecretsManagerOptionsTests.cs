@@ -124,6 +124,10 @@ public sealed class SecretsManagerOptionsTests
             Enum.Parse<TakeoverPolicy>(effective),
             new SecretsManagerOptions { AdoptForeignSecrets = adoptForeignSecrets, TakeoverPolicy = Enum.Parse<TakeoverPolicy>(policy) }.EffectiveTakeoverPolicy);
 
+    [Fact]
+    public void A_resource_policy_as_a_string_is_kept_as_written() =>
+        Assert.Equal("""{"Statement":[]}""", Resolve(new() { ["KvReplicator:SecretsManager:Region"] = "eu-west-1", ["KvReplicator:SecretsManager:ResourcePolicy"] = """{"Statement":[]}""" }).ResourcePolicy);
+
     private static SecretsManagerOptions Resolve(Dictionary<string, string?> settings)
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
