@@ -11,6 +11,13 @@ internal interface ISecretTarget
     /// <exception cref="SecretStoreException">The store failed; <see cref="SecretStoreException.IsTransient"/> says whether to retry.</exception>
     Task<TargetWriteResult> WriteAsync(TargetSecretWrite write, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// True when the target's own takeover policy may take over a secret that is not ours (it adopts, or adopts
+    /// when the values are equal), so sync plans a write for it as it does with <c>--adopt</c> and the write
+    /// decides. False (the default) refuses them unless a write asks (<see cref="TargetSecretWrite.AdoptForeign"/>).
+    /// </summary>
+    bool MayTakeOver => false;
+
     /// <summary>The target's ownership, stages and version ids (no value), or null when it does not exist.</summary>
     Task<TargetSecretSummary?> DescribeAsync(string targetName, CancellationToken cancellationToken = default);
 

@@ -12,6 +12,9 @@ internal static class TargetErrorCodes
     /// <summary>The refusal to write a secret that another source vault or secret feeds.</summary>
     public const string SourceMismatch = "SourceMismatch";
 
+    /// <summary>A value whose content type makes it binary is not base64, as Key Vault holds binary values.</summary>
+    public const string BinaryValueNotBase64 = "BinaryValueNotBase64";
+
     /// <summary>A version id already used in the target with another value.</summary>
     public const string VersionConflict = "VersionConflict";
 }

@@ -53,7 +53,7 @@ internal static class DriftPlanner
         if (!target.IsOwned)
         {
             return adopt
-                ? item with { Kind = DriftKind.Conflict, DriftFound = true, Actions = ReconcileActions.Write | ReconcileActions.UpdateMetadata, Detail = "exists in AWS without the managed-by tag; taken over (--adopt)" }
+                ? item with { Kind = DriftKind.Conflict, DriftFound = true, Actions = ReconcileActions.Write | ReconcileActions.UpdateMetadata, Detail = "exists in AWS without the managed-by tag; taken over (--adopt, or the target's TakeoverPolicy, which may still refuse it)" }
                 : item with { Kind = DriftKind.Conflict, DriftFound = true, Detail = "exists in AWS without the managed-by tag; not touched (--adopt takes it over)" };
         }
 

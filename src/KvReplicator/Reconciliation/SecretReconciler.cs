@@ -43,7 +43,7 @@ public sealed partial class SecretReconciler
         _target = target ?? throw new ArgumentNullException(nameof(target));
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         ReplicationOptions replication = replicationOptions?.Value ?? throw new ArgumentNullException(nameof(replicationOptions));
-        _names = new SecretNameMapper(replication.TargetPrefix);
+        _names = replication.NameMapperFor(_source.VaultName);
         _filter = new ReplicationFilter(replication);
         _repairer = new DriftRepairer(source, target, replicator, _options);
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
@@ -120,7 +120,7 @@ public sealed partial class SecretReconciler
             {
                 var unmappable = new ReconcileItem
                 {
-                    SourceName = source.Name, TargetName = _names.Prefix + source.Name, Kind = DriftKind.Missing, DriftFound = true,
+                    SourceName = source.Name, TargetName = _names.Render(source.Name), Kind = DriftKind.Missing, DriftFound = true,
                     Status = ReconcileItemStatus.Reported, Detail = rejection,
                 };
                 work.Add(_ => Task.FromResult<ReconcileItem?>(unmappable));
@@ -185,7 +185,7 @@ public sealed partial class SecretReconciler
                 return run.Exclude(source.Name, currentExcludedBecause);
             }
 
-            item = DriftPlanner.PlanSource(current, targetName, target, target is not null && !_target.MetadataUpdateFor(current, target).IsEmpty, run.Request.Adopt);
+            item = DriftPlanner.PlanSource(current, targetName, target, target is not null && !_target.MetadataUpdateFor(current, target).IsEmpty, run.Request.Adopt || _target.MayTakeOver);
             item = await CompareValuesAsync(item, current, target, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsStoreFailure(exception, cancellationToken))
@@ -261,6 +261,17 @@ public sealed partial class SecretReconciler
             ReconcileItem conflict = DriftPlanner.ValueConflict(item);
             LogFailed(item.TargetName, conflict.Kind, item.Actions, Describe(exception));
             return conflict with { Status = ReconcileItemStatus.Reported, TargetWrites = tally.Count };
+        }
+        catch (SecretStoreException exception) when (exception.ErrorCode == TargetErrorCodes.ForeignSecret && item.Kind == DriftKind.Conflict)
+        {
+            // The target's takeover policy looked and refused (AdoptIfEqual, another value): a conflict for a
+            // person to decide, as without a policy, not a failure the next run would retry.
+            LogFailed(item.TargetName, item.Kind, item.Actions, Describe(exception));
+            return item with
+            {
+                Actions = ReconcileActions.None, Status = ReconcileItemStatus.Reported, TargetWrites = tally.Count,
+                Detail = "exists in AWS without the managed-by tag; the target's TakeoverPolicy refused to take it over",
+            };
         }
         catch (Exception exception) when (IsStoreFailure(exception, run.CancellationToken))
         {

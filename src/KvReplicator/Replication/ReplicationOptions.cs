@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace KvReplicator.Replication;
 
 /// <summary>What to replicate and under which names. Bound from <c>KvReplicator:Replication</c>.</summary>
-internal sealed class ReplicationOptions
+internal sealed class ReplicationOptions : IValidatableObject
 {
     public const string SectionName = "KvReplicator:Replication";
 
@@ -14,6 +14,14 @@ internal sealed class ReplicationOptions
     [RegularExpression("^[A-Za-z0-9/_+=.@-]*$", ErrorMessage = "TargetPrefix may only contain letters, digits and / _ + = . @ -")]
     [StringLength(384)]
     public string TargetPrefix { get; set; } = string.Empty;
+
+    /// <summary>
+    /// How a Key Vault name becomes a Secrets Manager name: <c>{prefix}</c> (<see cref="TargetPrefix"/>),
+    /// <c>{vault}</c> (the vault's name, lower case) and <c>{name}</c> (the secret's name), e.g.
+    /// <c>{prefix}{vault}/{name}</c>. Default <c>{prefix}{name}</c>. Checked at start against Secrets Manager's
+    /// name rules (<see cref="SecretNameMapper.TemplateError"/>).
+    /// </summary>
+    public string TargetNameTemplate { get; set; } = SecretNameMapper.DefaultTemplate;
 
     /// <summary>
     /// Secrets never replicated, compared case-insensitively as Key Vault does. By default the secrets that
@@ -65,4 +73,16 @@ internal sealed class ReplicationOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:25", ErrorMessage = "InFlightWait must be between 00:00:00 and 00:00:25.")]
     public TimeSpan InFlightWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The name template's rules, which data annotations cannot express.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SecretNameMapper.TemplateError(TargetNameTemplate, TargetPrefix) is { } error)
+        {
+            yield return new ValidationResult($"KvReplicator:Replication:TargetNameTemplate: {error}", [nameof(TargetNameTemplate)]);
+        }
+    }
+
+    /// <summary>The name mapping of <paramref name="vaultName"/>'s secrets by these options.</summary>
+    public SecretNameMapper NameMapperFor(string vaultName) => new(TargetNameTemplate, TargetPrefix, vaultName);
 }

@@ -65,7 +65,7 @@ internal sealed partial class SecretReplicator
         _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         ReplicationOptions value = options?.Value ?? throw new ArgumentNullException(nameof(options));
-        _names = new SecretNameMapper(value.TargetPrefix);
+        _names = value.NameMapperFor(_source.VaultName);
         _filter = new ReplicationFilter(value);
         _lockDuration = value.LockDuration;
         _inFlightWait = value.InFlightWait;

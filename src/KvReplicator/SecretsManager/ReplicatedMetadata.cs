@@ -11,16 +11,18 @@ namespace KvReplicator.SecretsManager;
 /// <remarks>
 /// Tags AWS would refuse are left out rather than failing the replication: keys over 128 or values over 256
 /// characters, characters outside AWS's tag alphabet, the reserved <c>aws:</c> prefix, and keys that would
-/// overwrite our own tags (a Key Vault tag <c>managed-by</c> must not decide ownership). The source-version
-/// tag is not part of it: it records the version a target was created from and is never re-applied.
+/// overwrite our own tags (a Key Vault tag <c>managed-by</c> must not decide ownership). So are tags the
+/// target's filter leaves out, and those beyond AWS's 50 tags a secret (after ours, in key order). The
+/// source-version tag is not part of it: it records the version a target was created from and is never re-applied.
 /// </remarks>
-internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyDictionary<string, string> Tags)
+/// <param name="DroppedTagKeys">Source tag keys left out, for a warning (keys only: a tag's value is not ours to log).</param>
+internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyDictionary<string, string> Tags, IReadOnlyList<string> DroppedTagKeys)
 {
     private const int MaxTagKeyLength = 128;
     private const int MaxTagValueLength = 256;
 
     /// <summary>AWS allows 50 tags a secret; our own five come first.</summary>
-    private const int MaxSourceTags = 45;
+    public const int MaxSourceTags = 50 - 5;
 
     /// <summary>
     /// Lists the source tag keys this metadata applied, so a tag removed in Key Vault can be removed in AWS
@@ -29,7 +31,9 @@ internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyD
     /// </summary>
     public const string SourceTagKeysTag = "kvreplicator:source-tags";
 
-    public static ReplicatedMetadata For(string vaultName, string secretName, IReadOnlyDictionary<string, string>? sourceTags, string? contentType)
+    /// <param name="filter">Which source tags the target takes; null takes every tag AWS accepts.</param>
+    public static ReplicatedMetadata For(
+        string vaultName, string secretName, IReadOnlyDictionary<string, string>? sourceTags, string? contentType, SourceTagFilter? filter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(vaultName);
         ArgumentException.ThrowIfNullOrEmpty(secretName);
@@ -42,11 +46,18 @@ internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyD
         };
 
         var recordedKeys = new List<string>();
-        foreach ((string key, string value) in (sourceTags ?? new Dictionary<string, string>()).OrderBy(tag => tag.Key, StringComparer.Ordinal).Take(MaxSourceTags))
+        var dropped = new List<string>();
+        int applied = 0;
+        foreach ((string key, string value) in (sourceTags ?? new Dictionary<string, string>()).OrderBy(tag => tag.Key, StringComparer.Ordinal))
         {
-            if (IsAcceptedSourceTag(key, value))
+            if (!IsAcceptedSourceTag(key, value) || filter?.Accepts(key) == false || applied == MaxSourceTags)
+            {
+                dropped.Add(key);
+            }
+            else
             {
                 tags[key] = value;
+                applied++;
 
                 // A key that does not fit in the record is applied but never removed later: the safe direction.
                 if (recordedKeys.Sum(recorded => recorded.Length + 1) + key.Length <= MaxTagValueLength && !key.Contains('/', StringComparison.Ordinal))
@@ -64,7 +75,7 @@ internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyD
             description += $" Content type: {contentType}.";
         }
 
-        return new ReplicatedMetadata(description, tags);
+        return new ReplicatedMetadata(description, tags, dropped);
     }
 
     /// <summary>

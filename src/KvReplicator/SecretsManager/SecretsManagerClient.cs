@@ -108,6 +108,16 @@ internal sealed partial class SecretsManagerClient
     public Task<UpdateSecretResponse> UpdateSecretAsync(UpdateSecretRequest request, CancellationToken cancellationToken = default) =>
         SendAsync("UpdateSecret", request, SecretsManagerJsonContext.Default.UpdateSecretRequest, SecretsManagerJsonContext.Default.UpdateSecretResponse, cancellationToken);
 
+    public Task<ResourceResponse> PutResourcePolicyAsync(PutResourcePolicyRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync("PutResourcePolicy", request, SecretsManagerJsonContext.Default.PutResourcePolicyRequest, SecretsManagerJsonContext.Default.ResourceResponse, cancellationToken);
+
+    /// <summary>The secret's resource policy; for checking what <see cref="PutResourcePolicyAsync"/> left (tests, diagnosis).</summary>
+    public Task<GetResourcePolicyResponse> GetResourcePolicyAsync(GetResourcePolicyRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync("GetResourcePolicy", request, SecretsManagerJsonContext.Default.GetResourcePolicyRequest, SecretsManagerJsonContext.Default.GetResourcePolicyResponse, cancellationToken);
+
+    public Task<ResourceResponse> ReplicateSecretToRegionsAsync(ReplicateSecretToRegionsRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync("ReplicateSecretToRegions", request, SecretsManagerJsonContext.Default.ReplicateSecretToRegionsRequest, SecretsManagerJsonContext.Default.ResourceResponse, cancellationToken);
+
     internal static Uri DefaultEndpoint(string region) =>
         new(region.StartsWith("cn-", StringComparison.Ordinal)
             ? $"https://secretsmanager.{region}.amazonaws.com.cn/"
@@ -164,8 +174,8 @@ internal sealed partial class SecretsManagerClient
 
     private static SecretValue? SentValue<TRequest>(TRequest request) => request switch
     {
-        CreateSecretRequest create => create.SecretString,
-        PutSecretValueRequest put => put.SecretString,
+        CreateSecretRequest create => create.SecretString ?? create.SecretBinary,
+        PutSecretValueRequest put => put.SecretString ?? put.SecretBinary,
         _ => null,
     };
 

@@ -23,8 +23,45 @@ internal sealed class SecretsManagerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ErrorMessage = "KvReplicator:SecretsManager:BaseDelay must be between 0 and 30 seconds.")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Take over existing secrets that lack the <c>managed-by=kvreplicator</c> tag instead of refusing them.</summary>
+    /// <summary>
+    /// Take over existing secrets that lack the <c>managed-by=kvreplicator</c> tag instead of refusing them: the
+    /// older spelling of <see cref="TakeoverPolicy"/> <c>Adopt</c>, still honoured.
+    /// </summary>
     public bool AdoptForeignSecrets { get; set; }
+
+    /// <summary>
+    /// What to do with a secret that exists under a target name but is not ours (no <c>managed-by</c> tag, or
+    /// that tag without the source tags we always write): <c>Refuse</c> (the default), <c>Adopt</c>, or
+    /// <c>AdoptIfEqual</c> (only when its current value equals the version being written).
+    /// </summary>
+    public TakeoverPolicy TakeoverPolicy { get; set; }
+
+    /// <summary>The policy in force: <see cref="TakeoverPolicy"/>, or <c>Adopt</c> when only <see cref="AdoptForeignSecrets"/> is set.</summary>
+    public TakeoverPolicy EffectiveTakeoverPolicy =>
+        TakeoverPolicy == TakeoverPolicy.Refuse && AdoptForeignSecrets ? TakeoverPolicy.Adopt : TakeoverPolicy;
+
+    /// <summary>Key Vault tag keys (globs, case-insensitive) copied to AWS; empty (the default) copies every tag AWS accepts.</summary>
+    public IList<string> IncludeTagPatterns { get; set; } = [];
+
+    /// <summary>Key Vault tag keys (globs) never copied; a deny wins over an allow.</summary>
+    public IList<string> ExcludeTagPatterns { get; set; } = [];
+
+    /// <summary>
+    /// Key Vault content types (media types, compared without parameters and case-insensitively) whose values
+    /// are binary, held base64-encoded in Key Vault: they are written as SecretBinary. Always
+    /// <c>application/octet-stream</c>; configured types are added to it (configuration binding appends to a list).
+    /// </summary>
+    public IList<string> BinaryContentTypes { get; set; } = [DefaultBinaryContentType];
+
+    public const string DefaultBinaryContentType = "application/octet-stream";
+
+    /// <summary>
+    /// A resource policy (a JSON document) put on every secret this service creates or adopts; null puts none.
+    /// </summary>
+    public string? ResourcePolicy { get; set; }
+
+    /// <summary>Have Secrets Manager refuse a <see cref="ResourcePolicy"/> that grants broad access. Default true.</summary>
+    public bool BlockPublicPolicy { get; set; } = true;
 
     /// <summary>The staging label of versions written while a newer source version exists.</summary>
     [Required(ErrorMessage = "KvReplicator:SecretsManager:SupersededVersionStage is required.")]
@@ -36,4 +73,10 @@ internal sealed class SecretsManagerOptions
 
     /// <summary>Regions that secrets this service creates are replicated to by Secrets Manager.</summary>
     public IList<string> ReplicaRegions { get; set; } = [];
+
+    /// <summary>
+    /// The KMS key of a replica region (region name → key id, ARN or alias) for the regions in
+    /// <see cref="ReplicaRegions"/>; a region not listed uses its aws/secretsmanager key.
+    /// </summary>
+    public IDictionary<string, string> ReplicaKmsKeyIds { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -8,15 +8,19 @@ namespace KvReplicator.SecretsManager;
 /// <summary>
 /// Writes Key Vault versions as Secrets Manager versions. The Key Vault version id is the
 /// ClientRequestToken, so a replayed write of the same value is a no-op in Secrets Manager and the
-/// same version never lands twice. Secrets it did not create are refused unless adoption is enabled.
+/// same version never lands twice. Secrets it did not create are refused unless its takeover policy
+/// adopts them. Values whose Key Vault content type is binary are written as SecretBinary.
 /// </summary>
 internal sealed partial class SecretsManagerTarget : ISecretTarget
 {
     private const string CurrentStage = "AWSCURRENT";
     private const string PreviousStage = "AWSPREVIOUS";
+    private const int MaxTagsPerSecret = 50;
 
     private readonly SecretsManagerClient _client;
     private readonly SecretsManagerOptions _options;
+    private readonly SourceTagFilter _tagFilter;
+    private readonly HashSet<string> _binaryContentTypes;
     private readonly ILogger _logger;
 
     public SecretsManagerTarget(SecretsManagerClient client, SecretsManagerOptions options, ILogger<SecretsManagerTarget>? logger = null)
@@ -25,6 +29,8 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
         _options = options;
+        _tagFilter = new SourceTagFilter(options.IncludeTagPatterns, options.ExcludeTagPatterns);
+        _binaryContentTypes = new HashSet<string>(options.BinaryContentTypes.Where(type => !string.IsNullOrWhiteSpace(type)).Select(type => type.Trim()), StringComparer.OrdinalIgnoreCase);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -69,6 +75,8 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
 
         return await WriteAfterDescribingAsync(write, cancellationToken).ConfigureAwait(false);
     }
+
+    public bool MayTakeOver => _options.EffectiveTakeoverPolicy != TakeoverPolicy.Refuse;
 
     public async Task<TargetSecretSummary?> DescribeAsync(string targetName, CancellationToken cancellationToken = default)
     {
@@ -128,12 +136,9 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         }
 
         bool owned = IsOwned(existing.Tags);
-        if (!owned && !_options.AdoptForeignSecrets && !write.AdoptForeign)
+        if (!owned)
         {
-            throw new SecretStoreException(
-                $"Secrets Manager secret '{write.TargetName}' exists without the tag {ReplicationTags.ManagedBy}={ReplicationTags.ManagedByValue}; refusing to overwrite it (set KvReplicator:SecretsManager:AdoptForeignSecrets to take it over).",
-                isTransient: false,
-                TargetErrorCodes.ForeignSecret);
+            await EnsureTakeoverAllowedAsync(write, existing, cancellationToken).ConfigureAwait(false);
         }
 
         if (owned)
@@ -159,9 +164,15 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         // Tagging a secret scheduled for deletion is refused, so adoption comes after the restore.
         if (!owned)
         {
-            await _client.TagResourceAsync(new TagResourceRequest { SecretId = write.TargetName, Tags = TagsFor(write) }, cancellationToken).ConfigureAwait(false);
+            Tag[] tags = WithinTagLimit(write.TargetName, TagDictionary(existing.Tags), TagsFor(write, MetadataFor(write.Source)), remove: []);
+            await _client.TagResourceAsync(new TagResourceRequest { SecretId = write.TargetName, Tags = tags }, cancellationToken).ConfigureAwait(false);
             LogAdopted(write.TargetName, write.VersionId);
+            await AddMissingReplicasAsync(write.TargetName, existing, cancellationToken).ConfigureAwait(false);
         }
+
+        // Also for a secret of ours found here: a create whose policy call failed is completed by its retry,
+        // which comes this way. PutResourcePolicy is idempotent, and this path is the rare one.
+        await PutResourcePolicyAsync(write.TargetName, cancellationToken).ConfigureAwait(false);
 
         if (write.VerifyTarget && existing.VersionIdsToStages?.Keys.Contains(write.VersionId, StringComparer.OrdinalIgnoreCase) == true)
         {
@@ -195,19 +206,148 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
 
     private async Task CreateAsync(TargetSecretWrite write, CancellationToken cancellationToken)
     {
+        (SecretValue? text, SecretValue? binary) = WireValue(write);
+        ReplicatedMetadata metadata = MetadataFor(write.Source);
         var request = new CreateSecretRequest
         {
             Name = write.TargetName,
             ClientRequestToken = write.VersionId,
-            SecretString = write.Value,
-            Description = MetadataFor(write).Description,
+            SecretString = text,
+            SecretBinary = binary,
+            Description = metadata.Description,
             KmsKeyId = string.IsNullOrWhiteSpace(_options.KmsKeyId) ? null : _options.KmsKeyId,
-            Tags = TagsFor(write),
-            AddReplicaRegions = _options.ReplicaRegions.Count == 0
-                ? null
-                : [.. _options.ReplicaRegions.Select(region => new ReplicaRegionType { Region = region })],
+            Tags = TagsFor(write, metadata),
+            AddReplicaRegions = _options.ReplicaRegions.Count == 0 ? null : Replicas(_options.ReplicaRegions),
         };
         await _client.CreateSecretAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // CreateSecret takes no policy. Should this call fail, the retry finds the secret and puts it then.
+        await PutResourcePolicyAsync(write.TargetName, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ReplicaRegionType[] Replicas(IEnumerable<string> regions) =>
+        [.. regions.Select(region => new ReplicaRegionType { Region = region, KmsKeyId = _options.ReplicaKmsKeyIds.TryGetValue(region, out string? key) ? key : null })];
+
+    private async Task PutResourcePolicyAsync(string targetName, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(_options.ResourcePolicy))
+        {
+            return;
+        }
+
+        await _client.PutResourcePolicyAsync(
+            new PutResourcePolicyRequest { SecretId = targetName, ResourcePolicy = _options.ResourcePolicy, BlockPublicPolicy = _options.BlockPublicPolicy },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An adopted secret gets the configured replica regions it lacks; replicas it has are left as they are.</summary>
+    private async Task AddMissingReplicasAsync(string targetName, DescribeSecretResponse existing, CancellationToken cancellationToken)
+    {
+        string[] missing = [.. _options.ReplicaRegions.Where(region => existing.ReplicationStatus?.Any(replica => replica.Region == region) != true)];
+        if (missing.Length > 0)
+        {
+            await _client.ReplicateSecretToRegionsAsync(new ReplicateSecretToRegionsRequest { SecretId = targetName, AddReplicaRegions = Replicas(missing) }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Refuses to take over a secret that is not ours unless the takeover policy (or <c>kvrep sync --adopt</c>)
+    /// allows it. AdoptIfEqual reads the secret's current value and compares it with the version's; neither
+    /// value reaches the message.
+    /// </summary>
+    private async Task EnsureTakeoverAllowedAsync(TargetSecretWrite write, DescribeSecretResponse existing, CancellationToken cancellationToken)
+    {
+        TakeoverPolicy policy = write.AdoptForeign ? TakeoverPolicy.Adopt : _options.EffectiveTakeoverPolicy;
+        string whose = IsTagged(existing.Tags)
+            ? $"carries {ReplicationTags.ManagedBy}={ReplicationTags.ManagedByValue} but not the source tags KvReplicator writes, so it is treated as someone else's"
+            : $"exists without the tag {ReplicationTags.ManagedBy}={ReplicationTags.ManagedByValue}";
+        if (policy == TakeoverPolicy.Adopt)
+        {
+            return;
+        }
+
+        if (policy == TakeoverPolicy.AdoptIfEqual)
+        {
+            if (await CurrentValueEqualsAsync(write, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            throw new SecretStoreException(
+                $"Secrets Manager secret '{write.TargetName}' {whose}, and its current value differs from version {write.VersionId} (or it has none); refusing to take it over (KvReplicator:SecretsManager:TakeoverPolicy=AdoptIfEqual).",
+                isTransient: false,
+                TargetErrorCodes.ForeignSecret);
+        }
+
+        throw new SecretStoreException(
+            $"Secrets Manager secret '{write.TargetName}' {whose}; refusing to overwrite it (set KvReplicator:SecretsManager:TakeoverPolicy to Adopt or AdoptIfEqual to take it over).",
+            isTransient: false,
+            TargetErrorCodes.ForeignSecret);
+    }
+
+    private async Task<bool> CurrentValueEqualsAsync(TargetSecretWrite write, CancellationToken cancellationToken)
+    {
+        GetSecretValueResponse current;
+        try
+        {
+            current = await _client.GetSecretValueAsync(new GetSecretValueRequest { SecretId = write.TargetName, VersionStage = CurrentStage }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretsManagerException exception) when (
+            exception.ErrorType == SecretsManagerErrorTypes.ResourceNotFound || SecretsManagerErrorTypes.IsMarkedForDeletion(exception))
+        {
+            return false;
+        }
+
+        // A string and a binary value are different values even when their texts agree.
+        (SecretValue? text, SecretValue? binary) = WireValue(write);
+        return text is not null
+            ? current.SecretBinary is null && text.Equals(current.SecretString)
+            : current.SecretString is null && binary!.Equals(current.SecretBinary);
+    }
+
+    /// <summary>
+    /// The value as it goes on the wire: SecretString, or SecretBinary when the source's content type is one of
+    /// <see cref="SecretsManagerOptions.BinaryContentTypes"/>. Key Vault holds binary values base64-encoded, and
+    /// the JSON protocol carries blobs base64-encoded, so a binary value is the same text, made canonical so
+    /// that reading it back compares equal however the source padded or wrapped it.
+    /// </summary>
+    private (SecretValue? Text, SecretValue? Binary) WireValue(TargetSecretWrite write)
+    {
+        if (!IsBinary(write.Source.ContentType))
+        {
+            return (write.Value, null);
+        }
+
+        string encoded = write.Value.Reveal();
+        byte[] bytes = new byte[encoded.Length * 3 / 4 + 3];
+        try
+        {
+            if (!Convert.TryFromBase64String(encoded, bytes, out int length))
+            {
+                throw new SecretStoreException(
+                    $"Key Vault secret {write.Source.VaultName}/{write.Source.Name} version {write.VersionId} has content type '{write.Source.ContentType}', which KvReplicator:SecretsManager:BinaryContentTypes makes binary, but its value is not base64; store binary values base64-encoded or change the content type.",
+                    isTransient: false,
+                    TargetErrorCodes.BinaryValueNotBase64);
+            }
+
+            return (null, new SecretValue(Convert.ToBase64String(bytes, 0, length)));
+        }
+        finally
+        {
+            Array.Clear(bytes);
+        }
+    }
+
+    private bool IsBinary(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType) || _binaryContentTypes.Count == 0)
+        {
+            return false;
+        }
+
+        // "application/octet-stream; charset=binary" is still application/octet-stream.
+        int parameters = contentType.IndexOf(';', StringComparison.Ordinal);
+        return _binaryContentTypes.Contains((parameters >= 0 ? contentType[..parameters] : contentType).Trim());
     }
 
     /// <remarks>
@@ -219,6 +359,7 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
     private async Task PutVersionAsync(TargetSecretWrite write, CancellationToken cancellationToken)
     {
         PutSecretValueResponse response;
+        (SecretValue? text, SecretValue? binary) = WireValue(write);
         try
         {
             response = await _client.PutSecretValueAsync(
@@ -226,7 +367,8 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
                 {
                     SecretId = write.TargetName,
                     ClientRequestToken = write.VersionId,
-                    SecretString = write.Value,
+                    SecretString = text,
+                    SecretBinary = binary,
                     VersionStages = write.Stage switch
                     {
                         TargetVersionStage.Current => null,
@@ -330,7 +472,7 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
-        return ReplicatedMetadata.For(source.VaultName, source.Name, source.Tags, source.ContentType).UpdateFrom(target.Name, target.Tags, target.Description);
+        return MetadataFor(source).UpdateFrom(target.Name, target.Tags, target.Description);
     }
 
     public async Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default)
@@ -346,8 +488,12 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         // The update was planned from a listing; the secret as described now may already carry part of it (a
         // write that adopted it has just tagged it), and every call left out is one write fewer against the quota.
         Dictionary<string, string> tags = TagDictionary(secret.Tags);
-        Tag[] set = [.. update.SetTags.Where(tag => !tags.TryGetValue(tag.Key, out string? value) || value != tag.Value).Select(tag => new Tag { Key = tag.Key, Value = tag.Value })];
         string[] remove = [.. update.RemoveTagKeys.Where(tags.ContainsKey)];
+        Tag[] set = WithinTagLimit(
+            update.TargetName,
+            tags,
+            [.. update.SetTags.Where(tag => !tags.TryGetValue(tag.Key, out string? value) || value != tag.Value).Select(tag => new Tag { Key = tag.Key, Value = tag.Value })],
+            remove);
 
         // Removals first: the tagging call also rewrites the record of the source tags we applied, and a record
         // that no longer names a tag whose removal then failed would leave that tag behind for good.
@@ -416,7 +562,9 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         try
         {
             GetSecretValueResponse response = await _client.GetSecretValueAsync(request, cancellationToken).ConfigureAwait(false);
-            return response.SecretString;
+
+            // A binary value as base64, which is how Key Vault holds it: compared with the source as it is.
+            return response.SecretString ?? response.SecretBinary;
         }
         catch (SecretsManagerException exception) when (
             exception.ErrorType == SecretsManagerErrorTypes.ResourceNotFound || SecretsManagerErrorTypes.IsMarkedForDeletion(exception))
@@ -451,6 +599,46 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         };
     }
 
+    /// <summary>
+    /// The tags of <paramref name="set"/> that fit in AWS's 50 tags a secret next to those the secret keeps, which
+    /// may include tags added on the AWS side: ours first, then source tags in key order; changing a tag's value
+    /// takes no room. What does not fit is logged and left out rather than failing the whole call.
+    /// </summary>
+    private Tag[] WithinTagLimit(string targetName, IReadOnlyDictionary<string, string> current, Tag[] set, IReadOnlyCollection<string> remove)
+    {
+        int room = MaxTagsPerSecret - current.Keys.Count(key => !remove.Contains(key));
+        var kept = new List<Tag>(set.Length);
+        var dropped = new List<string>();
+        foreach (Tag tag in set.OrderBy(tag => IsReservedTag(tag.Key) ? 0 : 1).ThenBy(tag => tag.Key, StringComparer.Ordinal))
+        {
+            if ((current.ContainsKey(tag.Key!) && !remove.Contains(tag.Key!)) || room-- > 0)
+            {
+                kept.Add(tag);
+            }
+            else if (IsReservedTag(tag.Key))
+            {
+                // Without all of our own tags the secret would not be ours, or not say which source feeds it.
+                throw new SecretStoreException(
+                    $"Secrets Manager secret '{targetName}' carries too many tags for KvReplicator's own within AWS's {MaxTagsPerSecret} a secret; remove some of its tags on the AWS side.",
+                    isTransient: false);
+            }
+            else
+            {
+                dropped.Add(tag.Key!);
+            }
+        }
+
+        if (dropped.Count > 0)
+        {
+            LogTagsOverLimit(targetName, string.Join(", ", dropped));
+        }
+
+        return [.. kept];
+    }
+
+    private static bool IsReservedTag(string? key) =>
+        key == ReplicationTags.ManagedBy || key?.StartsWith("kvreplicator:", StringComparison.Ordinal) == true;
+
     private static Dictionary<string, string> TagDictionary(IReadOnlyList<Tag>? tags) =>
         (tags ?? []).Where(tag => tag.Key is not null).GroupBy(tag => tag.Key!, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.First().Value ?? string.Empty, StringComparer.Ordinal);
@@ -458,11 +646,20 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
     private static bool HasCurrentVersion(DescribeSecretResponse secret) =>
         secret.VersionIdsToStages?.Values.Any(stages => stages.Contains(CurrentStage)) == true;
 
+    /// <summary>
+    /// Ours: the managed-by tag with the source tags we write with it. The managed-by tag without any source
+    /// tag (copied by hand, or by another tool) does not say which source feeds the secret, so it is treated as
+    /// foreign, never adopted silently. One source tag is enough to be judged by <see cref="EnsureSameSource"/>.
+    /// </summary>
     private static bool IsOwned(IReadOnlyList<Tag>? tags) =>
+        IsTagged(tags)
+        && tags!.Any(tag => tag.Key is ReplicationTags.SourceVault or ReplicationTags.SourceName && !string.IsNullOrEmpty(tag.Value));
+
+    private static bool IsTagged(IReadOnlyList<Tag>? tags) =>
         tags?.Any(tag => tag.Key == ReplicationTags.ManagedBy && tag.Value == ReplicationTags.ManagedByValue) == true;
 
-    private static ReplicatedMetadata MetadataFor(TargetSecretWrite write) =>
-        ReplicatedMetadata.For(write.Source.VaultName, write.Source.Name, write.Source.Tags, write.Source.ContentType);
+    private ReplicatedMetadata MetadataFor(SourceSecretVersion source) =>
+        ReplicatedMetadata.For(source.VaultName, source.Name, source.Tags, source.ContentType, _tagFilter);
 
     /// <summary>Two vaults (or two secrets) mapped onto one target name would overwrite each other's versions.</summary>
     private static void EnsureSameSource(TargetSecretWrite write, DescribeSecretResponse secret)
@@ -479,12 +676,29 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         }
     }
 
-    /// <summary>The source's mapped tags and our own, so a created (or adopted) secret starts in line with its source.</summary>
-    private static Tag[] TagsFor(TargetSecretWrite write) =>
-    [
-        .. MetadataFor(write).Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }),
-        new Tag { Key = ReplicationTags.SourceVersion, Value = write.VersionId },
-    ];
+    /// <summary>
+    /// The source's mapped tags and our own, so a created (or adopted) secret starts in line with its source. The
+    /// tags left out are logged here, once per secret taken on, rather than on every write.
+    /// </summary>
+    private Tag[] TagsFor(TargetSecretWrite write, ReplicatedMetadata metadata)
+    {
+        if (metadata.DroppedTagKeys.Count > 0)
+        {
+            LogTagsLeftOut(write.Source.VaultName, write.Source.Name, string.Join(", ", metadata.DroppedTagKeys));
+        }
+
+        return
+        [
+            .. metadata.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }),
+            new Tag { Key = ReplicationTags.SourceVersion, Value = write.VersionId },
+        ];
+    }
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Key Vault tags {TagKeys} of {VaultName}/{SecretName} are not copied to Secrets Manager (excluded by configuration, refused by AWS's tag rules, or beyond its 50 tags)")]
+    private partial void LogTagsLeftOut(string vaultName, string secretName, string tagKeys);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Tags {TagKeys} are not applied to Secrets Manager secret {TargetName}: with the tags it already carries they would exceed AWS's 50 tags a secret")]
+    private partial void LogTagsOverLimit(string targetName, string tagKeys);
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Moved {Stage} of Secrets Manager secret {TargetName} to version {SecretVersion}, which already existed without it")]
     private partial void LogStageMoved(string targetName, string stage, string secretVersion);

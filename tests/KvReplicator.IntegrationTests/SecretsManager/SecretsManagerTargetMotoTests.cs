@@ -207,4 +207,29 @@ public sealed class SecretsManagerTargetMotoTests
         Assert.False(conflict.IsTransient);
         Assert.Equal(TargetErrorCodes.VersionConflict, conflict.ErrorCode);
     }
+
+    [Fact]
+    public async Task An_adopted_secret_is_replicated_to_the_configured_regions_it_lacks_and_a_created_one_to_all()
+    {
+        // moto keeps replicas per region but ignores a replica's KmsKeyId (it reports the default key), so the
+        // key per region is asserted on the wire in SecretsManagerTargetTakeoverAndBinaryTests.
+        (SecretsManagerClient client, SecretsManagerTarget target) = await MotoSecretsManager.CreateTargetAsync(options =>
+        {
+            options.TakeoverPolicy = TakeoverPolicy.Adopt;
+            options.ReplicaRegions = ["us-west-2", "eu-west-1"];
+            options.ReplicaKmsKeyIds = new Dictionary<string, string> { ["eu-west-1"] = "alias/kv-dub" };
+        });
+        string adopted = SharedEmulators.UniqueName("replica-adopt");
+        string created = SharedEmulators.UniqueName("replica-create");
+        await client.CreateSecretAsync(new CreateSecretRequest { Name = adopted, ClientRequestToken = MotoSecretsManager.NewVersionId(), SecretString = new SecretValue("x"), AddReplicaRegions = [new ReplicaRegionType { Region = "us-west-2" }] });
+
+        await target.WriteAsync(MotoSecretsManager.Write(adopted, MotoSecretsManager.NewVersionId(), "adopted value"));
+        await target.WriteAsync(MotoSecretsManager.Write(created, MotoSecretsManager.NewVersionId(), "created value"));
+
+        foreach (string name in new[] { adopted, created })
+        {
+            DescribeSecretResponse described = await client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name });
+            Assert.Equal(["eu-west-1", "us-west-2"], described.ReplicationStatus!.Select(replica => replica.Region!).Order(StringComparer.Ordinal));
+        }
+    }
 }

@@ -25,6 +25,9 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
     /// <summary>The AWS operations made, in order.</summary>
     public IReadOnlyCollection<string> Operations => _operations;
 
+    /// <summary>The takeover policy adopts (as <c>TakeoverPolicy=Adopt</c>); false refuses foreign secrets unless a write asks.</summary>
+    public bool MayTakeOver { get; set; }
+
     /// <summary>Calls of <see cref="WriteAsync"/>.</summary>
     public int Writes => Volatile.Read(ref _writes);
 
@@ -318,7 +321,7 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
         }
 
         bool owned = IsOwned(known);
-        if (!owned && !write.AdoptForeign)
+        if (!owned && !write.AdoptForeign && !MayTakeOver)
         {
             throw new SecretStoreException($"Secrets Manager secret '{write.TargetName}' exists without the managed-by tag", isTransient: false, TargetErrorCodes.ForeignSecret);
         }
@@ -440,8 +443,10 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
         return tags;
     }
 
+    /// <summary>As <see cref="SecretsManagerTarget"/> judges it: the managed-by tag alone, without the source tags, is someone else's.</summary>
     private static bool IsOwned(Secret secret) =>
-        secret.Tags.TryGetValue(ReplicationTags.ManagedBy, out string? value) && value == ReplicationTags.ManagedByValue;
+        secret.Tags.TryGetValue(ReplicationTags.ManagedBy, out string? value) && value == ReplicationTags.ManagedByValue
+        && (secret.Tags.ContainsKey(ReplicationTags.SourceVault) || secret.Tags.ContainsKey(ReplicationTags.SourceName));
 
     private static TargetSecretSummary Summary(string name, Secret secret) => new()
     {

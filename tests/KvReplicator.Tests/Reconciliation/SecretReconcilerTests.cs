@@ -186,6 +186,23 @@ public sealed class SecretReconcilerTests
     }
 
     [Fact]
+    public async Task A_target_whose_takeover_policy_adopts_is_taken_over_by_sync_without_adopt_but_never_one_fed_by_another_source()
+    {
+        string v1 = _bed.Create("shared", 1);
+        _bed.Create("crossed", 1);
+        _bed.Target.Seed(Prefix + "shared", new Dictionary<string, string> { ["team"] = "payments" }, null, ("theirs", "their value", [CurrentStage]));
+        _bed.Target.SeedOwned(Prefix + "crossed", Vault, "another-secret", null, (Id(1), ValueOf("crossed", 1), [CurrentStage]));
+        _bed.Target.MayTakeOver = true;
+
+        ReconcileReport report = await Reconciler().ReconcileAsync(new ReconcileRequest());
+
+        Assert.Equal((DriftKind.Conflict, ReconcileActions.Write | ReconcileActions.UpdateMetadata, ReconcileItemStatus.Applied), Summary(report, "shared"));
+        Assert.Equal((DriftKind.Conflict, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(report, "crossed"));
+        Assert.Equal(v1, _bed.Target.CurrentOf(Prefix + "shared"));
+        Assert.Equal(ReplicationTags.ManagedByValue, _bed.Target.TagsOf(Prefix + "shared")[ReplicationTags.ManagedBy]);
+    }
+
+    [Fact]
     public async Task A_target_whose_source_is_gone_is_retained_by_default()
     {
         Owned("gone", (Id(1), [CurrentStage]));

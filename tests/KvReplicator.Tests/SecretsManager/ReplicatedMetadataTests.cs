@@ -50,4 +50,73 @@ public sealed class ReplicatedMetadataTests
         Assert.Equal(["env"], update.RemoveTagKeys);
         Assert.Equal(after.Description, update.Description);
     }
+
+    [Fact]
+    public void Keys_up_to_128_and_values_up_to_256_characters_are_kept_and_longer_ones_dropped()
+    {
+        var source = new Dictionary<string, string>
+        {
+            [new string('k', 128)] = "x", [new string('l', 129)] = "x", ["v256"] = new string('v', 256), ["v257"] = new string('v', 257),
+        };
+
+        ReplicatedMetadata metadata = ReplicatedMetadata.For("vault1", "app-db", source, contentType: null);
+
+        Assert.True(metadata.Tags.ContainsKey(new string('k', 128)));
+        Assert.Equal(new string('v', 256), metadata.Tags["v256"]);
+        Assert.Equal([new string('l', 129), "v257"], metadata.DroppedTagKeys);
+    }
+
+    [Fact]
+    public void Our_own_tags_are_reserved_and_a_source_tag_cannot_take_their_place()
+    {
+        var source = new Dictionary<string, string>
+        {
+            [ReplicationTags.ManagedBy] = "terraform", [ReplicationTags.SourceName] = "other", [ReplicationTags.SourceVersion] = "x",
+            [ReplicatedMetadata.SourceTagKeysTag] = "x", ["KVREPLICATOR:source-vault"] = "elsewhere",
+        };
+
+        ReplicatedMetadata metadata = ReplicatedMetadata.For("vault1", "app-db", source, contentType: null);
+
+        Assert.Equal(source.Keys.Order(StringComparer.Ordinal), metadata.DroppedTagKeys);
+        Assert.Equal(("kvreplicator", "app-db", ""), (metadata.Tags[ReplicationTags.ManagedBy], metadata.Tags[ReplicationTags.SourceName], metadata.Tags[ReplicatedMetadata.SourceTagKeysTag]));
+        Assert.False(metadata.Tags.ContainsKey(ReplicationTags.SourceVersion));
+    }
+
+    [Fact]
+    public void At_most_50_tags_go_to_AWS_ours_first_then_source_tags_in_key_order()
+    {
+        // Key Vault allows 15 tags a secret today; the limit is AWS's, and held whatever the source sends.
+        Dictionary<string, string> source = Enumerable.Range(0, 60).ToDictionary(i => $"t{i:D2}", i => "v");
+
+        ReplicatedMetadata metadata = ReplicatedMetadata.For("vault1", "app-db", source, contentType: null);
+
+        Assert.Equal(50, metadata.Tags.Count + 1); // + the source-version tag a created secret also carries
+        Assert.Equal(ReplicatedMetadata.MaxSourceTags, metadata.Tags.Keys.Count(key => key.StartsWith('t')));
+        Assert.True(metadata.Tags.ContainsKey("t44"));
+        Assert.Equal(Enumerable.Range(45, 15).Select(i => $"t{i:D2}"), metadata.DroppedTagKeys);
+    }
+
+    [Fact]
+    public void A_filter_keeps_only_allowed_keys_and_a_deny_wins()
+    {
+        var source = new Dictionary<string, string> { ["team"] = "payments", ["Team-Lead"] = "ana", ["team-internal"] = "x", ["env"] = "prod" };
+        var filter = new SourceTagFilter(include: ["team*"], exclude: ["*-INTERNAL"]);
+
+        ReplicatedMetadata metadata = ReplicatedMetadata.For("vault1", "app-db", source, contentType: null, filter);
+
+        Assert.Equal("Team-Lead/team", metadata.Tags[ReplicatedMetadata.SourceTagKeysTag]);
+        Assert.Equal(["env", "team-internal"], metadata.DroppedTagKeys);
+    }
+
+    [Fact]
+    public void Tags_filtered_out_later_are_removed_from_the_target_by_the_next_update()
+    {
+        ReplicatedMetadata before = ReplicatedMetadata.For("vault1", "app-db", new Dictionary<string, string> { ["team"] = "payments", ["env"] = "prod" }, null);
+        var current = new Dictionary<string, string>(before.Tags);
+
+        ReplicatedMetadata after = ReplicatedMetadata.For("vault1", "app-db", new Dictionary<string, string> { ["team"] = "payments", ["env"] = "prod" }, null, new SourceTagFilter([], ["env"]));
+        TargetMetadataUpdate update = after.UpdateFrom("kv/app-db", current, before.Description);
+
+        Assert.Equal(["env"], update.RemoveTagKeys);
+    }
 }

@@ -46,7 +46,7 @@ public sealed class SecretsManagerTargetSyncOperationsTests
         context.Handler
             .RespondOk($$$"""
                 {"SecretList":[
-                  {"Name":"kv/app-db","DeletedDate":1767225600,"Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-name","Value":"app-db"}],
+                  {"Name":"kv/app-db","DeletedDate":1767225600,"Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-vault","Value":"vault1"},{"Key":"kvreplicator:source-name","Value":"app-db"}],
                    "SecretVersionsToStages":{"{{{Version}}}":["AWSCURRENT"],"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa":["AWSPREVIOUS"]}},
                   {"Name":"KV/other-case","Tags":[]}],
                  "NextToken":"page2"}
@@ -152,6 +152,6 @@ public sealed class SecretsManagerTargetSyncOperationsTests
 
     private const string TaggedOwnedDescribe = """
         {"Name":"kv-app-db","Description":"Replicated by KvReplicator from Azure Key Vault vault1/app-db.",
-         "Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"team","Value":"payments"},{"Key":"env","Value":"prod"}]}
+         "Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-vault","Value":"vault1"},{"Key":"kvreplicator:source-name","Value":"app-db"},{"Key":"team","Value":"payments"},{"Key":"env","Value":"prod"}]}
         """;
 }

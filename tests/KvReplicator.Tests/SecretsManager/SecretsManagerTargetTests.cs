@@ -139,7 +139,7 @@ public sealed class SecretsManagerTargetTests
     {
         // AWS would make it AWSCURRENT whatever stage it is given, as a secret's first version.
         var context = new SecretsManagerTestContext();
-        context.Handler.RespondOk("""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"}],"VersionIdsToStages":{}}""");
+        context.Handler.RespondOk("""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-vault","Value":"vault1"},{"Key":"kvreplicator:source-name","Value":"app-db"}],"VersionIdsToStages":{}}""");
 
         TargetWriteResult result = await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write(stage: TargetVersionStage.Superseded));
 
@@ -229,7 +229,7 @@ public sealed class SecretsManagerTargetTests
         // CreateSecret or PutSecretValue with a token AWS holds would succeed without touching a stage.
         var context = new SecretsManagerTestContext();
         context.Handler
-            .RespondOk($$$"""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"}],"VersionIdsToStages":{"{{{OtherVersion}}}":["AWSCURRENT"],"{{{Version}}}":["AWSPREVIOUS"]}}""")
+            .RespondOk($$$"""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-vault","Value":"vault1"},{"Key":"kvreplicator:source-name","Value":"app-db"}],"VersionIdsToStages":{"{{{OtherVersion}}}":["AWSCURRENT"],"{{{Version}}}":["AWSPREVIOUS"]}}""")
             .RespondOk("{}");
 
         TargetWriteResult result = await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write() with { VerifyTarget = true });
@@ -244,7 +244,7 @@ public sealed class SecretsManagerTargetTests
     public async Task Sync_of_a_version_that_holds_its_stage_costs_the_description_alone()
     {
         var context = new SecretsManagerTestContext();
-        context.Handler.RespondOk($$$"""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"}],"VersionIdsToStages":{"{{{Version}}}":["AWSCURRENT"]}}""");
+        context.Handler.RespondOk($$$"""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-vault","Value":"vault1"},{"Key":"kvreplicator:source-name","Value":"app-db"}],"VersionIdsToStages":{"{{{Version}}}":["AWSCURRENT"]}}""");
 
         await context.CreateTarget().WriteAsync(SecretsManagerTestContext.Write() with { VerifyTarget = true });
 
@@ -346,7 +346,7 @@ public sealed class SecretsManagerTargetTests
     {
         var context = new SecretsManagerTestContext();
         context.Handler
-            .RespondOk($$$"""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"}],"VersionIdsToStages":{"{{{Version}}}":["AWSCURRENT"],"{{{OtherVersion}}}":["AWSPREVIOUS"]}}""")
+            .RespondOk($$$"""{"Name":"kv-app-db","Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-vault","Value":"vault1"},{"Key":"kvreplicator:source-name","Value":"app-db"}],"VersionIdsToStages":{"{{{Version}}}":["AWSCURRENT"],"{{{OtherVersion}}}":["AWSPREVIOUS"]}}""")
             .RespondError(HttpStatusCode.BadRequest, "ResourceNotFoundException");
         SecretsManagerTarget target = context.CreateTarget();
 

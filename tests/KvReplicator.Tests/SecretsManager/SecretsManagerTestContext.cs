@@ -52,7 +52,7 @@ internal sealed class SecretsManagerTestContext
 
     public const string DeletedOwnedDescribe = """
         {"Name":"kv-app-db","DeletedDate":1767225600.123,
-         "Tags":[{"Key":"managed-by","Value":"kvreplicator"}]}
+         "Tags":[{"Key":"managed-by","Value":"kvreplicator"},{"Key":"kvreplicator:source-vault","Value":"vault1"},{"Key":"kvreplicator:source-name","Value":"app-db"}]}
         """;
 
     public const string ForeignDescribe = """{"Name":"kv-app-db","Tags":[{"Key":"team","Value":"payments"}]}""";

@@ -9,6 +9,9 @@ internal sealed class CreateSecretRequest
 
     public KvReplicator.SecretValue? SecretString { get; init; }
 
+    /// <summary>A binary value, base64-encoded as the JSON protocol carries blobs; set instead of <see cref="SecretString"/>.</summary>
+    public KvReplicator.SecretValue? SecretBinary { get; init; }
+
     public string? Description { get; init; }
 
     public string? KmsKeyId { get; init; }

@@ -26,4 +26,7 @@ internal sealed class DescribeSecretResponse
     public IReadOnlyList<Tag>? Tags { get; init; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? VersionIdsToStages { get; init; }
+
+    /// <summary>The regions the secret is replicated to, and how.</summary>
+    public IReadOnlyList<ReplicationStatusType>? ReplicationStatus { get; init; }
 }

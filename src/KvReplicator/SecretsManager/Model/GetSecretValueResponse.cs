@@ -13,6 +13,9 @@ internal sealed class GetSecretValueResponse
 
     public KvReplicator.SecretValue? SecretString { get; init; }
 
+    /// <summary>A binary value, base64-encoded as the JSON protocol carries blobs.</summary>
+    public KvReplicator.SecretValue? SecretBinary { get; init; }
+
     public IReadOnlyList<string>? VersionStages { get; init; }
 
     [JsonConverter(typeof(EpochSecondsJsonConverter))]

@@ -28,6 +28,11 @@ namespace KvReplicator.SecretsManager.Model;
 [JsonSerializable(typeof(UntagResourceRequest))]
 [JsonSerializable(typeof(UpdateSecretRequest))]
 [JsonSerializable(typeof(UpdateSecretResponse))]
+[JsonSerializable(typeof(PutResourcePolicyRequest))]
+[JsonSerializable(typeof(GetResourcePolicyRequest))]
+[JsonSerializable(typeof(GetResourcePolicyResponse))]
+[JsonSerializable(typeof(ReplicateSecretToRegionsRequest))]
+[JsonSerializable(typeof(ResourceResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 internal sealed partial class SecretsManagerJsonContext : JsonSerializerContext
