@@ -127,7 +127,10 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
                 ValidateOptionsResult credentialsResult = new CredentialsOptionsValidator().Validate(null, credentials);
                 if (credentialsResult.Failed)
                 {
-                    failures.AddRange(credentialsResult.Failures!.Select(failure => Rebase(failure, "Credentials", $"{key}:Credentials")));
+                    // Its messages name keys inside the section (RolesAnywhere:RoleArn, Credentials:Source).
+                    failures.AddRange(credentialsResult.Failures!.Select(failure => failure.StartsWith("Credentials:", StringComparison.Ordinal)
+                        ? $"{key}:{failure}"
+                        : $"{key}:Credentials:{failure}"));
                 }
             }
 
