@@ -157,6 +157,22 @@ public sealed class ReplicationRoutesTests
         services.GetRequiredService<IStartupValidator>().Validate();
     }
 
+    [Fact]
+    public void The_sample_with_two_vaults_and_two_targets_passes_the_start_checks()
+    {
+        string sample = Path.Combine(Infra.RepositoryLayout.Root, "deploy", "examples", "kvrep.routes.json");
+        IConfiguration configuration = new ConfigurationBuilder().AddJsonFile(sample).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<TokenCredential>(new OfflineTokenCredential());
+        using ServiceProvider provider = services.AddKvReplicator(configuration, KvReplicatorRole.Compare).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(
+            ["kv-payments-prod → prod-eu as kvrep/payments/", "kv-payments-prod → dr-us as kvrep/payments/", "kv-identity-prod → prod-eu as kvrep/identity/"],
+            provider.GetRequiredService<ReplicationRoutes>().All.Select(route => $"{route.VaultName} → {route.TargetId} as {route.Replication.TargetPrefix}"));
+    }
+
     /// <summary>Offline: a fixed Azure token and fixed AWS keys, so nothing reaches a cloud.</summary>
     private static ServiceProvider Build(Dictionary<string, string?> settings, KvReplicatorRole role)
     {
