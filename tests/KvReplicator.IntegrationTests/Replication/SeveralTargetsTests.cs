@@ -22,9 +22,9 @@ namespace KvReplicator.IntegrationTests.Replication;
 /// </summary>
 public sealed class SeveralTargetsTests
 {
-    private const string EastRegion = "us-east-1";
-    private const string WestRegion = "eu-west-1";
-    private const string WestAccount = "222222222222";
+    internal const string EastRegion = "us-east-1";
+    internal const string WestRegion = "eu-west-1";
+    internal const string WestAccount = "222222222222";
     private const int Versions = 5;
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class SeveralTargetsTests
     }
 
     /// <summary>Credentials of a role in another account, from moto's STS: moto files what they create under that account.</summary>
-    private static async Task<AWSCredentials> AssumeRoleAsync(Uri moto, string roleArn)
+    internal static async Task<AWSCredentials> AssumeRoleAsync(Uri moto, string roleArn)
     {
         using var sts = new AmazonSecurityTokenServiceClient(
             LocalCloudEnvironment.EmulatorCredentials, new AmazonSecurityTokenServiceConfig { ServiceURL = moto.ToString(), AuthenticationRegion = EastRegion });
