@@ -76,12 +76,13 @@ internal static class KvReplicatorServiceCollectionExtensions
         if (listedVaults == 0)
         {
             services.AddKeyVaultSource(configuration);
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureCredentialOptions>, AzureCredentialVaultValidator>());
         }
         else
         {
             services.AddListedVaultChecks(listedVaults);
         }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureCredentialOptions>, AzureCredentialVaultValidator>());
 
         if (role is KvReplicatorRole.Replicate or KvReplicatorRole.Inspect)
         {

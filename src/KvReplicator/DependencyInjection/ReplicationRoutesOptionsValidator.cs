@@ -64,7 +64,10 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
             if (keyVault.Failed)
             {
                 failures.AddRange(keyVault.Failures!.Select(failure => Rebase(failure, KeyVaultOptions.SectionName, $"{key}:KeyVault")));
-                continue;
+                if (string.IsNullOrEmpty(vault.KeyVault.EffectiveVaultName))
+                {
+                    continue;
+                }
             }
 
             AddAnnotationFailures(vault.Replication, $"{key}:Replication", failures);

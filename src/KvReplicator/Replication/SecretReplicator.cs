@@ -23,6 +23,8 @@ internal sealed partial class SecretReplicator
     private static readonly TimeSpan LastPollDelay = TimeSpan.FromSeconds(1);
     private const int MaxRecordCache = 10_000;
 
+    private static readonly Func<ILogger, string, IDisposable?> s_targetScope = LoggerMessage.DefineScope<string>("Target {KvrepTarget}");
+
     private readonly ISecretSource _source;
     private readonly ISecretTarget _target;
     private readonly IReplicationLedger _ledger;
@@ -97,6 +99,9 @@ internal sealed partial class SecretReplicator
     public async Task<ReplicationOutcome> ReplicateAsync(SecretVersionRef version, ReplicationRequestOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
+
+        // Several targets may hold a secret of the same name: every log line of this handling says which target it is about.
+        using IDisposable? targetScope = _targetId is null ? null : s_targetScope(_logger, _targetId);
         string key = $"{version.VaultName}/{version.SecretName}/{version.Version}".ToLowerInvariant();
         var mine = new TaskCompletionSource<ReplicationOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         while (!_inFlight.TryAdd(key, mine.Task))
