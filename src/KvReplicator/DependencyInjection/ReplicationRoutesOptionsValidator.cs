@@ -35,6 +35,16 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
             failures.Add($"{KeyVaultOptions.SectionName}:VaultUri and {Vaults} are both set: list every vault under {Vaults} and unset {KeyVaultOptions.SectionName}.");
         }
 
+        // The vault's own settings, which each listed vault sets for itself: left at the deployment level they would be ignored.
+        foreach (string vaultSetting in new[] { "TargetPrefix", "IncludeNamePatterns", "ExcludeNamePatterns", "RequiredTagName", "RequiredTagValue" })
+        {
+            IConfigurationSection section = configuration.GetSection($"{ReplicationOptions.SectionName}:{vaultSetting}");
+            if (options.Vaults.Count > 0 && (!string.IsNullOrEmpty(section.Value) || section.GetChildren().Any()))
+            {
+                failures.Add($"{ReplicationOptions.SectionName}:{vaultSetting} is a vault's setting: with {Vaults}, set it per vault ({Vaults}:<n>:Replication:{vaultSetting}) and unset it here.");
+            }
+        }
+
         if (options.Targets.Count > 0 && !string.IsNullOrEmpty(configuration[$"{SecretsManagerOptions.SectionName}:Region"]))
         {
             failures.Add($"{SecretsManagerOptions.SectionName}:Region and {Targets} are both set: list every target under {Targets} and unset {SecretsManagerOptions.SectionName}.");

@@ -25,11 +25,12 @@ public sealed class SeveralVaultsTests
         await using LocalKeyVault second = await LocalKeyVault.StartAsync(new LocalKeyVaultOptions { VaultName = "secondvault" });
         await using ReplicationHarness harness = await ReplicationHarness.StartAsync(settings: new Dictionary<string, string?>
         {
-            // The single vault's section is unset: the vaults are listed instead.
+            // The single vault's section and its prefix are unset: the vaults are listed instead, each with its own.
             ["KvReplicator:KeyVault:VaultUri"] = "",
             ["KvReplicator:KeyVault:VaultName"] = "",
             ["KvReplicator:KeyVault:DisableChallengeResourceVerification"] = "",
             ["KvReplicator:KeyVault:TrustedServerCertificateThumbprint"] = "",
+            ["KvReplicator:Replication:TargetPrefix"] = "",
         }, cloudSettings: (cloud, prefix) => new Dictionary<string, string?>
         {
             ["KvReplicator:Vaults:0:KeyVault:VaultUri"] = cloud.KeyVault.VaultUri.ToString(),

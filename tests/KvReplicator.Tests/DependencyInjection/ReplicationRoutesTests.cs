@@ -126,6 +126,8 @@ public sealed class ReplicationRoutesTests
         { "KvReplicator:Targets:0:Vaults:0", "kv-prod", "Vault 'kv-shared' is replicated to no target" },
         { "KvReplicator:KeyVault:VaultUri", "https://contoso.vault.azure.net/", "KvReplicator:KeyVault:VaultUri and KvReplicator:Vaults are both set" },
         { "KvReplicator:SecretsManager:Region", "eu-west-1", "KvReplicator:SecretsManager:Region and KvReplicator:Targets are both set" },
+        { "KvReplicator:Replication:TargetPrefix", "kv/", "KvReplicator:Replication:TargetPrefix is a vault's setting: with KvReplicator:Vaults, set it per vault (KvReplicator:Vaults:<n>:Replication:TargetPrefix) and unset it here." },
+        { "KvReplicator:Replication:ExcludeNamePatterns:0", "tmp-*", "KvReplicator:Replication:ExcludeNamePatterns is a vault's setting" },
         { "KvReplicator:AzureCredential:Source", "LocalCloud", "LocalCloud is for kvrep-dev localcloud only, but KvReplicator:Vaults:0:KeyVault:VaultUri is not a loopback address." },
     };
 
