@@ -11,19 +11,20 @@ namespace KvReplicator.Functions;
 /// </summary>
 public sealed class Reconcile
 {
-    private readonly SecretReconciler _reconciler;
+    private readonly IReadOnlyList<SecretReconciler> _routes;
     private readonly ILogger<Reconcile> _logger;
 
-    public Reconcile(SecretReconciler reconciler, ILogger<Reconcile> logger)
+    /// <param name="routes">Every route's reconciler: one per vault and AWS target (<c>KvReplicator:Vaults</c>, <c>KvReplicator:Targets</c>).</param>
+    public Reconcile(IEnumerable<SecretReconciler> routes, ILogger<Reconcile> logger)
     {
-        _reconciler = reconciler;
+        _routes = [.. routes];
         _logger = logger;
     }
 
     [Function(nameof(Reconcile))]
     public async Task RunAsync([TimerTrigger("%KvReplicator:Reconcile:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        ReconcileReport report = await _reconciler.ReconcileAsync(new ReconcileRequest(), progress: null, cancellationToken).ConfigureAwait(false);
+        ReconcileReport report = await RoutedReconcile.ReconcileAsync(_routes, new ReconcileRequest(), progress: null, cancellationToken).ConfigureAwait(false);
         ReconcileReportLog.Write(_logger, report);
     }
 }

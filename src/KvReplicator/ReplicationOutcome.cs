@@ -11,6 +11,15 @@ internal sealed record ReplicationOutcome
     /// <summary>The Secrets Manager name the version maps to, once it is known.</summary>
     public string? TargetName { get; init; }
 
+    /// <summary>
+    /// The AWS target (<c>KvReplicator:Targets:&lt;n&gt;:Id</c>) the outcome is about; null for the single, unnamed target
+    /// and for the combined outcome of several targets (whose own outcomes are in <see cref="Targets"/>).
+    /// </summary>
+    public string? TargetId { get; init; }
+
+    /// <summary>When the version went to several AWS targets: each target's own outcome. Null for one target.</summary>
+    public IReadOnlyList<ReplicationOutcome>? Targets { get; init; }
+
     /// <summary>Why the event was skipped, deferred or rejected. Never contains a secret value.</summary>
     public string? Reason { get; init; }
 

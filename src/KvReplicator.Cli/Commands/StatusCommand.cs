@@ -54,7 +54,9 @@ internal sealed class StatusCommand : Command
                     services.AddKvReplicator(configuration, KvReplicatorRole.Inspect);
                 },
                 cancellationToken).ConfigureAwait(false);
-            report = await provider.GetRequiredService<SecretStatusReader>().ReadAsync(cancellationToken).ConfigureAwait(false);
+            report = provider.GetService<SecretStatusReader>() is { } single
+                ? await single.ReadAsync(cancellationToken).ConfigureAwait(false)
+                : await SecretStatusReader.ReadAllAsync(RouteReaders(provider), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (CommandFailure.From(ex, cancellationToken) is { } failure)
         {
@@ -73,4 +75,12 @@ internal sealed class StatusCommand : Command
 
         return report.Settled ? ExitCodes.Success : ExitCodes.DriftFound;
     }
+
+    /// <summary>One reader per vault and AWS target, each over its own ledger records.</summary>
+    private static SecretStatusReader[] RouteReaders(IServiceProvider provider) =>
+    [
+        .. provider.GetRequiredService<ReplicationRoutes>().All.Select(route => new SecretStatusReader(
+            route.Reconciler, route.Source, provider.GetRequiredService<IReplicationLedger>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<IDeadLetterStore>(), route.TargetId)),
+    ];
 }

@@ -89,11 +89,12 @@ internal sealed class ReconcileInvocation
                 services.AddKvReplicator(configuration, role);
             },
             cancellationToken).ConfigureAwait(false);
-        SecretReconciler reconciler = provider.GetRequiredService<SecretReconciler>();
+        // One reconciler per vault and AWS target; a single route's report is its own.
+        IReadOnlyList<SecretReconciler> routes = provider.GetRequiredService<ReplicationRoutes>().Reconcilers;
 
         if (!ReferenceEquals(error, Console.Error) || Console.IsErrorRedirected)
         {
-            return await reconciler.ReconcileAsync(request, progress: null, cancellationToken).ConfigureAwait(false);
+            return await RoutedReconcile.ReconcileAsync(routes, request, progress: null, cancellationToken).ConfigureAwait(false);
         }
 
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -107,7 +108,7 @@ internal sealed class ReconcileInvocation
                     task.MaxValue = Math.Max(1, step.Total);
                     task.Value = step.Completed;
                 });
-                return await reconciler.ReconcileAsync(request, progress, cancellationToken).ConfigureAwait(false);
+                return await RoutedReconcile.ReconcileAsync(routes, request, progress, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
     }
 }

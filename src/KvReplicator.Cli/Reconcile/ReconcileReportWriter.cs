@@ -14,7 +14,15 @@ internal static class ReconcileReportWriter
     /// </param>
     public static void WriteTable(ReconcileReport report, TextWriter output, bool verify)
     {
-        var table = new ReportTable().AddColumns("Secret", "AWS name", "State", "Key Vault version", "AWS version");
+        // Several vaults or AWS targets: each row says which route it is (a single route's table is unchanged).
+        bool routed = report.Items.Any(item => item.Target is not null);
+        var table = new ReportTable();
+        if (routed)
+        {
+            table.AddColumns("Vault", "Target");
+        }
+
+        table.AddColumns("Secret", "AWS name", "State", "Key Vault version", "AWS version");
         bool writes = !report.DryRun;
         if (verify)
         {
@@ -30,10 +38,17 @@ internal static class ReconcileReportWriter
         table.AddColumns("Detail");
         foreach (ReconcileItem item in report.Items)
         {
-            var cells = new List<string>
+            var cells = new List<string>();
+            if (routed)
             {
+                cells.Add(item.Vault ?? "-");
+                cells.Add(item.Target ?? "-");
+            }
+
+            cells.AddRange(
+            [
                 item.SourceName ?? "-", item.TargetName, item.Kind.ToString(), Short(item.SourceVersion), Short(item.TargetVersion),
-            };
+            ]);
             if (verify)
             {
                 cells.Add(item.SourceSha256Prefix ?? "-");

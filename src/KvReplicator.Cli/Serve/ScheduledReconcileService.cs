@@ -19,14 +19,15 @@ namespace KvReplicator.Cli.Serve;
 /// </summary>
 internal sealed partial class ScheduledReconcileService : BackgroundService
 {
-    private readonly SecretReconciler _reconciler;
+    private readonly IReadOnlyList<SecretReconciler> _routes;
     private readonly ReconcileOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ScheduledReconcileService> _logger;
 
-    public ScheduledReconcileService(SecretReconciler reconciler, IOptions<ReconcileOptions> options, TimeProvider timeProvider, ILogger<ScheduledReconcileService> logger)
+    /// <param name="routes">Every route's reconciler (one per vault and AWS target); each scheduled run reconciles them all.</param>
+    public ScheduledReconcileService(IEnumerable<SecretReconciler> routes, IOptions<ReconcileOptions> options, TimeProvider timeProvider, ILogger<ScheduledReconcileService> logger)
     {
-        _reconciler = reconciler;
+        _routes = [.. routes];
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -66,7 +67,7 @@ internal sealed partial class ScheduledReconcileService : BackgroundService
                 Task due = Task.Delay(next.Value - now, _timeProvider, stoppingToken);
                 LogNextRun(_logger, next.Value);
                 await due.ConfigureAwait(false);
-                ReconcileReport report = await _reconciler.ReconcileAsync(new ReconcileRequest(), progress: null, stoppingToken).ConfigureAwait(false);
+                ReconcileReport report = await RoutedReconcile.ReconcileAsync(_routes, new ReconcileRequest(), progress: null, stoppingToken).ConfigureAwait(false);
                 ReconcileReportLog.Write(_logger, report);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

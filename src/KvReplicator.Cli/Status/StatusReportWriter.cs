@@ -13,11 +13,22 @@ internal static class StatusReportWriter
     public static void WriteTable(StatusReport report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var table = new ReportTable().AddColumns(
+        // Several vaults or AWS targets: each row says which route it is (a single route's table is unchanged).
+        bool routed = report.Secrets.Any(secret => secret.Target is not null);
+        var table = new ReportTable();
+        if (routed)
+        {
+            table.AddColumns("Vault", "Target");
+        }
+
+        table.AddColumns(
             "Secret", "State", "Replicated", "Replicated at (UTC)", "Key Vault version", "AWS version", "KV sha256", "AWS sha256", "Detail");
         foreach (SecretStatus secret in report.Secrets)
         {
+            ReportText[] route = routed ? [secret.Vault ?? "-", secret.Target ?? "-"] : [];
             table.AddRow(
+            [
+                .. route,
                 secret.Name ?? secret.TargetName,
                 StateText(secret.State),
                 Short(secret.ReplicatedVersion),
@@ -26,14 +37,15 @@ internal static class StatusReportWriter
                 Short(secret.AwsVersion),
                 secret.KeyVaultSha256Prefix ?? "-",
                 secret.AwsSha256Prefix ?? "-",
-                secret.Detail);
+                secret.Detail,
+            ]);
         }
 
         var writer = new ReportWriter(output);
         writer.Write(table);
         string counts = string.Join(", ", Enum.GetValues<SecretState>().Select(state => $"{report.Count(state)} {Words(state)}"));
         writer.WriteLine(
-            $"{report.Secrets.Count} secret(s) of vault '{report.Vault}': {counts}; compared at {report.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC"
+            $"{report.Secrets.Count} secret(s){(routed ? " (per target)" : string.Empty)} of vault '{report.Vault}': {counts}; compared at {report.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC"
             + (report.DeadLetters is null ? " (no dead-letter container configured)" : string.Empty));
     }
 

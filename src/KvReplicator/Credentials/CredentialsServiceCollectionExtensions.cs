@@ -41,14 +41,19 @@ internal static class CredentialsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(RolesAnywhereHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient(WebIdentityFederationOptions.StsHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
-        services.TryAddSingleton<ICredentialSource>(provider => Create(provider, replicatedVault));
+        services.TryAddSingleton<ICredentialSource>(provider => Create(provider, provider.GetRequiredService<IOptions<CredentialsOptions>>().Value, replicatedVault));
         services.AddSingleton<IStoreCheck>(provider => new AwsCredentialsCheck(provider.GetRequiredService<ICredentialSource>));
         return services;
     }
 
-    private static ICredentialSource Create(IServiceProvider services, Func<IServiceProvider, SecretClient?>? replicatedVault)
+    /// <summary>
+    /// The source <paramref name="options"/> name: the deployment's (<c>KvReplicator:Credentials</c>), or an AWS
+    /// target's own (<c>KvReplicator:Targets:&lt;n&gt;:Credentials</c>), over the container's HTTP clients and clock.
+    /// </summary>
+    internal static ICredentialSource Create(IServiceProvider services, CredentialsOptions options, Func<IServiceProvider, SecretClient?>? replicatedVault)
     {
-        CredentialsOptions options = services.GetRequiredService<IOptions<CredentialsOptions>>().Value;
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
         TimeProvider time = services.GetRequiredService<TimeProvider>();
         ILoggerFactory loggers = services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         return options.Source switch

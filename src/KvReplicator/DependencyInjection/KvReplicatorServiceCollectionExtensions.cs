@@ -64,24 +64,56 @@ internal static class KvReplicatorServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // Several vaults (KvReplicator:Vaults) or AWS targets (KvReplicator:Targets): each list takes the place of
+        // its single section, and the routes are composed from them (ReplicationRoutes).
+        services.AddReplicationRoutesOptions(configuration);
+        int listedVaults = ReplicationRoutesServiceCollectionExtensions.ListedEntries(configuration, nameof(ReplicationRoutesOptions.Vaults));
+        int listedTargets = ReplicationRoutesServiceCollectionExtensions.ListedEntries(configuration, nameof(ReplicationRoutesOptions.Targets));
+        bool routesListed = listedVaults > 0 || listedTargets > 0;
+
         // The order of the stores is the order of the preflight's checklist.
         services.AddAzureCredential(configuration);
-        services.AddKeyVaultSource(configuration);
+        if (listedVaults == 0)
+        {
+            services.AddKeyVaultSource(configuration);
+        }
+        else
+        {
+            services.AddListedVaultChecks(listedVaults);
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureCredentialOptions>, AzureCredentialVaultValidator>());
+
         if (role is KvReplicatorRole.Replicate or KvReplicatorRole.Inspect)
         {
             services.AddBlobLedger(configuration);
         }
 
         services.AddCredentialSource(configuration, ReplicatedVaultClient);
-        services.AddSecretsManagerTarget(configuration);
+        if (listedTargets == 0)
+        {
+            services.AddSecretsManagerTarget(configuration);
+        }
+        else
+        {
+            services.AddListedTargets(configuration);
+        }
+
         services.TryAddSingleton(provider => new StorePreflight(provider.GetServices<IStoreCheck>(), provider.GetService<TimeProvider>()));
-        services.AddReconciler();
+        if (!routesListed)
+        {
+            services.AddReconciler();
+        }
+
+        services.AddReplicationRoutes(routesListed, replicate: role == KvReplicatorRole.Replicate);
         if (role == KvReplicatorRole.Inspect)
         {
             // Dead-lettered events tell a secret that failed from one still on its way.
             services.AddDeadLetterReading(configuration);
-            services.TryAddSingleton<SecretStatusReader>();
+            if (!routesListed)
+            {
+                services.TryAddSingleton<SecretStatusReader>();
+            }
         }
 
         if (role != KvReplicatorRole.Replicate)
@@ -99,6 +131,11 @@ internal static class KvReplicatorServiceCollectionExtensions
 
         // Last: every remote call is measured below the replicator's own handlers (docs/operations.md, "Metrics").
         services.AddRemoteCallTelemetry();
+
+        if (routesListed)
+        {
+            services.TryAddSingleton(provider => new ReplicationFanOut(provider.GetRequiredService<ReplicationRoutes>().All.Select(route => route.Replicator!)));
+        }
 
         services.AddReplicationPipeline();
         return services;
@@ -124,13 +161,19 @@ internal static class KvReplicatorServiceCollectionExtensions
 
     /// <summary>
     /// The replicator and the event entry point (<see cref="KeyVaultEventProcessor"/>, public with an internal
-    /// constructor because a Functions class takes it) over the stores already registered.
+    /// constructor because a Functions class takes it) over the stores already registered: one route, unless the
+    /// routes' <see cref="ReplicationFanOut"/> was registered first.
     /// </summary>
     internal static IServiceCollection AddReplicationPipeline(this IServiceCollection services)
     {
-        services.TryAddSingleton<SecretReplicator>();
+        if (!services.Any(descriptor => descriptor.ServiceType == typeof(ReplicationFanOut)))
+        {
+            services.TryAddSingleton<SecretReplicator>();
+            services.TryAddSingleton(provider => new ReplicationFanOut([provider.GetRequiredService<SecretReplicator>()]));
+        }
+
         services.TryAddSingleton(provider => new KeyVaultEventProcessor(
-            provider.GetRequiredService<SecretReplicator>(),
+            provider.GetRequiredService<ReplicationFanOut>(),
             provider.GetRequiredService<IOptions<ReplicationOptions>>(),
             provider.GetRequiredService<ILogger<KeyVaultEventProcessor>>()));
         return services;

@@ -90,7 +90,16 @@ internal static class ReplicationTelemetry
         string reason = OutcomeCodes.Reason(outcome);
         if (counted)
         {
-            s_versions.Add(1, new TagList { { TelemetryNames.Outcome, kind }, { TelemetryNames.Reason, reason } });
+            // Counted per AWS target: one version sent to two targets is two (version, target) pairs, each with its own outcome.
+            foreach (ReplicationOutcome perTarget in outcome.Targets ?? [outcome])
+            {
+                s_versions.Add(1, new TagList
+                {
+                    { TelemetryNames.Outcome, OutcomeCodes.Kind(perTarget.Kind) },
+                    { TelemetryNames.Reason, OutcomeCodes.Reason(perTarget) },
+                    { TelemetryNames.Target, perTarget.TargetId ?? TelemetryNames.DefaultTarget },
+                });
+            }
         }
 
         if (span is { IsAllDataRequested: true })

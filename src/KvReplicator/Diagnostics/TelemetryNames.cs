@@ -25,12 +25,18 @@ internal static class TelemetryNames
     public const string Operation = "kvrep.operation";
     public const string Result = "kvrep.result";
 
+    /// <summary>The AWS target's id (<c>KvReplicator:Targets:&lt;n&gt;:Id</c>), one of the configured few; <see cref="DefaultTarget"/> for the unnamed one.</summary>
+    public const string Target = "kvrep.target";
+
     // Values of kvrep.service.
     public const string KeyVaultService = "keyvault";
     public const string BlobService = "blob";
     public const string SecretsManagerService = "secretsmanager";
     public const string StsService = "sts";
     public const string RolesAnywhereService = "rolesanywhere";
+
+    // Value of kvrep.target for the single, unnamed target of KvReplicator:SecretsManager.
+    public const string DefaultTarget = "default";
 
     // Span attributes of the replicator's own (names, never values).
     public const string SecretVault = "kvrep.secret.vault";

@@ -16,13 +16,19 @@ namespace KvReplicator.Events;
 /// </summary>
 public sealed partial class KeyVaultEventProcessor
 {
-    private readonly SecretReplicator _replicator;
+    private readonly ReplicationFanOut _replicator;
     private readonly int _parallelism;
     private readonly ILogger<KeyVaultEventProcessor> _logger;
 
     internal KeyVaultEventProcessor(SecretReplicator replicator, IOptions<ReplicationOptions> options, ILogger<KeyVaultEventProcessor> logger)
+        : this(new ReplicationFanOut([replicator ?? throw new ArgumentNullException(nameof(replicator))]), options, logger)
     {
-        _replicator = replicator ?? throw new ArgumentNullException(nameof(replicator));
+    }
+
+    /// <param name="routes">Every vault's replicator per AWS target; an event goes to each target of its vault.</param>
+    internal KeyVaultEventProcessor(ReplicationFanOut routes, IOptions<ReplicationOptions> options, ILogger<KeyVaultEventProcessor> logger)
+    {
+        _replicator = routes ?? throw new ArgumentNullException(nameof(routes));
         _parallelism = options?.Value.MaxParallelEventsPerDelivery ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }

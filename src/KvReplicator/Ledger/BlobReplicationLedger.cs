@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KvReplicator.Ledger;
 
 /// <summary>
-/// The ledger as one JSON blob per secret, <c>secrets/&lt;vault&gt;/&lt;secret&gt;</c> in lower case. Reads
+/// The ledger as one JSON blob per secret and target (<see cref="LedgerKey.RecordName"/>: <c>secrets/&lt;vault&gt;/&lt;secret&gt;</c>
+/// for the unnamed target, <c>targets/&lt;target&gt;/&lt;vault&gt;/&lt;secret&gt;</c> for a named one), in lower case. Reads
 /// return the blob's ETag; every write is conditional on it (or on If-None-Match: * for the first), which is
 /// the whole of the concurrency control: the store never decides anything.
 /// </summary>
@@ -20,8 +21,6 @@ namespace KvReplicator.Ledger;
 /// </remarks>
 internal sealed partial class BlobReplicationLedger : IReplicationLedger
 {
-    private const string RecordPrefix = "secrets/";
-
     private readonly BlobContainerClient _container;
     private readonly ILogger<BlobReplicationLedger> _logger;
     private readonly SemaphoreSlim _containerGate = new(1, 1);
@@ -90,12 +89,18 @@ internal sealed partial class BlobReplicationLedger : IReplicationLedger
 
     public async IAsyncEnumerable<LedgerRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var names = new List<string>();
+        var keys = new List<LedgerKey>();
         try
         {
-            await foreach (BlobItem item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = RecordPrefix }, cancellationToken).ConfigureAwait(false))
+            foreach (string prefix in new[] { LedgerKey.DefaultTargetPrefix, LedgerKey.NamedTargetsPrefix })
             {
-                names.Add(item.Name);
+                await foreach (BlobItem item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+                {
+                    if (LedgerKey.FromRecordName(item.Name) is { } key)
+                    {
+                        keys.Add(key);
+                    }
+                }
             }
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
@@ -107,16 +112,12 @@ internal sealed partial class BlobReplicationLedger : IReplicationLedger
             throw LedgerFailure.Translate("list", ex);
         }
 
-        foreach (string name in names)
+        foreach (LedgerKey key in keys)
         {
-            string[] parts = name[RecordPrefix.Length..].Split('/', 2);
-            if (parts.Length == 2)
+            LedgerRecord record = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+            if (record.ETag is not null)
             {
-                LedgerRecord record = await ReadAsync(new LedgerKey(parts[0], parts[1]), cancellationToken).ConfigureAwait(false);
-                if (record.ETag is not null)
-                {
-                    yield return record;
-                }
+                yield return record;
             }
         }
     }

@@ -8,6 +8,12 @@ internal sealed record ReconcileItem
 
     public required string TargetName { get; init; }
 
+    /// <summary>The vault of a deployment that serves several vaults or AWS targets; null for a single route.</summary>
+    public string? Vault { get; init; }
+
+    /// <summary>The AWS target's id (<c>default</c> for the unnamed one) when the deployment writes to several targets or reads several vaults; null for a single route.</summary>
+    public string? Target { get; init; }
+
     public required DriftKind Kind { get; init; }
 
     /// <summary>True when the AWS copy was found out of line with Key Vault (what <c>kvrep verify</c> fails on).</summary>

@@ -16,14 +16,15 @@ internal static partial class ReconcileReportLog
         foreach (ReconcileItem item in report.Items.Where(item => item.DriftFound || item.Status == ReconcileItemStatus.Failed))
         {
             string detail = item.Error ?? item.Detail ?? string.Empty;
+            string targetName = item.Target is null ? item.TargetName : $"{item.TargetName} (target {item.Target})";
             string version = item.SourceVersion ?? "-";
             if (item.Status == ReconcileItemStatus.Failed)
             {
-                LogFailedItem(logger, item.TargetName, item.Kind, item.Actions, version, detail);
+                LogFailedItem(logger, targetName, item.Kind, item.Actions, version, detail);
             }
             else
             {
-                LogItem(logger, item.TargetName, item.Kind, item.Actions, item.Status, version, detail);
+                LogItem(logger, targetName, item.Kind, item.Actions, item.Status, version, detail);
             }
         }
 

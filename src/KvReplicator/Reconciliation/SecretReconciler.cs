@@ -29,6 +29,7 @@ public sealed partial class SecretReconciler
     private readonly DriftRepairer _repairer;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SecretReconciler> _logger;
+    private readonly string? _targetId;
 
     internal SecretReconciler(
         ISecretSource source,
@@ -37,7 +38,8 @@ public sealed partial class SecretReconciler
         IOptions<ReconcileOptions> options,
         TimeProvider timeProvider,
         ILogger<SecretReconciler> logger,
-        SecretReplicator? replicator = null)
+        SecretReplicator? replicator = null,
+        string? targetId = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _target = target ?? throw new ArgumentNullException(nameof(target));
@@ -48,7 +50,14 @@ public sealed partial class SecretReconciler
         _repairer = new DriftRepairer(source, target, replicator, _options);
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _targetId = targetId;
     }
+
+    /// <summary>The vault this reconciler compares.</summary>
+    internal string VaultName => _source.VaultName;
+
+    /// <summary>The AWS target it compares with (<c>KvReplicator:Targets:&lt;n&gt;:Id</c>); null for the single, unnamed one.</summary>
+    internal string? TargetId => _targetId;
 
     /// <summary>Compares every replicated secret with its source and, unless <see cref="ReconcileRequest.DryRun"/>, converges it.</summary>
     /// <exception cref="SecretStoreException">Listing the vault or the target failed; nothing was written.</exception>

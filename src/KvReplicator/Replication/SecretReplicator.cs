@@ -23,6 +23,8 @@ internal sealed partial class SecretReplicator
     private static readonly TimeSpan LastPollDelay = TimeSpan.FromSeconds(1);
     private const int MaxRecordCache = 10_000;
 
+    private static readonly Func<ILogger, string, IDisposable?> s_targetScope = LoggerMessage.DefineScope<string>("Target {KvrepTarget}");
+
     private readonly ISecretSource _source;
     private readonly ISecretTarget _target;
     private readonly IReplicationLedger _ledger;
@@ -35,6 +37,7 @@ internal sealed partial class SecretReplicator
     private readonly TimeSpan _lockDuration;
     private readonly TimeSpan _inFlightWait;
     private readonly string _holderId;
+    private readonly string? _targetId;
 
     // Serialises this process's handlers of one secret, so that they queue in memory instead of racing for
     // the lock in Blob Storage, and the next one starts from the record the previous one committed.
@@ -50,6 +53,10 @@ internal sealed partial class SecretReplicator
     /// <param name="coalescer">Leaves superseded versions of a secret out of AWS once it holds too many recent versions; null never does.</param>
     /// <param name="notifier">Told about every version written as current; null tells no one.</param>
     /// <param name="timeProvider">The clock locks are measured with; the system clock when null.</param>
+    /// <param name="targetId">
+    /// The AWS target this replicator writes to, which scopes its ledger records (<see cref="LedgerKey.TargetId"/>):
+    /// each target is exactly-once and ordered on its own. Null for the single, unnamed target.
+    /// </param>
     public SecretReplicator(
         ISecretSource source,
         ISecretTarget target,
@@ -58,7 +65,8 @@ internal sealed partial class SecretReplicator
         ILogger<SecretReplicator> logger,
         VersionCoalescer? coalescer = null,
         IReplicationNotifier? notifier = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        string? targetId = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _target = target ?? throw new ArgumentNullException(nameof(target));
@@ -72,9 +80,16 @@ internal sealed partial class SecretReplicator
         _coalescer = coalescer is { Enabled: true } ? coalescer : null;
         _notifier = notifier ?? NoOpReplicationNotifier.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _targetId = targetId;
         string instance = Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is { Length: > 0 } site ? site[..Math.Min(site.Length, 24)] : Environment.MachineName;
         _holderId = $"{instance}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..Math.Min(instance.Length + 20, 96)];
     }
+
+    /// <summary>The AWS target this replicator writes to; null for the single, unnamed one.</summary>
+    public string? TargetId => _targetId;
+
+    /// <summary>The vault this replicator reads; events from other vaults are rejected.</summary>
+    public string VaultName => _source.VaultName;
 
     /// <summary>Replicates one version and says how it went.</summary>
     public Task<ReplicationOutcome> ReplicateAsync(SecretVersionRef version, CancellationToken cancellationToken = default) =>
@@ -84,6 +99,9 @@ internal sealed partial class SecretReplicator
     public async Task<ReplicationOutcome> ReplicateAsync(SecretVersionRef version, ReplicationRequestOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
+
+        // Several targets may hold a secret of the same name: every log line of this handling says which target it is about.
+        using IDisposable? targetScope = _targetId is null ? null : s_targetScope(_logger, _targetId);
         string key = $"{version.VaultName}/{version.SecretName}/{version.Version}".ToLowerInvariant();
         var mine = new TaskCompletionSource<ReplicationOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         while (!_inFlight.TryAdd(key, mine.Task))
@@ -159,7 +177,7 @@ internal sealed partial class SecretReplicator
             return ReplicationOutcome.Rejected(version, rejection!);
         }
 
-        var key = new LedgerKey(version.VaultName, version.SecretName);
+        var key = new LedgerKey(version.VaultName, version.SecretName, _targetId);
         try
         {
             // A done version costs one read of the record, or none when this process saw it done.

@@ -28,11 +28,7 @@ internal static class SecretsManagerServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
 
-        // The client lives as long as the target (whose ownership cache must survive), so the handler is kept
-        // too and DNS changes are picked up by recycling pooled connections instead of handlers.
-        services.AddHttpClient(SecretsManagerClient.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSecretsManagerHttpClient();
 
         services.TryAddSingleton(provider => new SecretsManagerClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(SecretsManagerClient.HttpClientName),
@@ -55,6 +51,20 @@ internal static class SecretsManagerServiceCollectionExtensions
                 singleAttempt,
                 provider.GetRequiredService<TimeProvider>()), options.Region);
         }));
+        return services;
+    }
+
+    /// <summary>
+    /// The named <see cref="HttpClient"/> every Secrets Manager client is built on (<see cref="SecretsManagerClient.HttpClientName"/>),
+    /// also when several AWS targets each build their own client on it.
+    /// </summary>
+    internal static IServiceCollection AddSecretsManagerHttpClient(this IServiceCollection services)
+    {
+        // The client lives as long as the target (whose ownership cache must survive), so the handler is kept
+        // too and DNS changes are picked up by recycling pooled connections instead of handlers.
+        services.AddHttpClient(SecretsManagerClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;
     }
 }

@@ -6,6 +6,12 @@ namespace KvReplicator.Status;
 internal sealed record SecretStatus
 {
     /// <summary>The Key Vault name; null for an AWS copy whose source is unknown.</summary>
+    /// <summary>The vault, when the deployment has several vaults or AWS targets; null for a single route.</summary>
+    public string? Vault { get; init; }
+
+    /// <summary>The AWS target's id (<c>default</c> for the unnamed one), when the deployment has several vaults or targets; null for a single route.</summary>
+    public string? Target { get; init; }
+
     public string? Name { get; init; }
 
     /// <summary>The Secrets Manager name; null for an excluded secret, which has none.</summary>

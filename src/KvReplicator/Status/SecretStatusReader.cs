@@ -1,4 +1,5 @@
 using KvReplicator.DeadLettering;
+using KvReplicator.Diagnostics;
 using KvReplicator.Reconciliation;
 
 namespace KvReplicator.Status;
@@ -15,15 +16,49 @@ internal sealed class SecretStatusReader
     private readonly IReplicationLedger _ledger;
     private readonly IDeadLetterStore? _deadLetters;
     private readonly TimeProvider _timeProvider;
+    private readonly string? _targetId;
 
     /// <param name="deadLetters">The dead-letter container, when one is configured: a pending secret with a dead-lettered event has failed.</param>
-    public SecretStatusReader(SecretReconciler reconciler, ISecretSource source, IReplicationLedger ledger, TimeProvider timeProvider, IDeadLetterStore? deadLetters = null)
+    /// <param name="targetId">The AWS target whose ledger records are read (<see cref="LedgerKey.TargetId"/>); null for the single, unnamed one.</param>
+    public SecretStatusReader(SecretReconciler reconciler, ISecretSource source, IReplicationLedger ledger, TimeProvider timeProvider, IDeadLetterStore? deadLetters = null, string? targetId = null)
     {
         _reconciler = reconciler ?? throw new ArgumentNullException(nameof(reconciler));
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _deadLetters = deadLetters;
+        _targetId = targetId;
+    }
+
+    /// <summary>
+    /// <c>kvrep status</c> of a deployment with several vaults or AWS targets: each route's report in turn, as one
+    /// report whose secrets name their vault and target. A single reader's report is its own.
+    /// </summary>
+    public static async Task<StatusReport> ReadAllAsync(IReadOnlyList<SecretStatusReader> routes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        if (routes.Count == 1)
+        {
+            return await routes[0].ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var reports = new List<StatusReport>(routes.Count);
+        var secrets = new List<SecretStatus>();
+        foreach (SecretStatusReader route in routes)
+        {
+            StatusReport report = await route.ReadAsync(cancellationToken).ConfigureAwait(false);
+            reports.Add(report);
+            string target = route._targetId ?? TelemetryNames.DefaultTarget;
+            secrets.AddRange(report.Secrets.Select(secret => secret with { Vault = report.Vault, Target = target }));
+        }
+
+        return new StatusReport
+        {
+            Vault = string.Join(", ", reports.Select(report => report.Vault).Distinct(StringComparer.OrdinalIgnoreCase)),
+            Secrets = secrets,
+            At = reports[0].At,
+            DeadLetters = reports[0].DeadLetters,
+        };
     }
 
     /// <exception cref="SecretStoreException">Listing the vault, AWS, the ledger or the dead letters failed.</exception>
@@ -37,7 +72,8 @@ internal sealed class SecretStatusReader
         var ledger = new Dictionary<string, SecretLedgerState>(StringComparer.OrdinalIgnoreCase);
         await foreach (LedgerRecord record in _ledger.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (record.State is { } state && string.Equals(state.Vault, _source.VaultName, StringComparison.OrdinalIgnoreCase))
+            if (record.State is { } state && string.Equals(state.Vault, _source.VaultName, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(record.Key.TargetId, _targetId, StringComparison.OrdinalIgnoreCase))
             {
                 ledger[state.Secret] = state;
             }

@@ -176,11 +176,17 @@ public sealed class ReconcileCommandsTests
         return (exitCode, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>The replicator settings of the harness as the nested JSON file a user would pass with --config.</summary>
-    private static async Task<string> WriteConfigAsync(ReplicationHarness harness)
+    /// <summary>The replicator settings of the harness (and <paramref name="overrides"/>) as the nested JSON file a user would pass with --config.</summary>
+    internal static async Task<string> WriteConfigAsync(ReplicationHarness harness, IReadOnlyDictionary<string, string?>? overrides = null)
     {
+        var settings = new Dictionary<string, string?>(harness.Cloud.ReplicatorSettings(harness.Prefix));
+        foreach ((string key, string? value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var root = new JsonObject();
-        foreach ((string key, string? value) in harness.Cloud.ReplicatorSettings(harness.Prefix))
+        foreach ((string key, string? value) in settings)
         {
             JsonObject node = root;
             string[] path = key.Split(':');

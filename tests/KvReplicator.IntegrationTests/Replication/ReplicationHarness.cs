@@ -60,16 +60,24 @@ internal sealed class ReplicationHarness : IAsyncDisposable
     /// <param name="configureServices">Runs before the replicator is added, so its registrations win (fault injection).</param>
     /// <param name="emulatorCredentials">False to let the settings choose the AWS credential source.</param>
     /// <param name="keyVault">Options of the local Key Vault, e.g. a fake clock for its creation dates.</param>
+    /// <param name="cloudSettings">Settings that name the started cloud (its vault's address, moto's), over <paramref name="settings"/>.</param>
     public static async Task<ReplicationHarness> StartAsync(
         Action<IServiceCollection>? configureServices = null,
         IReadOnlyDictionary<string, string?>? settings = null,
         bool emulatorCredentials = true,
-        LocalKeyVaultOptions? keyVault = null)
+        LocalKeyVaultOptions? keyVault = null,
+        Func<LocalCloudEnvironment, string, IReadOnlyDictionary<string, string?>>? cloudSettings = null)
     {
         LocalCloudEnvironment cloud = await LocalCloudEnvironment.StartAsync(
             keyVaultOptions: keyVault, moto: await SharedEmulators.MotoAsync(), azurite: await SharedEmulators.AzuriteAsync());
         string prefix = SharedEmulators.UniqueName("e2e") + "/";
-        IConfiguration configuration = cloud.ReplicatorConfiguration(prefix, SharedEmulators.UniqueName("ledger"), settings);
+        var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        foreach ((string key, string? value) in cloudSettings?.Invoke(cloud, prefix) ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        IConfiguration configuration = cloud.ReplicatorConfiguration(prefix, SharedEmulators.UniqueName("ledger"), overrides);
         var harness = new ReplicationHarness(cloud, configuration, emulatorCredentials, prefix, new CapturedLogs());
         harness.StartInstance(configureServices);
         return harness;

@@ -79,6 +79,31 @@ public sealed class ExpectedFailureTests : IDisposable
         Assert.Contains("KvReplicator:SecretsManager:Region", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Verbs))]
+    public async Task A_target_id_used_twice_stops_the_start_in_one_line(string verb)
+    {
+        string config = Write("kvrep.json", """
+            {
+              "KvReplicator": {
+                "KeyVault": { "VaultUri": "https://contoso.vault.azure.net/" },
+                "Ledger": { "ConnectionString": "UseDevelopmentStorage=true" },
+                "Serve": { "DeliveryKey": "0123456789abcdef0123456789abcdef" },
+                "Targets": [
+                  { "Id": "prod", "SecretsManager": { "Region": "eu-west-1" } },
+                  { "Id": "prod", "SecretsManager": { "Region": "us-east-1" } }
+                ]
+              }
+            }
+            """);
+
+        (int exitCode, _, string stderr) = await InvokeAsync(verb, config);
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
+        AssertOneLine($"kvrep {verb}: ", stderr);
+        Assert.Contains("KvReplicator:Targets:1:Id 'prod' is also the Id of KvReplicator:Targets:0", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Stopped_before_it_finished_it_says_so_and_exits_130()
     {

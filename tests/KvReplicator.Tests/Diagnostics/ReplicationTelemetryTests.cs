@@ -49,7 +49,7 @@ public sealed class ReplicationTelemetryTests : IDisposable
             version.GetTagItem(TelemetryNames.SecretVersion), version.GetTagItem(TelemetryNames.TargetName)));
 
         RecordedMeasurement counted = Assert.Single(_recorder.Of(TelemetryNames.Versions));
-        Assert.Equal(("replicated", "none"), (counted[TelemetryNames.Outcome], counted[TelemetryNames.Reason]));
+        Assert.Equal(("replicated", "none", "default"), (counted[TelemetryNames.Outcome], counted[TelemetryNames.Reason], counted[TelemetryNames.Target]));
         Assert.Equal("ok", Assert.Single(_recorder.Of(TelemetryNames.Deliveries))[TelemetryNames.Disposition]);
         Assert.Equal("ok", Assert.Single(_recorder.Of(TelemetryNames.HandlerDuration))[TelemetryNames.Disposition]);
 
@@ -163,6 +163,24 @@ public sealed class ReplicationTelemetryTests : IDisposable
         await new RejectedDeliveryDeadLetterer(null, new FakeTimeProvider(), NullLogger<RejectedDeliveryDeadLetterer>.Instance).DeadLetterAsync(gridEvent, rejected);
 
         Assert.Single(_recorder.Of(TelemetryNames.DeadLetters));
+    }
+
+    [Fact]
+    public async Task A_version_sent_to_two_targets_is_counted_once_per_target_with_its_own_outcome()
+    {
+        _bed.Source.Add(Secret, Version, "from the sample event", s_sampleCreated);
+        var down = new Fakes.InMemorySecretsManager { BeforeWrite = (_, _) => throw new HttpRequestException("connection refused (injected)") };
+        SecretReplicator Route(ISecretTarget target, string id) =>
+            new(_bed.Source, target, _bed.Ledger, Options.Create(_bed.Options), _bed.Logs.CreateLogger<SecretReplicator>(), timeProvider: _bed.Clock, targetId: id);
+        var processor = new KeyVaultEventProcessor(
+            new ReplicationFanOut([Route(_bed.Target, "east"), Route(down, "west")]), Options.Create(_bed.Options), _bed.Logs.CreateLogger<KeyVaultEventProcessor>());
+
+        await processor.ProcessAsync(TestDataFile.Read("Events/eventgrid-secret-new-version.json"));
+
+        Assert.Equal(
+            ["east replicated", "west retry_later"],
+            _recorder.Of(TelemetryNames.Versions).Select(counted => $"{counted[TelemetryNames.Target]} {counted[TelemetryNames.Outcome]}").Order());
+        Assert.Equal("transient", Assert.Single(_recorder.Of(TelemetryNames.Deliveries))[TelemetryNames.Disposition]);
     }
 
     private KeyVaultEventProcessor Processor() =>

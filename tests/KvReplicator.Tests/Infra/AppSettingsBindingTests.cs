@@ -35,6 +35,8 @@ public sealed partial class AppSettingsBindingTests
         ["WriteRateLimit"] = typeof(WriteRateLimitOptions),
         ["Notifications"] = typeof(NotificationOptions),
         ["Serve"] = typeof(KvReplicator.Cli.Serve.ServeOptions),
+        ["Vaults"] = typeof(IList<KvReplicator.DependencyInjection.VaultRouteOptions>),
+        ["Targets"] = typeof(IList<KvReplicator.DependencyInjection.TargetRouteOptions>),
     };
 
     public static TheoryData<string, string> Settings()

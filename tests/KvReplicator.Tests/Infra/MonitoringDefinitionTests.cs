@@ -25,7 +25,7 @@ public sealed partial class MonitoringDefinitionTests
         new("kvrep.remote_call.duration", InstrumentKind.SecondsHistogram),
     ];
 
-    private static readonly string[] s_tags = ["kvrep.disposition", "kvrep.outcome", "kvrep.reason", "kvrep.service", "kvrep.operation", "kvrep.result"];
+    private static readonly string[] s_tags = ["kvrep.disposition", "kvrep.outcome", "kvrep.reason", "kvrep.service", "kvrep.operation", "kvrep.result", "kvrep.target"];
 
     private static readonly string s_monitoringDirectory = Path.Combine(RepositoryLayout.InfraDirectory, "monitoring");
     private static readonly string s_workbookPath = Path.Combine(s_monitoringDirectory, "kvreplicator.workbook.json.tftpl");

@@ -122,7 +122,7 @@ public sealed class ScheduledReconcileServiceTests
     {
         IOptions<ReconcileOptions> options = Options.Create(new ReconcileOptions { Schedule = schedule });
         var reconciler = new SecretReconciler(_source.Object, _target.Object, Options.Create(new ReplicationOptions()), options, _time, _logs.CreateLogger<SecretReconciler>());
-        var service = new ScheduledReconcileService(reconciler, options, _time, new PlanCountingLogger(this, _logs.CreateLogger<ScheduledReconcileService>()));
+        var service = new ScheduledReconcileService([reconciler], options, _time, new PlanCountingLogger(this, _logs.CreateLogger<ScheduledReconcileService>()));
         await service.StartAsync(CancellationToken.None);
         // ExecuteAsync runs on its own task (.NET 10): time may only move once the first occurrence is planned.
         await WaitForNextPlanAsync(1);
