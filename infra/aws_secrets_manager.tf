@@ -28,6 +28,13 @@ resource "aws_iam_policy" "secrets_manager_replication" {
   policy      = templatefile("${path.module}/policies/secrets-manager-replication.json.tftpl", local.policy_variables)
 }
 
+resource "aws_iam_policy" "secrets_manager_resource_policy" {
+  count       = var.secret_resource_policy == null ? 0 : 1
+  name        = "${local.base_name}-secrets-manager-resource-policy"
+  description = "KvReplicator: put the configured resource policy on secrets under ${var.target_prefix}."
+  policy      = templatefile("${path.module}/policies/secrets-manager-resource-policy.json.tftpl", local.policy_variables)
+}
+
 resource "aws_iam_policy" "kms" {
   count       = local.use_customer_managed_key ? 1 : 0
   name        = "${local.base_name}-kms-via-secrets-manager"
@@ -41,6 +48,7 @@ locals {
   replicator_policy_arns = concat(
     [aws_iam_policy.secrets_manager.arn],
     aws_iam_policy.secrets_manager_replication[*].arn,
+    aws_iam_policy.secrets_manager_resource_policy[*].arn,
     aws_iam_policy.kms[*].arn,
   )
 }

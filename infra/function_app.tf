@@ -71,6 +71,7 @@ locals {
     { for i, name in local.excluded_secret_names : "KvReplicator__Replication__ExcludedSecretNames__${i}" => name },
     { for i, region in var.replica_regions : "KvReplicator__SecretsManager__ReplicaRegions__${i}" => region },
     local.use_customer_managed_key ? { "KvReplicator__SecretsManager__KmsKeyId" = local.kms_key_arn } : {},
+    var.secret_resource_policy == null ? {} : { "KvReplicator__SecretsManager__ResourcePolicy" = var.secret_resource_policy },
     local.roles_anywhere_settings,
     local.web_identity_settings,
   )

@@ -286,6 +286,17 @@ variable "replica_regions" {
   }
 }
 
+variable "secret_resource_policy" {
+  description = "A resource policy (JSON) put on every replicated secret, with Block Public Policy (KvReplicator:SecretsManager:ResourcePolicy); null puts none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.secret_resource_policy == null || can(jsondecode(var.secret_resource_policy))
+    error_message = "secret_resource_policy must be a JSON policy document."
+  }
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 # AWS credentials of the function: which path is deployed
 # ---------------------------------------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ internal interface ISecretTarget
     /// <summary>
     /// True when the target's own takeover policy may take over a secret that is not ours (it adopts, or adopts
     /// when the values are equal), so sync plans a write for it as it does with <c>--adopt</c> and the write
-    /// decides. False (the default) refuses them unless a write asks (<see cref="TargetSecretWrite.AdoptForeign"/>).
+    /// decides. False refuses them unless a write asks (<see cref="TargetSecretWrite.AdoptForeign"/>). No default:
+    /// a decorator that forgot to pass it on would silently turn the policy off.
     /// </summary>
-    bool MayTakeOver => false;
+    bool MayTakeOver { get; }
 
     /// <summary>The target's ownership, stages and version ids (no value), or null when it does not exist.</summary>
     Task<TargetSecretSummary?> DescribeAsync(string targetName, CancellationToken cancellationToken = default);

@@ -9,6 +9,8 @@ internal sealed class CrashingTarget : ISecretTarget
 
     public CrashingTarget(ISecretTarget inner) => _inner = inner ?? throw new ArgumentNullException(nameof(inner));
 
+    public bool MayTakeOver => _inner.MayTakeOver;
+
     public async Task<TargetWriteResult> WriteAsync(TargetSecretWrite write, CancellationToken cancellationToken = default)
     {
         CrashPlan.ThrowIfDead();

@@ -75,7 +75,7 @@ internal sealed class ReplicationRoutes
                     continue;
                 }
 
-                ReplicationOptions replication = Copy(vaultReplication, (targetOptions?.TargetPrefix ?? string.Empty) + vaultReplication.TargetPrefix, deployment, credentialSecrets);
+                ReplicationOptions replication = Copy(vaultReplication, targetOptions, deployment, credentialSecrets);
                 SecretReplicator? replicator = replicate
                     ? new SecretReplicator(source, target, provider.GetRequiredService<IReplicationLedger>(), Options.Create(replication),
                         provider.GetRequiredService<ILogger<SecretReplicator>>(), provider.GetService<VersionCoalescer>(), provider.GetService<IReplicationNotifier>(),
@@ -140,13 +140,14 @@ internal sealed class ReplicationRoutes
     }
 
     /// <summary>
-    /// A route's replication settings: the vault's filters under <paramref name="targetPrefix"/>, with the
-    /// deployment's settings for what is not the vault's to choose (locks, waits, parallelism), and the credential
-    /// secrets excluded.
+    /// A route's replication settings: the vault's filters, named by the target's template (or the vault's) under
+    /// the target's prefix followed by the vault's, with the deployment's settings for what is not the vault's to
+    /// choose (locks, waits, parallelism), and the credential secrets excluded.
     /// </summary>
-    private static ReplicationOptions Copy(ReplicationOptions vault, string targetPrefix, ReplicationOptions deployment, IEnumerable<string> credentialSecrets) => new()
+    internal static ReplicationOptions Copy(ReplicationOptions vault, TargetRouteOptions? target, ReplicationOptions deployment, IEnumerable<string> credentialSecrets) => new()
     {
-        TargetPrefix = targetPrefix,
+        TargetPrefix = (target?.TargetPrefix ?? string.Empty) + vault.TargetPrefix,
+        TargetNameTemplate = target?.TargetNameTemplate ?? vault.TargetNameTemplate,
         ExcludedSecretNames = [.. vault.ExcludedSecretNames.Concat(credentialSecrets).Distinct(StringComparer.OrdinalIgnoreCase)],
         IncludeNamePatterns = [.. vault.IncludeNamePatterns],
         ExcludeNamePatterns = [.. vault.ExcludeNamePatterns],

@@ -36,7 +36,7 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
         }
 
         // The vault's own settings, which each listed vault sets for itself: left at the deployment level they would be ignored.
-        foreach (string vaultSetting in new[] { "TargetPrefix", "IncludeNamePatterns", "ExcludeNamePatterns", "RequiredTagName", "RequiredTagValue" })
+        foreach (string vaultSetting in new[] { "TargetPrefix", "TargetNameTemplate", "IncludeNamePatterns", "ExcludeNamePatterns", "RequiredTagName", "RequiredTagValue" })
         {
             IConfigurationSection section = configuration.GetSection($"{ReplicationOptions.SectionName}:{vaultSetting}");
             if (options.Vaults.Count > 0 && (!string.IsNullOrEmpty(section.Value) || section.GetChildren().Any()))
@@ -50,22 +50,22 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
             failures.Add($"{SecretsManagerOptions.SectionName}:Region and {Targets} are both set: list every target under {Targets} and unset {SecretsManagerOptions.SectionName}.");
         }
 
-        List<(string Name, string Prefix)> vaults = ValidateVaults(options, failures);
+        List<(string Name, ReplicationOptions Replication)> vaults = ValidateVaults(options, failures);
         ValidateTargets(options, vaults, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>The vaults' names and name prefixes: the listed ones, or the single vault of <c>KvReplicator:KeyVault</c>.</summary>
-    private List<(string Name, string Prefix)> ValidateVaults(ReplicationRoutesOptions options, List<string> failures)
+    /// <summary>The vaults' names and replication settings: the listed ones, or the single vault of <c>KvReplicator:KeyVault</c>.</summary>
+    private List<(string Name, ReplicationOptions Replication)> ValidateVaults(ReplicationRoutesOptions options, List<string> failures)
     {
         if (options.Vaults.Count == 0)
         {
             KeyVaultOptions single = configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
             ReplicationOptions replication = configuration.GetSection(ReplicationOptions.SectionName).Get<ReplicationOptions>() ?? new ReplicationOptions();
-            return [(single.EffectiveVaultName, replication.TargetPrefix)];
+            return [(single.EffectiveVaultName, replication)];
         }
 
-        var vaults = new List<(string Name, string Prefix)>();
+        var vaults = new List<(string Name, ReplicationOptions Replication)>();
         for (int i = 0; i < options.Vaults.Count; i++)
         {
             string key = $"{Vaults}:{i}";
@@ -88,18 +88,18 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
                 failures.Add($"{key}: vault '{vaultName}' is listed twice (also {Vaults}:{first}); list each vault once.");
             }
 
-            vaults.Add((vaultName, vault.Replication.TargetPrefix));
+            vaults.Add((vaultName, vault.Replication));
         }
 
         return vaults;
     }
 
-    private static void ValidateTargets(ReplicationRoutesOptions options, List<(string Name, string Prefix)> vaults, List<string> failures)
+    private static void ValidateTargets(ReplicationRoutesOptions options, List<(string Name, ReplicationOptions Replication)> vaults, List<string> failures)
     {
         if (options.Targets.Count == 0)
         {
-            // The single target receives every vault, under each vault's own prefix.
-            CheckNameCollisions(SecretsManagerOptions.SectionName, string.Empty, vaults, failures);
+            // The single target receives every vault, under each vault's own prefix and template.
+            CheckNames(SecretsManagerOptions.SectionName, target: null, vaults, failures);
             return;
         }
 
@@ -122,9 +122,10 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
                 ids[target.Id] = i;
             }
 
-            if (!TargetPrefixPattern().IsMatch(target.TargetPrefix ?? string.Empty))
+            string? prefixError = SecretNameMapper.TemplateError(SecretNameMapper.DefaultTemplate, target.TargetPrefix ?? string.Empty);
+            if (prefixError is not null)
             {
-                failures.Add($"{key}:TargetPrefix may only contain letters, digits and / _ + = . @ -");
+                failures.Add($"{key}:TargetPrefix: {prefixError}");
             }
 
             AddAnnotationFailures(target.SecretsManager, $"{key}:SecretsManager", failures);
@@ -147,7 +148,7 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
                 }
             }
 
-            List<(string Name, string Prefix)> routed = [];
+            List<(string Name, ReplicationOptions Replication)> routed = [];
             foreach (string vaultName in target.Vaults.Where(vault => !string.IsNullOrWhiteSpace(vault)))
             {
                 if (!vaults.Any(vault => string.Equals(vault.Name, vaultName, StringComparison.OrdinalIgnoreCase)))
@@ -158,7 +159,10 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
 
             routed.AddRange(vaults.Where(vault => Receives(target, vault.Name)));
             received.UnionWith(routed.Select(vault => vault.Name));
-            CheckNameCollisions(key, target.TargetPrefix ?? string.Empty, routed, failures);
+            if (prefixError is null)
+            {
+                CheckNames(key, target, routed, failures);
+            }
         }
 
         foreach ((string vaultName, _) in vaults.Where(vault => !received.Contains(vault.Name)))
@@ -175,24 +179,34 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
     }
 
     /// <summary>
-    /// Two vaults in one target must not be able to map two secrets to one AWS name: that happens exactly when one
-    /// full prefix is the other followed only by characters a Key Vault name may hold (letters, digits, dashes),
-    /// e.g. <c>kv/</c> and <c>kv/a-</c>, or two equal prefixes. <c>kv/a/</c> and <c>kv/b/</c> cannot collide.
+    /// Each vault's names in one target by the template it gets there (the target's, or the vault's own) under the
+    /// target's prefix and the vault's; and no two vaults able to map two secrets to one AWS name
+    /// (<see cref="SecretNameMapper.CollisionError"/>: e.g. prefixes <c>kv/</c> and <c>kv/a-</c>, or one template
+    /// without <c>{vault}</c> for two vaults).
     /// </summary>
-    private static void CheckNameCollisions(string key, string targetPrefix, List<(string Name, string Prefix)> vaults, List<string> failures)
+    private static void CheckNames(string key, TargetRouteOptions? target, List<(string Name, ReplicationOptions Replication)> vaults, List<string> failures)
     {
-        for (int i = 0; i < vaults.Count; i++)
+        var mappers = new List<SecretNameMapper>();
+        foreach ((string vaultName, ReplicationOptions vault) in vaults)
         {
-            for (int j = i + 1; j < vaults.Count; j++)
+            ReplicationOptions route = ReplicationRoutes.Copy(vault, target, vault, credentialSecrets: []);
+            if (SecretNameMapper.TemplateError(route.TargetNameTemplate, route.TargetPrefix) is { } error)
             {
-                string a = targetPrefix + vaults[i].Prefix;
-                string b = targetPrefix + vaults[j].Prefix;
-                (string shorter, string longer) = a.Length <= b.Length ? (a, b) : (b, a);
-                if (longer.StartsWith(shorter, StringComparison.Ordinal) && KeyVaultNameCharacters().IsMatch(longer[shorter.Length..]))
+                // A vault's own template is reported with its vault; one only the target's prefix or template breaks, here.
+                if (target is not null)
                 {
-                    failures.Add($"{key}: vaults '{vaults[i].Name}' and '{vaults[j].Name}' could write secrets of the same name (prefixes '{a}' and '{b}'); give each vault a Replication:TargetPrefix ending in '/', e.g. '{vaults[i].Name}/'.");
+                    failures.Add($"{key}: for vault '{vaultName}': {error}");
                 }
+
+                continue;
             }
+
+            mappers.Add(route.NameMapperFor(vaultName));
+        }
+
+        if (SecretNameMapper.CollisionError(mappers) is { } collision)
+        {
+            failures.Add($"{key}: {collision}");
         }
     }
 
@@ -214,9 +228,4 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
     private static partial Regex TargetIdPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9/_+=.@-]*$")]
-    private static partial Regex TargetPrefixPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9-]*$")]
-    private static partial Regex KeyVaultNameCharacters();
 }

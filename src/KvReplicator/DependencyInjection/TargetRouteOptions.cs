@@ -27,6 +27,13 @@ internal sealed class TargetRouteOptions
     public string TargetPrefix { get; set; } = string.Empty;
 
     /// <summary>
+    /// This target's name template (<c>{prefix}</c>, <c>{vault}</c>, <c>{name}</c>, as
+    /// <c>KvReplicator:Replication:TargetNameTemplate</c>); null (the default) uses each vault's own template.
+    /// <c>{prefix}</c> stands for this target's prefix followed by the vault's.
+    /// </summary>
+    public string? TargetNameTemplate { get; set; }
+
+    /// <summary>
     /// The account's Secrets Manager (<c>KvReplicator:Targets:&lt;n&gt;:SecretsManager</c>): the same settings as
     /// <c>KvReplicator:SecretsManager</c> (Region, ServiceUrl, KmsKeyId, ReplicaRegions, ...).
     /// </summary>

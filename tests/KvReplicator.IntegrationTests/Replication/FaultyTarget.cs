@@ -12,6 +12,8 @@ internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
     private int _failuresAfterWrite;
     private int _writes;
 
+    public bool MayTakeOver => inner.MayTakeOver;
+
     /// <summary>Writes that reached the real target.</summary>
     public int Writes => _writes;
 

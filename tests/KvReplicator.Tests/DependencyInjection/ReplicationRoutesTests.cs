@@ -56,6 +56,24 @@ public sealed class ReplicationRoutesTests
             services.GetServices<IStoreCheck>().Select(check => check.Store));
     }
 
+    [Fact]
+    public void A_targets_name_template_names_the_secrets_of_every_vault_it_receives_and_the_vaults_own_template_serves_the_others()
+    {
+        var settings = new Dictionary<string, string?>(s_twoVaultsTwoTargets)
+        {
+            ["KvReplicator:Vaults:1:Replication:TargetNameTemplate"] = "{prefix}{name}/v1",
+            ["KvReplicator:Targets:1:TargetNameTemplate"] = "{prefix}{vault}/{name}",
+        };
+        using ServiceProvider services = Build(settings, KvReplicatorRole.Replicate);
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(
+            ["kv-prod → prod-eu: prod/db", "kv-prod → dr-us: dr/prod/kv-prod/db", "kv-shared → prod-eu: shared/db/v1"],
+            services.GetRequiredService<ReplicationRoutes>().All.Select(route =>
+                $"{route.VaultName} → {route.TargetId}: {route.Replication.NameMapperFor(route.VaultName).TryMap("db", out _)}"));
+    }
+
     [Theory]
     [InlineData(nameof(KvReplicatorRole.Compare))]
     [InlineData(nameof(KvReplicatorRole.Inspect))]
@@ -118,11 +136,13 @@ public sealed class ReplicationRoutesTests
         { "KvReplicator:Targets:1:SecretsManager:Region", "", "KvReplicator:Targets:1:SecretsManager: " },
         { "KvReplicator:Targets:1:SecretsManager:ServiceUrl", "ftp://sm.example/", "KvReplicator:Targets:1:SecretsManager:ServiceUrl must be an absolute http or https URL." },
         { "KvReplicator:Targets:1:Credentials:Source", "WebIdentity", "KvReplicator:Targets:1:Credentials:WebIdentity:RoleArn is required for this credential source" },
-        { "KvReplicator:Targets:1:TargetPrefix", "dr us/", "KvReplicator:Targets:1:TargetPrefix may only contain letters, digits and / _ + = . @ -" },
+        { "KvReplicator:Targets:1:TargetPrefix", "dr us/", "KvReplicator:Targets:1:TargetPrefix: The target prefix may only contain letters, digits and / _ + = . @ -" },
+        { "KvReplicator:Targets:1:TargetNameTemplate", "{prefix}", "KvReplicator:Targets:1: for vault 'kv-prod': " },
+        { "KvReplicator:Targets:0:TargetNameTemplate", "kv/{name}", "KvReplicator:Targets:0: Vaults 'kv-prod' (kv/{name}) and 'kv-shared' (kv/{name}) can map two secrets to one Secrets Manager name" },
         { "KvReplicator:Vaults:1:KeyVault:VaultUri", "https://kv-prod.vault.azure.net/", "KvReplicator:Vaults:1: vault 'kv-prod' is listed twice (also KvReplicator:Vaults:0); list each vault once." },
         { "KvReplicator:Vaults:1:KeyVault:VaultUri", "http://kv-shared.vault.azure.net/", "KvReplicator:Vaults:1:KeyVault:VaultUri must be an absolute https URI of the vault" },
-        { "KvReplicator:Vaults:1:Replication:TargetPrefix", "prod/", "KvReplicator:Targets:0: vaults 'kv-prod' and 'kv-shared' could write secrets of the same name (prefixes 'prod/' and 'prod/')" },
-        { "KvReplicator:Vaults:1:Replication:TargetPrefix", "prod/app-", "KvReplicator:Targets:0: vaults 'kv-prod' and 'kv-shared' could write secrets of the same name" },
+        { "KvReplicator:Vaults:1:Replication:TargetPrefix", "prod/", "KvReplicator:Targets:0: Vaults 'kv-prod' ({prefix}{name}) and 'kv-shared' ({prefix}{name}) can map two secrets to one Secrets Manager name" },
+        { "KvReplicator:Vaults:1:Replication:TargetPrefix", "prod/app-", "KvReplicator:Targets:0: Vaults 'kv-prod' ({prefix}{name}) and 'kv-shared' ({prefix}{name}) can map two secrets to one Secrets Manager name" },
         { "KvReplicator:Targets:0:Vaults:0", "kv-prod", "Vault 'kv-shared' is replicated to no target" },
         { "KvReplicator:KeyVault:VaultUri", "https://contoso.vault.azure.net/", "KvReplicator:KeyVault:VaultUri and KvReplicator:Vaults are both set" },
         { "KvReplicator:SecretsManager:Region", "eu-west-1", "KvReplicator:SecretsManager:Region and KvReplicator:Targets are both set" },
