@@ -10,6 +10,32 @@ resource "azurerm_service_plan" "replicator" {
 locals {
   excluded_secret_names = [var.certificate_secret_name, var.private_key_secret_name, var.chain_secret_name]
 
+  # One vault: the single KeyVault section, secrets named <target_prefix><name> as always. Several vaults: one
+  # KvReplicator:Vaults entry each (the primary first), secrets named <target_prefix><vault>/<name> so that two
+  # vaults' secrets of one name stay apart (the replicator refuses names that could collide), and the Roles
+  # Anywhere certificate read from the primary vault.
+  several_vaults = length(local.source_key_vaults) > 1
+  ordered_vault_keys = concat(
+    [local.primary_key_vault_key],
+    sort([for key in keys(local.source_key_vaults) : key if key != local.primary_key_vault_key]),
+  )
+  vault_settings = merge(
+    {
+      for key, value in {
+        "KvReplicator__KeyVault__VaultUri"        = local.primary_key_vault.vault_uri
+        "KvReplicator__KeyVault__VaultName"       = local.primary_key_vault.name
+        "KvReplicator__Replication__TargetPrefix" = var.target_prefix
+      } : key => value if !local.several_vaults
+    },
+    merge([
+      for i, key in local.ordered_vault_keys : {
+        "KvReplicator__Vaults__${i}__KeyVault__VaultUri"        = local.source_key_vaults[key].vault_uri
+        "KvReplicator__Vaults__${i}__KeyVault__VaultName"       = local.source_key_vaults[key].name
+        "KvReplicator__Vaults__${i}__Replication__TargetPrefix" = "${var.target_prefix}${lower(local.source_key_vaults[key].name)}/"
+      } if local.several_vaults
+    ]...),
+  )
+
   # Both Roles Anywhere signers read the ARNs and the certificate's secret names from the RolesAnywhere section;
   # the signing helper adds where its program is.
   roles_anywhere_settings = local.roles_anywhere ? merge({
@@ -21,7 +47,9 @@ locals {
     "KvReplicator__Credentials__RolesAnywhere__CertificateSecretName" = var.certificate_secret_name
     "KvReplicator__Credentials__RolesAnywhere__PrivateKeySecretName"  = var.private_key_secret_name
     "KvReplicator__Credentials__RolesAnywhere__ChainSecretName"       = var.chain_secret_name
-    }, var.roles_anywhere_signer == "signing_helper" ? {
+    }, local.several_vaults ? {
+    "KvReplicator__Credentials__RolesAnywhere__VaultUri" = local.primary_key_vault.vault_uri
+    } : {}, var.roles_anywhere_signer == "signing_helper" ? {
     "KvReplicator__Credentials__SigningHelper__Path" = var.signing_helper_path
   } : {}) : {}
 
@@ -46,10 +74,6 @@ locals {
       "Logging__LogLevel__Default"      = "Warning"
       "Logging__LogLevel__KvReplicator" = "Information"
 
-      # One vault per deployment until the replicator accepts several (see the input checks in locals.tf).
-      "KvReplicator__KeyVault__VaultUri"  = local.primary_key_vault.vault_uri
-      "KvReplicator__KeyVault__VaultName" = local.primary_key_vault.name
-
       "KvReplicator__Ledger__ServiceUri"    = azurerm_storage_account.data.primary_blob_endpoint
       "KvReplicator__Ledger__ContainerName" = azurerm_storage_container.ledger.name
 
@@ -61,13 +85,12 @@ locals {
       "KvReplicator__SecretsManager__Region"              = var.aws_region
       "KvReplicator__SecretsManager__AdoptForeignSecrets" = tostring(var.adopt_foreign_secrets)
 
-      "KvReplicator__Replication__TargetPrefix" = var.target_prefix
-
       "KvReplicator__Reconcile__Schedule"       = var.reconcile_schedule
       "KvReplicator__Reconcile__DeletionPolicy" = var.deletion_policy
 
       "KvReplicator__Credentials__Source" = local.credentials_source
     },
+    local.vault_settings,
     { for i, name in local.excluded_secret_names : "KvReplicator__Replication__ExcludedSecretNames__${i}" => name },
     { for i, region in var.replica_regions : "KvReplicator__SecretsManager__ReplicaRegions__${i}" => region },
     local.use_customer_managed_key ? { "KvReplicator__SecretsManager__KmsKeyId" = local.kms_key_arn } : {},

@@ -54,11 +54,5 @@ resource "terraform_data" "input_checks" {
       condition     = var.create_key_vault || length(var.existing_key_vaults) > 0
       error_message = "No source vault: set create_key_vault = true or list existing_key_vaults."
     }
-    precondition {
-      # Role assignments, topics, subscriptions, diagnostics and alerts already cover any number of vaults; the
-      # function's KvReplicator:KeyVault settings name one vault, and the replicator rejects events of any other.
-      condition     = length(local.source_key_vaults) == 1
-      error_message = "This deployment has ${length(local.source_key_vaults)} source vaults, but the replicator serves one vault per deployment until it accepts a configured set of vaults (issue 14, item 2). Deploy one stack per vault (a distinct name_suffix each) for now."
-    }
   }
 }
