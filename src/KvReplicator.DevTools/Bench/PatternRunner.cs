@@ -93,6 +93,7 @@ internal sealed class PatternRunner(BenchOptions options, BenchWorkload workload
         await using IBenchDelivery replicator = await startReplicator(cancellationToken).ConfigureAwait(false);
         int serialRounds = options.Versions / 2; // of the V-1 rounds after the warm-up, half (rounded up) one at a time
         var phases = new List<PhaseReport>();
+        var lifetime = new List<PhaseMeasurement>();
         foreach ((string part, int from, int to, int concurrency, string description) in (List<(string, int, int, int, string)>)
             [
                 ("latency:first", 1, 1, options.Concurrency, $"version 1 of every secret (creates each AWS secret), concurrency {options.Concurrency}; {Fresh(replicator)}"),
@@ -109,8 +110,13 @@ internal sealed class PatternRunner(BenchOptions options, BenchWorkload workload
             }
 
             phases.Add(PhaseMeasurement.Combine(rounds).ToReport(part + suffix, description, peakWorkingSetMegabytes, profile: null));
+            lifetime.AddRange(rounds);
         }
 
+        // A single phase's CPU moves with the moment the JIT's recompilation lands in it; the process's whole life
+        // does not, and is what a version costs a fresh process (its latencies mix both concurrencies: read the phases').
+        phases.Add(PhaseMeasurement.Combine(lifetime).ToReport(
+            "latency:all" + suffix, $"every version this process replicated, the {phases.Count} phases above together", peakWorkingSetMegabytes, profile: null));
         return phases;
     }
 

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Azure.Security.KeyVault.Secrets;
 using KvReplicator.Cli;
 using KvReplicator.DevTools.Local;
@@ -54,6 +55,10 @@ public sealed class PublishedServeTests
         try
         {
             await PublishAsync(image, app, Directory.CreateDirectory(Path.Combine(root, "publish-tmp")).FullName);
+            // Dynamic PGO recompiles every hot precompiled method twice: off, serve's CPU per version falls by a
+            // third in a fresh process (docs/benchmarks.md, cost of a version).
+            JsonNode? runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(app, "kvrep.runtimeconfig.json")));
+            Assert.Equal(false, runtimeConfig?["runtimeOptions"]?["configProperties"]?["System.Runtime.TieredPGO"]?.GetValue<bool>());
             // What the image user sees in a pod with readOnlyRootFilesystem: the app and its home readable only,
             // and a writable /tmp (the chart's emptyDir).
             MakeReadOnly(app);
