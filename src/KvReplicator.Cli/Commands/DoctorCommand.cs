@@ -1,5 +1,4 @@
 using System.CommandLine;
-using KvReplicator.Cli.Configuration;
 using KvReplicator.Cli.Doctor;
 using KvReplicator.Cli.Invocation;
 using KvReplicator.Preflight;
@@ -13,47 +12,22 @@ namespace KvReplicator.Cli.Commands;
 /// names the setting to fix. Changes nothing. Exit code 0 when nothing failed; otherwise the code of the worst
 /// failure: 2 (a setting), 10 (a store refused), 9 (a store did not answer).
 /// </summary>
-internal sealed class DoctorCommand : Command
+internal sealed class DoctorCommand : ReportCommand<PreflightReport>
 {
-    internal static readonly Option<FileInfo> ConfigOption = CommandConfiguration.CreateConfigOption();
-
-    internal static readonly Option<bool> JsonOption = new("--json") { Description = "Write the checklist as JSON on stdout." };
-
-    private readonly Action<IServiceCollection>? _configureServices;
-
-    /// <param name="configureServices">Registers services before the replicator; tests use it to supply emulator credentials.</param>
     public DoctorCommand(Action<IServiceCollection>? configureServices = null)
-        : base("doctor", "Check the configuration and ask every configured store for one cheap answer; prints a checklist (✓/✗) that names what to fix. Changes nothing.")
+        : base("doctor", "Check the configuration and ask every configured store for one cheap answer; prints a checklist (✓/✗) that names what to fix. Changes nothing.", configureServices)
     {
-        _configureServices = configureServices;
-        Options.Add(ConfigOption);
-        Options.Add(JsonOption);
-        SetAction(ExecuteAsync);
     }
 
-    private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
-    {
-        TextWriter output = parseResult.InvocationConfiguration.Output;
-        PreflightReport report;
-        try
-        {
-            report = await DoctorChecklist.RunAsync(parseResult.GetValue(ConfigOption), _configureServices, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await CommandFailure.Cancelled.WriteAsync(parseResult.InvocationConfiguration.Error, "doctor").ConfigureAwait(false);
-            return ExitCodes.Cancelled;
-        }
+    // A missing or broken file is the checklist's first failed check, not a reason to print no checklist.
+    protected override bool RequiresConfigurationFile => false;
 
-        if (parseResult.GetValue(JsonOption))
-        {
-            await DoctorReportWriter.WriteJsonAsync(report, output).ConfigureAwait(false);
-        }
-        else
-        {
-            DoctorReportWriter.WriteTable(report, output);
-        }
+    protected override Task<PreflightReport> ProduceAsync(ParseResult parseResult, FileInfo? config, CancellationToken cancellationToken) =>
+        DoctorChecklist.RunAsync(config, ConfigureServices, cancellationToken);
 
-        return CommandFailure.ExitCodeOf(report.Worst);
-    }
+    protected override Task WriteJsonAsync(PreflightReport report, TextWriter output) => DoctorReportWriter.WriteJsonAsync(report, output);
+
+    protected override void WriteTable(PreflightReport report, TextWriter output) => DoctorReportWriter.WriteTable(report, output);
+
+    protected override int ExitCodeFor(PreflightReport report) => CommandFailure.ExitCodeOf(report.Worst);
 }

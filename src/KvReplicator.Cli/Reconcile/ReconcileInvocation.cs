@@ -1,6 +1,4 @@
-using System.CommandLine;
 using KvReplicator.Cli.Configuration;
-using KvReplicator.Cli.Invocation;
 using KvReplicator.DependencyInjection;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
@@ -25,55 +23,9 @@ internal sealed class ReconcileInvocation
     public ReconcileInvocation(Action<IServiceCollection>? configureServices) => _configureServices = configureServices;
 
     /// <summary>
-    /// The whole verb: runs the reconcile, reports configuration and listing errors on stderr, writes the
-    /// report (a table or JSON) on stdout, and returns the exit code <paramref name="exitCodeFor"/> gives it.
+    /// One reconcile over every vault and AWS target: composes and checks the stores first, then compares (and
+    /// with a sync, writes), with a progress bar on an interactive stderr.
     /// </summary>
-    /// <param name="verify">Report as <c>kvrep verify</c> does (hashes; a check's wording).</param>
-    public async Task<int> ExecuteAsync(
-        ParseResult parseResult,
-        string verb,
-        FileInfo? config,
-        ReconcileRequest request,
-        bool json,
-        bool verify,
-        Func<ReconcileReport, int> exitCodeFor,
-        CancellationToken cancellationToken)
-    {
-        TextWriter output = parseResult.InvocationConfiguration.Output;
-        TextWriter error = parseResult.InvocationConfiguration.Error;
-        if (await CommandConfiguration.ReportMissingFileAsync(config, error, verb).ConfigureAwait(false))
-        {
-            return ExitCodes.InvalidConfiguration;
-        }
-
-        ReconcileReport report;
-        try
-        {
-            report = await RunAsync(config, request, error, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SecretStoreException ex)
-        {
-            await error.WriteLineAsync($"kvrep {verb}: listing failed, nothing was changed: {ex.Message}").ConfigureAwait(false);
-            return ex.IsTransient ? ExitCodes.StoreUnavailable : ExitCodes.StoreRefused;
-        }
-        catch (Exception ex) when (CommandFailure.From(ex, cancellationToken) is { } failure)
-        {
-            await failure.WriteAsync(error, verb).ConfigureAwait(false);
-            return failure.ExitCode;
-        }
-
-        if (json)
-        {
-            await ReconcileReportWriter.WriteJsonAsync(report, output).ConfigureAwait(false);
-        }
-        else
-        {
-            ReconcileReportWriter.WriteTable(report, output, verify);
-        }
-
-        return exitCodeFor(report);
-    }
-
     public async Task<ReconcileReport> RunAsync(FileInfo? config, ReconcileRequest request, TextWriter error, CancellationToken cancellationToken)
     {
         // A plan writes nothing and needs no ledger; a sync writes through the replicator, under each secret's lock.
