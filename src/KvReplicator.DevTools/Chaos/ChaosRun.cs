@@ -94,13 +94,13 @@ public static class ChaosRun
             LogLeaks = logs.Leaks,
             HandlerExceptions = grid.HandlerExceptions,
             Findings = verification.Findings.Concat(grid.DeadLetters.Select(d => $"dead-lettered {d.SecretName}/{d.Version} after {d.Attempts} attempts: {d.Reason}")).Take(20)
-                .Concat(verification.LostVersions.Take(3).SelectMany(lost => Explain(lost.SecretName, lost.Version, grid, logs))).ToArray(),
+                .Concat(verification.LostVersions.Concat(verification.HeldIntents).Take(3).SelectMany(version => Explain(version.SecretName, version.Version, grid, logs))).ToArray(),
             VirtualTime = clock.GetUtcNow() - start,
             WallTime = stopwatch.Elapsed,
         };
     }
 
-    /// <summary>What Event Grid saw of a lost version's deliveries, and what the handlers logged about it.</summary>
+    /// <summary>What Event Grid saw of a lost (or lock-held) version's deliveries, and what the handlers logged about it.</summary>
     private static IEnumerable<string> Explain(string secretName, string version, SimulatedEventGrid grid, LeakWatchingLoggerProvider logs) =>
         grid.Trail(secretName, version).Select(step => $"  {version[..8]} delivery {step}")
             .Concat(logs.Mentioning(version).Take(40).Select(message => $"  {version[..8]} log: {message}"));

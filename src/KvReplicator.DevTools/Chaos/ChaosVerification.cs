@@ -18,6 +18,7 @@ internal sealed class ChaosVerification
     private readonly Dictionary<string, string> _coalesced = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _recorded = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string SecretName, string Version)> _lost = [];
+    private readonly List<(string SecretName, string Version)> _heldIntents = [];
 
     /// <param name="deadLetters">
     /// Versions Event Grid gave up on: missing from AWS, current or in flight for a known reason, until
@@ -37,6 +38,9 @@ internal sealed class ChaosVerification
 
     /// <summary>The versions counted in <see cref="Lost"/>.</summary>
     public IReadOnlyList<(string SecretName, string Version)> LostVersions => _lost;
+
+    /// <summary>The versions a lock left held at the end planned to write.</summary>
+    public IReadOnlyList<(string SecretName, string Version)> HeldIntents => _heldIntents;
 
     /// <summary>
     /// Superseded versions left out of AWS by design (docs/reliability.md §5): the ledger records each as
@@ -91,7 +95,9 @@ internal sealed class ChaosVerification
                 // Every crashed handler's delivery comes back and takes its expired lock over; one still held
                 // at the end would block the secret until it expires.
                 MarkersInFlight++;
-                Find($"the lock on {record.Key} is left held by {held.Holder} (expires {held.Until:O}, {held.Intent.Count} planned writes)");
+                _heldIntents.AddRange(held.Intent.Select(write => (record.Key.SecretName, write.Id)));
+                Find($"the lock on {record.Key} is left held by {held.Holder} (expires {held.Until:O}, planned writes: "
+                    + $"{string.Join(", ", held.Intent.Select(write => $"{write.Id} as {write.Stage}"))})");
             }
         }
     }
