@@ -25,6 +25,7 @@ public sealed class SeveralTargetsTests
     internal const string EastRegion = "us-east-1";
     internal const string WestRegion = "eu-west-1";
     internal const string WestAccount = "222222222222";
+    private const string WestRole = $"arn:aws:iam::{WestAccount}:role/kvrep-west";
     private const int Versions = 5;
 
     [Fact]
@@ -32,13 +33,9 @@ public sealed class SeveralTargetsTests
     {
         var outage = new RegionOutageHandler { Down = WestRegion };
         MotoServer moto = await SharedEmulators.MotoAsync();
-        AWSCredentials westCredentials = await AssumeRoleAsync(moto.Endpoint, $"arn:aws:iam::{WestAccount}:role/kvrep-west");
+        AWSCredentials westCredentials = await AssumeRoleAsync(moto.Endpoint, WestRole);
         await using ReplicationHarness harness = await ReplicationHarness.StartAsync(
-            services =>
-            {
-                outage.AddTo(services);
-                services.AddKeyedSingleton<ICredentialSource>("west", new AwsSdkCredentialSource(westCredentials, "moto-west-account"));
-            },
+            outage.AddTo,
             settings: new Dictionary<string, string?>
             {
                 // The single target's section is unset: the targets are listed instead.
@@ -51,6 +48,12 @@ public sealed class SeveralTargetsTests
                 ["KvReplicator:Targets:1:SecretsManager:Region"] = WestRegion,
                 ["KvReplicator:Targets:1:SecretsManager:ServiceUrl"] = moto.Endpoint.ToString(),
                 ["KvReplicator:Targets:1:SecretsManager:MaxRetries"] = "0",
+
+                // The west account's own credentials, as an operator configures them: Entra ID token → STS web identity.
+                ["KvReplicator:Targets:1:Credentials:Source"] = "WebIdentity",
+                ["KvReplicator:Targets:1:Credentials:WebIdentity:RoleArn"] = WestRole,
+                ["KvReplicator:Targets:1:Credentials:WebIdentity:Region"] = EastRegion,
+                ["KvReplicator:Targets:1:Credentials:WebIdentity:StsEndpoint"] = moto.Endpoint.ToString(),
             });
         SecretsManagerClient east = harness.Cloud.CreateSecretsManagerClient();
         SecretsManagerClient west = new(new HttpClient(), new AwsSdkCredentialSource(westCredentials, "moto-west-account"),
