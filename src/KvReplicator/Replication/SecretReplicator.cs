@@ -530,6 +530,14 @@ internal sealed partial class SecretReplicator
 
             SecretLedgerState committed = plan.Apply(progress, _timeProvider.GetUtcNow()) with { Lock = null };
             LedgerRecord? record = await _ledger.TryWriteAsync(key, committed, etag, cancellationToken).ConfigureAwait(false);
+            if (record is null && await StillLockedByUsAsync(key, progress.Lock!, cancellationToken).ConfigureAwait(false) is { } unchanged)
+            {
+                // Refused although nobody took the lock over (a request retried after its answer was lost, a 412
+                // from a hop): the record still shows this very lock, so commit on its current ETag. Answering
+                // "done" while leaving the lock would block the secret until it expired (the chaos run found it).
+                record = await _ledger.TryWriteAsync(key, committed, unchanged.ETag, cancellationToken).ConfigureAwait(false);
+            }
+
             if (record is null)
             {
                 // Our lock expired and another handler took it over: it learned from AWS what we wrote (our
@@ -674,6 +682,13 @@ internal sealed partial class SecretReplicator
             ?? throw new SecretStoreException("the lock on this secret expired and was taken over before the write; retry", isTransient: true, "LockLost");
         Remember(written);
         return (renewed, written.ETag!);
+    }
+
+    /// <summary>The record as it is now when it still shows <paramref name="ours"/> (same holder, same expiry), else null.</summary>
+    private async Task<LedgerRecord?> StillLockedByUsAsync(LedgerKey key, SecretLock ours, CancellationToken cancellationToken)
+    {
+        LedgerRecord current = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+        return current.State?.Lock is { } held && held.Holder == _holderId && held.Until == ours.Until ? current : null;
     }
 
     /// <summary>Records what was written and frees the lock. Best effort: an unreleased lock expires on its own.</summary>

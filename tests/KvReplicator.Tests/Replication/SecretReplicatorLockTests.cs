@@ -156,6 +156,38 @@ public sealed class SecretReplicatorLockTests
         Assert.Equal(start + s_lockDuration, _bed.LedgerState(Secret)!.Lock!.Until); // not taken over
     }
 
+    /// <summary>
+    /// Found by <c>ChaosRunTests</c>: the commit was refused by a 412 although nobody had taken the lock over (the
+    /// chaos run injects them; in production a request retried after its answer was lost gets one), the version was
+    /// answered done, and the lock stayed held until it expired, with nothing left to take it over.
+    /// </summary>
+    [Fact]
+    public async Task A_commit_refused_while_the_record_still_shows_this_lock_is_made_again_and_frees_the_lock()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        bool refused = false;
+        _bed.Ledger.BeforeWrite = (_, state, _) =>
+        {
+            if (!refused && state.Lock is null && state.IsDone(v1))
+            {
+                // The commit: the record's ETag changes under it, nothing else does.
+                refused = true;
+                _bed.Ledger.Put(_bed.LedgerState(Secret)!);
+            }
+
+            return Task.CompletedTask;
+        };
+
+        ReplicationOutcome outcome = await _bed.NewProcess().ReplicateAsync(Ref(Secret, v1));
+
+        Assert.True(refused);
+        Assert.Equal(ReplicationOutcomeKind.Replicated, outcome.Kind);
+        SecretLedgerState state = _bed.LedgerState(Secret)!;
+        Assert.Null(state.Lock);
+        Assert.True(state.IsDone(v1));
+        Assert.DoesNotContain(_bed.Logs.Entries, entry => entry.Contains("expired before version", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_handler_that_died_after_its_write_leaves_a_lock_the_next_delivery_takes_over_once_expired_and_recovers_from_AWS()
     {
