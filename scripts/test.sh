@@ -46,7 +46,9 @@ dotnet test KvReplicator.Local.slnf --nologo \
 # Anything of the run's in the machine's temp directory escaped the run's own. The names are the prefixes of the
 # project's temp files: kvrep-test- (tests and fixtures) and kvrep-cred- (the signing helper's key folder). Only
 # entries made since the run started are reported, older ones belong to others, and nothing there is deleted.
-escaped="$(find "$machine_tmp" -mindepth 1 -maxdepth 1 \( -name 'kvrep-test-*' -o -name 'kvrep-cred-*' \) -newer "$started" 2>/dev/null || true)"
+# A kvrep-test-run- folder there is never this run's: its test hosts make theirs inside $run_tmp (TMPDIR), so one
+# in the machine's temp directory is another run's on the same machine (e.g. a `dotnet test` by hand).
+escaped="$(find "$machine_tmp" -mindepth 1 -maxdepth 1 \( -name 'kvrep-test-*' -o -name 'kvrep-cred-*' \) ! -name 'kvrep-test-run-*' -newer "$started" 2>/dev/null || true)"
 if [ -n "$escaped" ]; then
   echo "the tests left these in $machine_tmp instead of their own temp directory:" >&2
   printf '  %s\n' $escaped >&2
