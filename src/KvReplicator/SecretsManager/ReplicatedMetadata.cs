@@ -32,8 +32,10 @@ internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyD
     public const string SourceTagKeysTag = "kvreplicator:source-tags";
 
     /// <param name="filter">Which source tags the target takes; null takes every tag AWS accepts.</param>
+    /// <param name="targetTags">The target's own tags (<see cref="SecretsManagerOptions.Tags"/>), checked at start by <see cref="TargetTagError"/>.</param>
     public static ReplicatedMetadata For(
-        string vaultName, string secretName, IReadOnlyDictionary<string, string>? sourceTags, string? contentType, SourceTagFilter? filter = null)
+        string vaultName, string secretName, IReadOnlyDictionary<string, string>? sourceTags, string? contentType, SourceTagFilter? filter = null,
+        IEnumerable<KeyValuePair<string, string>>? targetTags = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(vaultName);
         ArgumentException.ThrowIfNullOrEmpty(secretName);
@@ -45,12 +47,18 @@ internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyD
             [ReplicationTags.SourceName] = secretName,
         };
 
+        int applied = 0;
+        foreach ((string key, string value) in targetTags ?? [])
+        {
+            tags[key] = value;
+            applied++;
+        }
+
         var recordedKeys = new List<string>();
         var dropped = new List<string>();
-        int applied = 0;
         foreach ((string key, string value) in (sourceTags ?? new Dictionary<string, string>()).OrderBy(tag => tag.Key, StringComparer.Ordinal))
         {
-            if (!IsAcceptedSourceTag(key, value) || filter?.Accepts(key) == false || applied == MaxSourceTags)
+            if (!IsAcceptedSourceTag(key, value) || filter?.Accepts(key) == false || applied == MaxSourceTags || tags.ContainsKey(key))
             {
                 dropped.Add(key);
             }
@@ -99,6 +107,20 @@ internal sealed partial record ReplicatedMetadata(string Description, IReadOnlyD
             RemoveTagKeys = remove,
             Description = string.Equals(currentDescription, Description, StringComparison.Ordinal) ? null : Description,
         };
+    }
+
+    /// <summary>Why a target's own tags cannot be applied, or null: AWS's tag rules, our reserved keys, room for ours.</summary>
+    public static string? TargetTagError(IDictionary<string, string> targetTags)
+    {
+        ArgumentNullException.ThrowIfNull(targetTags);
+        if (targetTags.Count > MaxSourceTags)
+        {
+            return $"at most {MaxSourceTags} tags (AWS allows 50 a secret, and the replicator's own take 5), not {targetTags.Count}";
+        }
+
+        return targetTags.FirstOrDefault(tag => !IsAcceptedSourceTag(tag.Key, tag.Value ?? string.Empty)) is { Key: { } key }
+            ? $"tag '{key}' is reserved (aws:*, managed-by, kvreplicator:*) or breaks AWS's tag rules (key up to 128, value up to 256 characters of letters, digits, spaces and _ . : / = + - @)"
+            : null;
     }
 
     private static bool IsAcceptedSourceTag(string key, string value) =>

@@ -40,6 +40,13 @@ internal sealed class SecretsManagerOptions
     public TakeoverPolicy EffectiveTakeoverPolicy =>
         TakeoverPolicy == TakeoverPolicy.Refuse && AdoptForeignSecrets ? TakeoverPolicy.Adopt : TakeoverPolicy;
 
+    /// <summary>
+    /// Tags every secret of this target carries (e.g. <c>cost-center</c>), whatever its source: they win over a
+    /// Key Vault tag of the same key and take room from the source tags under AWS's 50. Our own keys
+    /// (<c>managed-by</c>, <c>kvreplicator:*</c>) and <c>aws:*</c> are refused at start; sync re-applies them.
+    /// </summary>
+    public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Key Vault tag keys (globs, case-insensitive) copied to AWS; empty (the default) copies every tag AWS accepts.</summary>
     public IList<string> IncludeTagPatterns { get; set; } = [];
 

@@ -37,6 +37,11 @@ internal sealed partial class SecretsManagerOptionsValidator : IValidateOptions<
             failures.Add("KvReplicator:SecretsManager:ReplicaRegions lists a region twice.");
         }
 
+        if (ReplicatedMetadata.TargetTagError(options.Tags) is { } tagError)
+        {
+            failures.Add($"KvReplicator:SecretsManager:Tags: {tagError}.");
+        }
+
         foreach (string region in options.ReplicaKmsKeyIds.Keys.Where(region => !options.ReplicaRegions.Contains(region)))
         {
             failures.Add($"KvReplicator:SecretsManager:ReplicaKmsKeyIds names '{region}', which is not one of ReplicaRegions.");

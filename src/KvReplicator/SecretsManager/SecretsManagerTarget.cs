@@ -659,7 +659,7 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         tags?.Any(tag => tag.Key == ReplicationTags.ManagedBy && tag.Value == ReplicationTags.ManagedByValue) == true;
 
     private ReplicatedMetadata MetadataFor(SourceSecretVersion source) =>
-        ReplicatedMetadata.For(source.VaultName, source.Name, source.Tags, source.ContentType, _tagFilter);
+        ReplicatedMetadata.For(source.VaultName, source.Name, source.Tags, source.ContentType, _tagFilter, _options.Tags);
 
     /// <summary>Two vaults (or two secrets) mapped onto one target name would overwrite each other's versions.</summary>
     private static void EnsureSameSource(TargetSecretWrite write, DescribeSecretResponse secret)

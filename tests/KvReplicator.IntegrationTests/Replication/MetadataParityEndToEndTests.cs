@@ -144,6 +144,37 @@ public sealed class MetadataParityEndToEndTests
         Assert.Equal(0, (await harness.Services.GetRequiredService<SecretReconciler>().ReconcileAsync(new ReconcileRequest { DryRun = true })).DriftFound);
     }
 
+    [Fact]
+    public async Task A_targets_own_tags_are_on_every_secret_it_creates_win_over_a_key_vault_tag_and_sync_puts_them_back()
+    {
+        await using ReplicationHarness harness = await ReplicationHarness.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["KvReplicator:SecretsManager:Tags:cost-center"] = "cc-42",
+            ["KvReplicator:SecretsManager:Tags:env"] = "prod",
+        });
+        KeyVaultSecret secret = await harness.Vault.SetSecretAsync(new KeyVaultSecret("tagged-by-target", SecretLeakGuard.Register("target tags value"))
+        {
+            Properties = { Tags = { ["team"] = "payments", ["env"] = "dev" } },
+        });
+        await harness.DeliverAsync("tagged-by-target", secret.Properties.Version);
+
+        Dictionary<string, string?> created = await TagsAsync(harness, "tagged-by-target");
+        Assert.Equal(("cc-42", "prod", "payments"), (created["cost-center"], created["env"], created["team"]));
+
+        // Someone changes one on the AWS side: sync puts the target's value back, and writes no version.
+        await harness.Aws.TagResourceAsync(new TagResourceRequest
+        {
+            SecretId = harness.TargetName("tagged-by-target"),
+            Tags = [new Tag { Key = "cost-center", Value = "changed-by-hand" }],
+        });
+        var reconciler = harness.Services.GetRequiredService<SecretReconciler>();
+        Assert.Equal(DriftKind.MetadataDrift, Assert.Single((await reconciler.ReconcileAsync(new ReconcileRequest { DryRun = true })).Items).Kind);
+        await reconciler.ReconcileAsync(new ReconcileRequest());
+
+        Assert.Equal("cc-42", (await TagsAsync(harness, "tagged-by-target"))["cost-center"]);
+        Assert.Equal([secret.Properties.Version], (await harness.AwsVersionsAsync("tagged-by-target")).Select(version => version.VersionId));
+    }
+
     private static async Task<Dictionary<string, string?>> TagsAsync(ReplicationHarness harness, string name) =>
         ((await harness.Aws.DescribeSecretAsync(new DescribeSecretRequest { SecretId = harness.TargetName(name) })).Tags ?? []).ToDictionary(tag => tag.Key!, tag => tag.Value);
 }

@@ -119,4 +119,33 @@ public sealed class ReplicatedMetadataTests
 
         Assert.Equal(["env"], update.RemoveTagKeys);
     }
+
+    [Fact]
+    public void A_targets_own_tags_come_after_ours_win_over_a_source_tag_of_the_same_key_and_take_room_from_the_source_tags()
+    {
+        var target = new Dictionary<string, string> { ["cost-center"] = "cc-42", ["env"] = "prod" };
+        var source = Enumerable.Range(0, 60).ToDictionary(i => $"tag-{i:D2}", i => "v");
+        source["env"] = "dev";
+
+        ReplicatedMetadata metadata = ReplicatedMetadata.For("vault1", "app-db", source, contentType: null, targetTags: target);
+
+        Assert.Equal(("cc-42", "prod"), (metadata.Tags["cost-center"], metadata.Tags["env"]));
+        Assert.Equal(ReplicatedMetadata.MaxSourceTags, metadata.Tags.Count(tag => tag.Key != "managed-by" && !tag.Key.StartsWith("kvreplicator:", StringComparison.Ordinal)));
+        Assert.Contains("env", metadata.DroppedTagKeys);
+        Assert.DoesNotContain("env", metadata.Tags[ReplicatedMetadata.SourceTagKeysTag].Split('/'));
+    }
+
+    [Theory]
+    [InlineData("managed-by", "someone")]
+    [InlineData("kvreplicator:source-vault", "other")]
+    [InlineData("aws:cost", "1")]
+    [InlineData("bad key!", "1")]
+    public void A_reserved_or_malformed_target_tag_is_refused_at_start(string key, string value)
+    {
+        string? error = ReplicatedMetadata.TargetTagError(new Dictionary<string, string> { [key] = value });
+
+        Assert.NotNull(error);
+        Assert.Contains(key, error, StringComparison.Ordinal);
+        Assert.Null(ReplicatedMetadata.TargetTagError(new Dictionary<string, string> { ["cost-center"] = "cc-42" }));
+    }
 }
