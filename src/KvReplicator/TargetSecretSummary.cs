@@ -29,4 +29,12 @@ internal sealed record TargetSecretSummary
     public string? Description { get; init; }
 
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True unless the source the secret records is another vault or secret than the one named (compared as Key
+    /// Vault compares names; a source it does not record is no contradiction): the rule a write checks too.
+    /// </summary>
+    public bool IsFrom(string vaultName, string sourceName) =>
+        (SourceVault is null || string.Equals(SourceVault, vaultName, StringComparison.OrdinalIgnoreCase))
+        && (SourceName is null || string.Equals(SourceName, sourceName, StringComparison.OrdinalIgnoreCase));
 }

@@ -57,7 +57,7 @@ internal static class DriftPlanner
                 : item with { Kind = DriftKind.Conflict, DriftFound = true, Detail = "exists in AWS without the managed-by tag; not touched (--adopt takes it over)" };
         }
 
-        if (!IsSameSource(target, current.VaultName, current.Name))
+        if (!target.IsFrom(current.VaultName, current.Name))
         {
             return item with { Kind = DriftKind.Conflict, DriftFound = true, Detail = $"replicated from {target.SourceVault}/{target.SourceName}; not touched" };
         }
@@ -155,8 +155,4 @@ internal static class DriftPlanner
                 : $"gone from Key Vault; deleted in AWS with a {options.RecoveryWindowInDays}-day recovery window",
         };
     }
-
-    private static bool IsSameSource(TargetSecretSummary target, string vaultName, string sourceName) =>
-        (target.SourceVault is null || string.Equals(target.SourceVault, vaultName, StringComparison.OrdinalIgnoreCase))
-        && (target.SourceName is null || string.Equals(target.SourceName, sourceName, StringComparison.OrdinalIgnoreCase));
 }

@@ -146,9 +146,8 @@ public sealed partial class SecretReconciler
             // vault's, someone else's, or one left under an old prefix are not ours to judge.
             string? sourceName = _names.TryUnmap(target.Name);
             if (!target.IsOwned
-                || (target.SourceVault is not null && !string.Equals(target.SourceVault, _source.VaultName, StringComparison.OrdinalIgnoreCase))
                 || sourceName is null
-                || (target.SourceName is not null && !string.Equals(target.SourceName, sourceName, StringComparison.OrdinalIgnoreCase))
+                || !target.IsFrom(_source.VaultName, sourceName)
                 || sourceNames.Contains(sourceName)
                 || _filter.ExcludeByName(sourceName) is not null)
             {
