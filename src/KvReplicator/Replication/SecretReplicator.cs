@@ -314,20 +314,14 @@ internal sealed partial class SecretReplicator
     /// </summary>
     /// <param name="reconcile">
     /// Sync: Key Vault's latest version is written (or its stage checked) even when the record says it is done,
-    /// because AWS may have drifted from the record; the record's current version still says where AWSPREVIOUS
-    /// goes when AWSCURRENT moves.
+    /// and nothing is coalesced, because AWS may have drifted from the record; the record's current version still
+    /// says where AWSPREVIOUS goes when AWSCURRENT moves.
     /// </param>
     /// <param name="refreshLatest">Read the latest version again even if this handling read it before.</param>
     private async Task<WritePlan> PlanAsync(
         SecretVersionRef version, DateTimeOffset? announcedOn, string targetName, SecretLedgerState state, SourceReads reads, bool reconcile, bool refreshLatest,
         CancellationToken cancellationToken)
     {
-        if (reconcile)
-        {
-            // Nothing recorded as done is taken on trust, and ownership is checked again.
-            state = state with { OwnershipVerifiedOn = null, Done = [] };
-        }
-
         LedgerVersion? current = state.Current;
         SourceSecretVersion? secret = null;
         if (current is not null && !reconcile && announcedOn is { } announced && announced < current.Created)
@@ -443,7 +437,8 @@ internal sealed partial class SecretReplicator
         else
         {
             stage = previous is null || Order(secret, previous, latestId) > 0 ? TargetVersionStage.Previous : TargetVersionStage.Superseded;
-            if (_coalescer?.Decide(state, current.Id) is { Coalesce: true } decision)
+            // Sync writes what it converges: coalescing counts the record's done versions, which a reconcile does not take on trust.
+            if (!reconcile && _coalescer?.Decide(state, current.Id) is { Coalesce: true } decision)
             {
                 return new WritePlan(secret, targetName, writes, stage, RecordOnly: false, CoalescedInto: current.Id, CoalescedReason: decision.Reason);
             }
@@ -620,7 +615,7 @@ internal sealed partial class SecretReplicator
 
         DateTimeOffset now = _timeProvider.GetUtcNow();
         SecretLedgerState recovered = state with { Lock = null };
-        if (state.OwnershipVerifiedOn is null && IsOursFor(target, state))
+        if (state.OwnershipVerifiedOn is null && target is { IsOwned: true, ScheduledForDeletion: false } && target.IsFrom(state.Vault, state.Secret))
         {
             // The dead handler created it (or verified it) and died before recording so: the description just
             // read proves it, which spares the next write a DescribeSecret of its own.
@@ -654,12 +649,6 @@ internal sealed partial class SecretReplicator
         LedgerVersion? previous = known.FirstOrDefault(v => string.Equals(v.Id, target.PreviousVersionId, StringComparison.OrdinalIgnoreCase)) ?? state.Previous;
         return recovered with { Current = current, Previous = previous };
     }
-
-    /// <summary>Our managed-by tag and this very secret's source tags, on a secret not scheduled for deletion.</summary>
-    private static bool IsOursFor(TargetSecretSummary target, SecretLedgerState state) =>
-        target is { IsOwned: true, ScheduledForDeletion: false }
-        && string.Equals(target.SourceVault, state.Vault, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(target.SourceName, state.Secret, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// What the record still says once AWS has no target (deleted behind our back): nothing. The done versions
