@@ -139,22 +139,30 @@ internal sealed class ReplicationRoutes
             .Distinct(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>How a vault's secrets are named in a target: the target's template or the vault's, under the target's prefix followed by the vault's.</summary>
+    internal static (string Template, string Prefix) Naming(ReplicationOptions vault, TargetRouteOptions? target) =>
+        (target?.TargetNameTemplate ?? vault.TargetNameTemplate, (target?.TargetPrefix ?? string.Empty) + vault.TargetPrefix);
+
     /// <summary>
     /// A route's replication settings: the vault's filters, named by the target's template (or the vault's) under
     /// the target's prefix followed by the vault's, with the deployment's settings for what is not the vault's to
     /// choose (locks, waits, parallelism), and the credential secrets excluded.
     /// </summary>
-    internal static ReplicationOptions Copy(ReplicationOptions vault, TargetRouteOptions? target, ReplicationOptions deployment, IEnumerable<string> credentialSecrets) => new()
+    private static ReplicationOptions Copy(ReplicationOptions vault, TargetRouteOptions? target, ReplicationOptions deployment, IEnumerable<string> credentialSecrets)
     {
-        TargetPrefix = (target?.TargetPrefix ?? string.Empty) + vault.TargetPrefix,
-        TargetNameTemplate = target?.TargetNameTemplate ?? vault.TargetNameTemplate,
-        ExcludedSecretNames = [.. vault.ExcludedSecretNames.Concat(credentialSecrets).Distinct(StringComparer.OrdinalIgnoreCase)],
-        IncludeNamePatterns = [.. vault.IncludeNamePatterns],
-        ExcludeNamePatterns = [.. vault.ExcludeNamePatterns],
-        RequiredTagName = vault.RequiredTagName,
-        RequiredTagValue = vault.RequiredTagValue,
-        MaxParallelEventsPerDelivery = deployment.MaxParallelEventsPerDelivery,
-        LockDuration = deployment.LockDuration,
-        InFlightWait = deployment.InFlightWait,
-    };
+        (string template, string prefix) = Naming(vault, target);
+        return new()
+        {
+            TargetPrefix = prefix,
+            TargetNameTemplate = template,
+            ExcludedSecretNames = [.. vault.ExcludedSecretNames.Concat(credentialSecrets).Distinct(StringComparer.OrdinalIgnoreCase)],
+            IncludeNamePatterns = [.. vault.IncludeNamePatterns],
+            ExcludeNamePatterns = [.. vault.ExcludeNamePatterns],
+            RequiredTagName = vault.RequiredTagName,
+            RequiredTagValue = vault.RequiredTagValue,
+            MaxParallelEventsPerDelivery = deployment.MaxParallelEventsPerDelivery,
+            LockDuration = deployment.LockDuration,
+            InFlightWait = deployment.InFlightWait,
+        };
+    }
 }

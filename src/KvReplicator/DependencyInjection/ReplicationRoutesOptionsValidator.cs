@@ -189,8 +189,8 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
         var mappers = new List<SecretNameMapper>();
         foreach ((string vaultName, ReplicationOptions vault) in vaults)
         {
-            ReplicationOptions route = ReplicationRoutes.Copy(vault, target, vault, credentialSecrets: []);
-            if (SecretNameMapper.TemplateError(route.TargetNameTemplate, route.TargetPrefix) is { } error)
+            (string template, string prefix) = ReplicationRoutes.Naming(vault, target);
+            if (SecretNameMapper.TemplateError(template, prefix) is { } error)
             {
                 // A vault's own template is reported with its vault; one only the target's prefix or template breaks, here.
                 if (target is not null)
@@ -201,7 +201,7 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
                 continue;
             }
 
-            mappers.Add(route.NameMapperFor(vaultName));
+            mappers.Add(new SecretNameMapper(template, prefix, vaultName));
         }
 
         if (SecretNameMapper.CollisionError(mappers) is { } collision)
