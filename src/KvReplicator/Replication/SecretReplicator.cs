@@ -180,8 +180,11 @@ internal sealed partial class SecretReplicator
         var key = new LedgerKey(version.VaultName, version.SecretName, _targetId);
         try
         {
-            // A done version costs one read of the record, or none when this process saw it done.
-            LedgerRecord record = Cached(key) is { } cached && cached.State?.IsDone(version.Version) == true
+            // A done version costs one read of the record, or none when this process saw it done. A new version
+            // starts from the record this process last read or wrote when it shows no lock: its lock is then tried
+            // on that ETag, which a store changed since (another instance) refuses, and the read comes after all.
+            // A stale record costs a refused write more, never a wrong decision: nothing is written on it.
+            LedgerRecord record = Cached(key) is { } cached && (cached.State?.IsDone(version.Version) == true || cached.State?.Lock is null)
                 ? cached
                 : await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
             if (record.State?.IsDone(version.Version) == true && options?.Reconcile != true && !HoldsStaleLock(record.State))

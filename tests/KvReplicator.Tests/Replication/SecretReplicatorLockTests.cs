@@ -72,15 +72,19 @@ public sealed class SecretReplicatorLockTests
         var replicator = new SecretReplicator(
             _bed.Source, _bed.Target, ledger, Microsoft.Extensions.Options.Options.Create(_bed.Options), _bed.Logs.CreateLogger<SecretReplicator>(), null, _bed.Notifier, _bed.Clock);
 
-        // While the newest version's handler holds the lock, the older version's handler reads the record; its
-        // read answers only once the first handler is done.
+        // While the newest version's handler holds the lock (and this process remembers it locked, so the older
+        // version's handler reads the record instead of starting from the remembered one), the older version's
+        // handler reads the record; its read answers only once the first handler is done.
         Task<ReplicationOutcome>? older = null;
         var newestDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ledger.FirstHandlerDone = newestDone.Task;
-        ledger.AfterLockTaken = async () =>
+        _bed.Target.BeforeWrite = async (write, _) =>
         {
-            older = replicator.ReplicateAsync(Ref(Secret, v1));
-            await ledger.LockedRecordRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            if (write.VersionId == v2 && older is null)
+            {
+                older = replicator.ReplicateAsync(Ref(Secret, v1));
+                await ledger.LockedRecordRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
         };
         Task<ReplicationOutcome> newest = replicator.ReplicateAsync(Ref(Secret, v2));
         _ = newest.ContinueWith(_ => newestDone.SetResult(), TaskScheduler.Default);
@@ -408,10 +412,6 @@ public sealed class SecretReplicatorLockTests
     /// </summary>
     private sealed class StaleReadLedger(IReplicationLedger inner) : IReplicationLedger
     {
-        private int _lockTaken;
-
-        public Func<Task>? AfterLockTaken { get; set; }
-
         public Task? FirstHandlerDone { get; set; }
 
         public TaskCompletionSource LockedRecordRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -427,16 +427,8 @@ public sealed class SecretReplicatorLockTests
             return record;
         }
 
-        public async Task<LedgerRecord?> TryWriteAsync(LedgerKey key, SecretLedgerState state, string? ifMatch, CancellationToken cancellationToken = default)
-        {
-            LedgerRecord? written = await inner.TryWriteAsync(key, state, ifMatch, cancellationToken);
-            if (written is not null && state.Lock is not null && Interlocked.Exchange(ref _lockTaken, 1) == 0 && AfterLockTaken is { } afterLockTaken)
-            {
-                await afterLockTaken();
-            }
-
-            return written;
-        }
+        public Task<LedgerRecord?> TryWriteAsync(LedgerKey key, SecretLedgerState state, string? ifMatch, CancellationToken cancellationToken = default) =>
+            inner.TryWriteAsync(key, state, ifMatch, cancellationToken);
 
         public IAsyncEnumerable<LedgerRecord> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
     }

@@ -65,6 +65,49 @@ public sealed class SecretReplicatorTests
     }
 
     [Fact]
+    public async Task A_warm_process_locks_the_next_version_on_the_record_it_committed_without_reading_it_again()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        SecretReplicator process = _bed.NewProcess();
+        await process.ReplicateAsync(Ref(Secret, v1));
+        (int reads, int writes) = (_bed.Ledger.Reads, _bed.Ledger.Writes);
+
+        string v2 = _bed.Create(Secret, 2);
+        ReplicationOutcome outcome = await process.ReplicateAsync(Ref(Secret, v2));
+
+        Assert.Equal((ReplicationOutcomeKind.Replicated, false), (outcome.Kind, outcome.Superseded));
+        Assert.Equal((reads, writes + 2, 0), (_bed.Ledger.Reads, _bed.Ledger.Writes, _bed.Ledger.RefusedWrites));
+        Assert.Equal((v2, v1), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.True(_bed.LedgerState(Secret)!.IsDone(v2));
+    }
+
+    [Fact]
+    public async Task A_record_another_instance_changed_since_this_process_committed_costs_a_refused_lock_and_a_read_never_a_wrong_write()
+    {
+        string v1 = _bed.Create(Secret, 1);
+        SecretReplicator stale = _bed.NewProcess();
+        await stale.ReplicateAsync(Ref(Secret, v1));
+
+        // Another instance replicates the next version: this process's remembered record is now out of date.
+        string v2 = _bed.Create(Secret, 2);
+        await _bed.NewProcess().ReplicateAsync(Ref(Secret, v2));
+        int targetWrites = _bed.Target.Writes;
+        (int reads, int refused) = (_bed.Ledger.Reads, _bed.Ledger.RefusedWrites);
+
+        // A duplicate of the version the other instance wrote: refused lock, one read, found done, nothing written.
+        ReplicationOutcome duplicate = await stale.ReplicateAsync(Ref(Secret, v2));
+        Assert.Equal(ReplicationOutcomeKind.AlreadyDone, duplicate.Kind);
+        Assert.Equal((reads + 1, refused + 1, targetWrites), (_bed.Ledger.Reads, _bed.Ledger.RefusedWrites, _bed.Target.Writes));
+
+        // The next version is planned from the record as it is now: AWSPREVIOUS goes to v2, not back to v1.
+        string v3 = _bed.Create(Secret, 3);
+        ReplicationOutcome next = await stale.ReplicateAsync(Ref(Secret, v3));
+        Assert.Equal(ReplicationOutcomeKind.Replicated, next.Kind);
+        Assert.Equal((v3, v2), (_bed.Target.CurrentOf(Target), _bed.Target.PreviousOf(Target)));
+        Assert.Equal((v3, v2), (_bed.LedgerState(Secret)!.Current!.Id, _bed.LedgerState(Secret)!.Previous!.Id));
+    }
+
+    [Fact]
     public async Task An_event_from_another_vault_is_rejected_without_side_effects()
     {
         ReplicationOutcome outcome = await _bed.NewProcess().ReplicateAsync(new KvReplicator.SecretVersionRef("other-kv", Secret, Id(1)));
