@@ -51,7 +51,10 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
         }
 
         List<(string Name, ReplicationOptions Replication)> vaults = ValidateVaults(options, failures);
-        ValidateTargets(options, vaults, failures);
+        CredentialsOptions deployment = configuration.GetSection(CredentialsOptions.SectionName).Get<CredentialsOptions>() ?? new CredentialsOptions();
+        ValidateTargets(options, vaults, deployment, failures);
+        failures.AddRange(TargetWriteQuotas.Create(configuration, options, deployment, TimeProvider.System).Failures);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -94,7 +97,8 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
         return vaults;
     }
 
-    private static void ValidateTargets(ReplicationRoutesOptions options, List<(string Name, ReplicationOptions Replication)> vaults, List<string> failures)
+    private static void ValidateTargets(
+        ReplicationRoutesOptions options, List<(string Name, ReplicationOptions Replication)> vaults, CredentialsOptions deploymentCredentials, List<string> failures)
     {
         if (options.Targets.Count == 0)
         {
@@ -145,6 +149,19 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
                     failures.AddRange(credentialsResult.Failures!.Select(failure => failure.StartsWith("Credentials:", StringComparison.Ordinal)
                         ? $"{key}:{failure}"
                         : $"{key}:Credentials:{failure}"));
+                }
+            }
+
+            if (!string.IsNullOrWhiteSpace(target.AccountId))
+            {
+                string? roleAccount = TargetWriteQuotas.RoleAccount(target.Credentials ?? deploymentCredentials);
+                if (!AccountIdPattern().IsMatch(target.AccountId.Trim()))
+                {
+                    failures.Add($"{key}:AccountId must be the target's AWS account, 12 digits (e.g. 111122223333); it tells which targets share a write quota.");
+                }
+                else if (roleAccount is not null && roleAccount != target.AccountId.Trim())
+                {
+                    failures.Add($"{key}:AccountId {target.AccountId.Trim()} is not the account of the role its credentials assume ({roleAccount}): fix one, or unset AccountId (the role's account is used).");
                 }
             }
 
@@ -227,5 +244,8 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
     private static partial Regex TargetIdPattern();
+
+    [GeneratedRegex("^[0-9]{12}$")]
+    private static partial Regex AccountIdPattern();
 
 }
