@@ -13,7 +13,8 @@ namespace KvReplicator.DependencyInjection;
 /// Checks <c>KvReplicator:Vaults</c> and <c>KvReplicator:Targets</c> at start, each failure one sentence naming the
 /// entry's key: every entry's own sections by the rules of their single-vault, single-target counterparts, then
 /// what only a list can get wrong (a vault listed twice, a target id used twice, a target naming a vault that is
-/// not configured, a vault no target receives, two vaults whose secrets could get the same name in one target).
+/// not configured, a vault no target receives, two vaults whose secrets could get the same name in one target,
+/// an <c>AccountId</c> that is not its role's account, two targets of one write quota with different limits).
 /// </summary>
 /// <param name="configuration">The host's configuration, to see whether the single sections the lists replace are set too.</param>
 internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration configuration) : IValidateOptions<ReplicationRoutesOptions>
