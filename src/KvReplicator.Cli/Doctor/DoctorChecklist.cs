@@ -66,6 +66,7 @@ internal static class DoctorChecklist
             {
                 provider.GetService<IStartupValidator>()?.Validate();
                 checks.Add(new PreflightCheck(SettingsCheck, "-", PreflightStatus.Passed, "every setting is valid"));
+                checks.AddRange(WriteQuotas(provider));
             }
             catch (Exception exception) when (CommandConfiguration.Describe(exception) is { } problems)
             {
@@ -96,6 +97,14 @@ internal static class DoctorChecklist
 
         return new PreflightReport(checks);
     }
+
+    /// <summary>
+    /// Which AWS write quota each target's writes count against and the limit kept under it, so an operator sees
+    /// which targets slow each other down (one line per target; no call is made).
+    /// </summary>
+    private static IEnumerable<PreflightCheck> WriteQuotas(IServiceProvider provider) =>
+        provider.GetRequiredService<TargetWriteQuotas>().Targets.Select(target => new PreflightCheck(
+            $"Write quota (target {target.TargetId})", target.Quota.ToString(), PreflightStatus.Passed, target.Describe()));
 
     private static PreflightCheck SettingsFailure(string check, string problem) =>
         new(check, "-", PreflightStatus.Failed, problem, PreflightFailure.Settings);

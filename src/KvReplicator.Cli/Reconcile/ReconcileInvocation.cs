@@ -43,6 +43,14 @@ internal sealed class ReconcileInvocation
             cancellationToken).ConfigureAwait(false);
         // One reconciler per vault and AWS target; a single route's report is its own.
         IReadOnlyList<SecretReconciler> routes = provider.GetRequiredService<ReplicationRoutes>().Reconcilers;
+        if (!request.DryRun)
+        {
+            // A diagnostic, not data: which AWS write quota each target's writes wait for, besides the run's own MaxWritesPerSecond.
+            foreach (TargetWriteQuota target in provider.GetRequiredService<TargetWriteQuotas>().Targets)
+            {
+                await error.WriteLineAsync($"Target {target.TargetId} writes within AWS write quota {target.Quota}: {target.Describe()}.").ConfigureAwait(false);
+            }
+        }
 
         if (!ReferenceEquals(error, Console.Error) || Console.IsErrorRedirected)
         {

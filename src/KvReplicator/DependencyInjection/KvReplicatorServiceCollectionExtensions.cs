@@ -99,6 +99,13 @@ internal static class KvReplicatorServiceCollectionExtensions
             services.AddListedTargets(configuration);
         }
 
+        // Which AWS write quota (account and Region) each target's writes count against: the limiters of a host that
+        // writes, and what doctor shows of every target.
+        services.TryAddSingleton(provider => TargetWriteQuotas.Create(
+            configuration,
+            provider.GetRequiredService<IOptions<ReplicationRoutesOptions>>().Value,
+            provider.GetRequiredService<IOptions<CredentialsOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new StorePreflight(provider.GetServices<IStoreCheck>(), provider.GetService<TimeProvider>()));
         if (!routesListed)
         {

@@ -6,6 +6,7 @@ using KvReplicator.KeyVault;
 using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
+using KvReplicator.Throttling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -98,14 +99,20 @@ internal sealed class ReplicationRoutes
     }
 
     /// <summary>
-    /// A target's own Secrets Manager client and target. Every target's client
-    /// is the one named <see cref="SecretsManagerClient.HttpClientName"/>, so the write rate limit, the telemetry
-    /// and a host's own handlers apply to all of them alike.
+    /// A target's own Secrets Manager client and target. Every target's client is built on the handlers of the one
+    /// named <see cref="SecretsManagerClient.HttpClientName"/>, so the write rate limit, the telemetry and a host's
+    /// own handlers apply to all of them alike; in a host that writes, the target's writes wait for the limiter of
+    /// its AWS quota (<see cref="TargetWriteQuotas"/>), which only the targets of the same account and Region share.
     /// </summary>
     private static SecretsManagerTarget Target(IServiceProvider provider, TargetRouteOptions target, ICredentialSource credentials)
     {
+        HttpClient http = provider.GetService<WriteRateLimiter>() is null
+            ? provider.GetRequiredService<IHttpClientFactory>().CreateClient(SecretsManagerClient.HttpClientName)
+            : new HttpClient(SecretsManagerWriteThrottlingHandler.ForQuota(
+                provider.GetRequiredService<TargetWriteQuotas>().LimiterOf(target.Id!),
+                provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(SecretsManagerClient.HttpClientName)));
         var client = new SecretsManagerClient(
-            provider.GetRequiredService<IHttpClientFactory>().CreateClient(SecretsManagerClient.HttpClientName),
+            http,
             credentials,
             target.SecretsManager,
             provider.GetRequiredService<TimeProvider>(),

@@ -13,7 +13,8 @@ namespace KvReplicator.DependencyInjection;
 /// Checks <c>KvReplicator:Vaults</c> and <c>KvReplicator:Targets</c> at start, each failure one sentence naming the
 /// entry's key: every entry's own sections by the rules of their single-vault, single-target counterparts, then
 /// what only a list can get wrong (a vault listed twice, a target id used twice, a target naming a vault that is
-/// not configured, a vault no target receives, two vaults whose secrets could get the same name in one target).
+/// not configured, a vault no target receives, two vaults whose secrets could get the same name in one target,
+/// an <c>AccountId</c> that is not its role's account, two targets of one write quota with different limits).
 /// </summary>
 /// <param name="configuration">The host's configuration, to see whether the single sections the lists replace are set too.</param>
 internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration configuration) : IValidateOptions<ReplicationRoutesOptions>
@@ -51,7 +52,10 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
         }
 
         List<(string Name, ReplicationOptions Replication)> vaults = ValidateVaults(options, failures);
-        ValidateTargets(options, vaults, failures);
+        CredentialsOptions deployment = configuration.GetSection(CredentialsOptions.SectionName).Get<CredentialsOptions>() ?? new CredentialsOptions();
+        ValidateTargets(options, vaults, deployment, failures);
+        failures.AddRange(TargetWriteQuotas.Create(configuration, options, deployment, TimeProvider.System).Failures);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -94,7 +98,8 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
         return vaults;
     }
 
-    private static void ValidateTargets(ReplicationRoutesOptions options, List<(string Name, ReplicationOptions Replication)> vaults, List<string> failures)
+    private static void ValidateTargets(
+        ReplicationRoutesOptions options, List<(string Name, ReplicationOptions Replication)> vaults, CredentialsOptions deploymentCredentials, List<string> failures)
     {
         if (options.Targets.Count == 0)
         {
@@ -145,6 +150,19 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
                     failures.AddRange(credentialsResult.Failures!.Select(failure => failure.StartsWith("Credentials:", StringComparison.Ordinal)
                         ? $"{key}:{failure}"
                         : $"{key}:Credentials:{failure}"));
+                }
+            }
+
+            if (!string.IsNullOrWhiteSpace(target.AccountId))
+            {
+                string? roleAccount = TargetWriteQuotas.RoleAccount(target.Credentials ?? deploymentCredentials);
+                if (!AccountIdPattern().IsMatch(target.AccountId.Trim()))
+                {
+                    failures.Add($"{key}:AccountId must be the target's AWS account, 12 digits (e.g. 111122223333); it tells which targets share a write quota.");
+                }
+                else if (roleAccount is not null && roleAccount != target.AccountId.Trim())
+                {
+                    failures.Add($"{key}:AccountId {target.AccountId.Trim()} is not the account of the role its credentials assume ({roleAccount}): fix one, or unset AccountId (the role's account is used).");
                 }
             }
 
@@ -227,5 +245,8 @@ internal sealed partial class ReplicationRoutesOptionsValidator(IConfiguration c
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
     private static partial Regex TargetIdPattern();
+
+    [GeneratedRegex("^[0-9]{12}$")]
+    private static partial Regex AccountIdPattern();
 
 }

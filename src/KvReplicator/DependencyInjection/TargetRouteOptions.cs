@@ -45,4 +45,12 @@ internal sealed class TargetRouteOptions
     /// absent, the deployment's <c>KvReplicator:Credentials</c> are used.
     /// </summary>
     public CredentialsOptions? Credentials { get; set; }
+
+    /// <summary>
+    /// The target's AWS account, 12 digits; optional. It tells which targets share AWS's write quota (per account
+    /// and Region) when the credentials do not name a role (the SDK's default credentials); with a role it must be
+    /// the role's account. A target's own write limit is its <c>WriteRateLimit</c> section (read by
+    /// <see cref="TargetWriteQuotas"/>, over <c>KvReplicator:WriteRateLimit</c>).
+    /// </summary>
+    public string? AccountId { get; set; }
 }

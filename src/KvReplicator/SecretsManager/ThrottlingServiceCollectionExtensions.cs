@@ -9,9 +9,10 @@ namespace KvReplicator.SecretsManager;
 internal static class ThrottlingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="WriteRateLimiter"/> per process (options <c>KvReplicator:WriteRateLimit</c>)
-    /// and puts it under the Secrets Manager client's named <see cref="HttpClient"/>, so every caller of the
-    /// client (events, sync, replay) shares the same write budget.
+    /// Registers the process's <see cref="WriteRateLimiter"/> (options <c>KvReplicator:WriteRateLimit</c>) and puts
+    /// the throttling handler under the Secrets Manager client's named <see cref="HttpClient"/>, so every caller of
+    /// the client (events, sync, replay) shares the limit: the process's for the single target, its AWS quota's for
+    /// a listed target whose client marks its requests (<see cref="SecretsManagerWriteThrottlingHandler.ForQuota"/>).
     /// </summary>
     internal static IServiceCollection AddSecretsManagerWriteRateLimit(this IServiceCollection services, IConfiguration configuration)
     {

@@ -16,10 +16,12 @@ internal sealed class WriteRateLimiter
     private readonly double _permitsPerSecond;
     private readonly double _burst;
     private readonly TimeSpan _maxWait;
+    private readonly string _name;
     private double _tokens;
     private long _lastRefill;
 
-    public WriteRateLimiter(WriteRateLimitOptions options, TimeProvider timeProvider)
+    /// <param name="quota">The AWS quota this limiter keeps a process under, named in its refusals; null for the process's default one.</param>
+    public WriteRateLimiter(WriteRateLimitOptions options, TimeProvider timeProvider, WriteQuota? quota = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
@@ -28,6 +30,7 @@ internal sealed class WriteRateLimiter
         _permitsPerSecond = options.PermitsPerSecond;
         _burst = options.Burst;
         _maxWait = options.MaxWait;
+        _name = quota is null ? "Secrets Manager write rate limit" : $"Secrets Manager write rate limit of {quota}";
         _tokens = _burst;
         _lastRefill = timeProvider.GetTimestamp();
     }
@@ -46,7 +49,7 @@ internal sealed class WriteRateLimiter
             if (wait > _maxWait)
             {
                 throw new SecretStoreException(
-                    $"Secrets Manager write rate limit: the next turn is {wait.TotalSeconds:0.#} s away, more than the {_maxWait.TotalSeconds:0.#} s a write may wait; retry later",
+                    $"{_name}: the next turn is {wait.TotalSeconds:0.#} s away, more than the {_maxWait.TotalSeconds:0.#} s a write may wait; retry later",
                     isTransient: true,
                     RateLimitedErrorCode);
             }

@@ -148,6 +148,8 @@ public sealed class ReplicationRoutesTests
         { "KvReplicator:SecretsManager:Region", "eu-west-1", "KvReplicator:SecretsManager:Region and KvReplicator:Targets are both set" },
         { "KvReplicator:Replication:TargetPrefix", "kv/", "KvReplicator:Replication:TargetPrefix is a vault's setting: with KvReplicator:Vaults, set it per vault (KvReplicator:Vaults:<n>:Replication:TargetPrefix) and unset it here." },
         { "KvReplicator:Replication:ExcludeNamePatterns:0", "tmp-*", "KvReplicator:Replication:ExcludeNamePatterns is a vault's setting" },
+        { "KvReplicator:Targets:1:AccountId", "1234", "KvReplicator:Targets:1:AccountId must be the target's AWS account, 12 digits (e.g. 111122223333); it tells which targets share a write quota." },
+        { "KvReplicator:Targets:1:WriteRateLimit:PermitsPerSecond", "80", "KvReplicator:Targets:1:WriteRateLimit:PermitsPerSecond must be between 1 and 50 (AWS allows 50 per account and Region)." },
         { "KvReplicator:AzureCredential:Source", "LocalCloud", "LocalCloud is for kvrep-dev localcloud only, but KvReplicator:Vaults:0:KeyVault:VaultUri is not a loopback address." },
     };
 
@@ -197,14 +199,15 @@ public sealed class ReplicationRoutesTests
     }
 
     /// <summary>Offline: a fixed Azure token and fixed AWS keys, so nothing reaches a cloud.</summary>
-    private static ServiceProvider Build(Dictionary<string, string?> settings, KvReplicatorRole role)
+    /// <param name="configure">Runs after the replicator is added (a test's clock or wire).</param>
+    internal static ServiceProvider Build(Dictionary<string, string?> settings, KvReplicatorRole role, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TokenCredential>(new OfflineTokenCredential());
         services.AddSingleton<ICredentialSource>(new AwsSdkCredentialSource(new BasicAWSCredentials("offline", "offline"), "offline"));
-        return services
-            .AddKvReplicator(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), role)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        services.AddKvReplicator(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), role);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
     private sealed class OfflineTokenCredential : TokenCredential

@@ -34,6 +34,35 @@ public sealed class ThrottlingServiceCollectionExtensionsTests
         Assert.Same(provider.GetRequiredService<WriteRateLimiter>(), provider.GetRequiredService<WriteRateLimiter>());
     }
 
+    [Fact]
+    public async Task A_targets_client_waits_for_its_quotas_limiter_and_leaves_the_process_limiter_to_the_others()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["KvReplicator:WriteRateLimit:PermitsPerSecond"] = "1",
+            ["KvReplicator:WriteRateLimit:Burst"] = "1",
+            ["KvReplicator:WriteRateLimit:MaxWait"] = "00:00:00",
+        }).Build();
+        var time = new FakeTimeProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSecretsManagerWriteRateLimit(configuration);
+        services.AddHttpClient(SecretsManagerClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new OkHandler());
+        using ServiceProvider provider = services.BuildServiceProvider();
+        var quota = new WriteRateLimiter(new WriteRateLimitOptions { PermitsPerSecond = 1, Burst = 1, MaxWait = TimeSpan.Zero }, time, new WriteQuota("111122223333", "eu-west-1"));
+        using var target = new HttpClient(SecretsManagerWriteThrottlingHandler.ForQuota(
+            quota, provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(SecretsManagerClient.HttpClientName)));
+        HttpClient process = provider.GetRequiredService<IHttpClientFactory>().CreateClient(SecretsManagerClient.HttpClientName);
+
+        using HttpResponseMessage first = await target.SendAsync(Put());
+        using HttpResponseMessage other = await process.SendAsync(Put());
+        var refused = await Assert.ThrowsAsync<SecretStoreException>(() => target.SendAsync(Put()));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.StartsWith("Secrets Manager write rate limit of 111122223333/eu-west-1: the next turn is 1 s away", refused.Message, StringComparison.Ordinal);
+    }
+
     private static HttpRequestMessage Put()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:1/");
