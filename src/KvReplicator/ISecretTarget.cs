@@ -63,6 +63,21 @@ internal interface ISecretTarget
     /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
     Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Compares an existing secret's resource policy, KMS key and replica regions with the target's configuration
+    /// (settings otherwise applied only on create and adoption). Reads only, and makes no call when the target
+    /// configures none of them. Sync plans from it as it plans from <see cref="MetadataUpdateFor"/>.
+    /// </summary>
+    /// <exception cref="SecretStoreException">A read failed.</exception>
+    Task<TargetSettingsDrift> CompareSettingsAsync(string targetName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Repairs what <see cref="CompareSettingsAsync"/> found on a secret we own, each setting on its own: one
+    /// repair failing does not keep the others from being tried. Never removes a policy or a replica.
+    /// </summary>
+    /// <exception cref="SecretStoreException">The secret is not ours, or a repair failed (the message names each).</exception>
+    Task RepairSettingsAsync(TargetSettingsDrift drift, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a secret we own; a secret without the ownership tag is refused, never deleted.</summary>
     /// <exception cref="SecretStoreException">The secret is not ours, or the store failed.</exception>
     Task DeleteAsync(string targetName, TargetDeletion deletion, CancellationToken cancellationToken = default);

@@ -47,7 +47,7 @@ internal static class ReconcileReportWriter
 
             cells.AddRange(
             [
-                item.SourceName ?? "-", item.TargetName, item.Kind.ToString(), Short(item.SourceVersion), Short(item.TargetVersion),
+                item.SourceName ?? "-", item.TargetName, State(item), Short(item.SourceVersion), Short(item.TargetVersion),
             ]);
             if (verify)
             {
@@ -95,6 +95,9 @@ internal static class ReconcileReportWriter
         return $"{line}, {report.Items.Count(item => item.Status == ReconcileItemStatus.Applied)} repaired, {failed} failed, drift left in {report.DriftLeft}; "
             + $"{report.TargetWrites} AWS write call(s){calls}";
     }
+
+    /// <summary>Every kind of drift a secret shows (a stale version with a resource policy out of line names both).</summary>
+    private static string State(ReconcileItem item) => item.Drifts.Count == 0 ? item.Kind.ToString() : string.Join(", ", item.Drifts);
 
     /// <summary>Version ids are 32 hex digits; eight tell them apart in a table, and <c>--json</c> has them whole.</summary>
     private static string Short(string? version) => version is null ? "-" : version.Length > 8 ? version[..8] : version;

@@ -55,6 +55,15 @@ internal sealed class CrashingTarget : ISecretTarget
         return _inner.UpdateMetadataAsync(update, cancellationToken);
     }
 
+    public Task<TargetSettingsDrift> CompareSettingsAsync(string targetName, CancellationToken cancellationToken = default) =>
+        _inner.CompareSettingsAsync(targetName, cancellationToken);
+
+    public Task RepairSettingsAsync(TargetSettingsDrift drift, CancellationToken cancellationToken = default)
+    {
+        CrashPlan.ThrowIfDead();
+        return _inner.RepairSettingsAsync(drift, cancellationToken);
+    }
+
     public Task DeleteAsync(string targetName, TargetDeletion deletion, CancellationToken cancellationToken = default)
     {
         CrashPlan.ThrowIfDead();

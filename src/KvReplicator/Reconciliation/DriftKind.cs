@@ -30,4 +30,16 @@ internal enum DriftKind
 
     /// <summary>Every Key Vault version is disabled: nothing may be replicated, and AWS is left as it is.</summary>
     Disabled,
+
+    /// <summary>The secret's resource policy is not the target's <c>ResourcePolicy</c> (compared as JSON), or it has none.</summary>
+    ResourcePolicyDrift,
+
+    /// <summary>The secret is encrypted with another KMS key than the target's <c>KmsKeyId</c>.</summary>
+    KmsKeyDrift,
+
+    /// <summary>
+    /// A region of the target's <c>ReplicaRegions</c> is missing from the secret's replication (added by sync), or
+    /// its replica failed or uses another key than <c>ReplicaKmsKeyIds</c> says (reported: no call changes it in place).
+    /// </summary>
+    ReplicaDrift,
 }

@@ -98,6 +98,68 @@ internal static class DriftPlanner
         return item;
     }
 
+    /// <summary>
+    /// Whether sync compares the secret's settings (resource policy, KMS key, replica regions) with the target's:
+    /// on an existing secret of ours from this source, whatever its version, except one scheduled for deletion (the
+    /// next run compares it once restored) and a value conflict (a person decides over that secret first). A secret
+    /// sync creates or takes over gets them from the write itself.
+    /// </summary>
+    public static bool ComparesSettings(ReconcileItem item, TargetSecretSummary? target) =>
+        target is { IsOwned: true, ScheduledForDeletion: false } && item.Kind is DriftKind.InSync or DriftKind.Stale or DriftKind.MetadataDrift;
+
+    /// <summary>
+    /// Adds what the settings comparison found: a kind per setting out of line, and the repair Secrets Manager
+    /// allows in place (put the policy, change the key, add the missing replicas). A replica that failed or uses
+    /// another key has no such repair: it is reported, and never removed to be added again.
+    /// </summary>
+    public static ReconcileItem PlanSettings(ReconcileItem item, TargetSettingsDrift settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.IsEmpty)
+        {
+            return item;
+        }
+
+        var kinds = new List<DriftKind>(3);
+        var details = new List<string>();
+        ReconcileActions actions = ReconcileActions.None;
+        if (settings.ResourcePolicyDiffers)
+        {
+            kinds.Add(DriftKind.ResourcePolicyDrift);
+            actions |= ReconcileActions.PutResourcePolicy;
+            details.Add("the resource policy is not the target's ResourcePolicy");
+        }
+
+        if (settings.KmsKeyId is { } key)
+        {
+            kinds.Add(DriftKind.KmsKeyDrift);
+            actions |= ReconcileActions.UpdateKmsKey;
+            details.Add($"encrypted with {settings.CurrentKmsKeyId}, not the target's KmsKeyId {key}");
+        }
+
+        if (settings.MissingReplicaRegions.Count > 0 || settings.ReplicaFindings.Count > 0)
+        {
+            kinds.Add(DriftKind.ReplicaDrift);
+        }
+
+        if (settings.MissingReplicaRegions.Count > 0)
+        {
+            actions |= ReconcileActions.AddReplicaRegions;
+            details.Add($"not replicated to {string.Join(", ", settings.MissingReplicaRegions)} (ReplicaRegions)");
+        }
+
+        details.AddRange(settings.ReplicaFindings);
+        string detail = string.Join("; ", details);
+        return item with
+        {
+            Kind = item.Kind == DriftKind.InSync ? kinds[0] : item.Kind,
+            SettingsDrifts = kinds,
+            DriftFound = true,
+            Actions = item.Actions | actions,
+            Detail = item.Detail is null ? detail : $"{item.Detail}; {detail}",
+        };
+    }
+
     /// <summary>Whether the plan needs the value of the AWSCURRENT version, and of the version it would promote.</summary>
     public static (bool Current, bool Promoted) ValuesToCompare(ReconcileItem item, TargetSecretSummary? target) =>
         item.SourceVersion is null || target is null || !target.IsOwned || target.ScheduledForDeletion || item.Kind is DriftKind.Conflict

@@ -5,11 +5,13 @@ namespace KvReplicator.Reconciliation;
 /// <summary>
 /// Carries out what <see cref="DriftPlanner"/> planned for one secret. Versions and stages are written by the
 /// event pipeline's <see cref="SecretReplicator"/> under the secret's lock (same idempotency token, same
-/// ownership guard, same strict order); restores, metadata and deletions, which move no stage, go straight to
-/// the <see cref="ISecretTarget"/>.
+/// ownership guard, same strict order); restores, metadata, settings and deletions, which move no stage, go
+/// straight to the <see cref="ISecretTarget"/>.
 /// </summary>
 internal sealed class DriftRepairer
 {
+    private const ReconcileActions SettingsActions = ReconcileActions.PutResourcePolicy | ReconcileActions.UpdateKmsKey | ReconcileActions.AddReplicaRegions;
+
     private readonly ISecretSource _source;
     private readonly ISecretTarget _target;
     private readonly SecretReplicator? _replicator;
@@ -26,9 +28,10 @@ internal sealed class DriftRepairer
     /// <param name="item">The plan; its <see cref="ReconcileItem.Actions"/> say what to do.</param>
     /// <param name="current">The newest enabled Key Vault version the plan was made from.</param>
     /// <param name="listed">The AWS secret as listed; null when it was missing.</param>
+    /// <param name="settings">What the settings comparison found; null when they were not compared.</param>
     /// <param name="adopt">Take over a secret without our ownership tag.</param>
     /// <exception cref="SecretStoreException">A call failed, or the secret changed under the run; the next run converges it.</exception>
-    public async Task RepairAsync(ReconcileItem item, SourceSecretVersion current, TargetSecretSummary? listed, bool adopt, CancellationToken cancellationToken)
+    public async Task RepairAsync(ReconcileItem item, SourceSecretVersion current, TargetSecretSummary? listed, TargetSettingsDrift? settings, bool adopt, CancellationToken cancellationToken)
     {
         string version = current.Version;
         if ((item.Actions & ReconcileActions.Restore) != 0)
@@ -44,6 +47,11 @@ internal sealed class DriftRepairer
         if ((item.Actions & ReconcileActions.UpdateMetadata) != 0)
         {
             await _target.UpdateMetadataAsync(_target.MetadataUpdateFor(current, listed!), cancellationToken).ConfigureAwait(false);
+        }
+
+        if ((item.Actions & SettingsActions) != 0)
+        {
+            await _target.RepairSettingsAsync(settings!, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -20,4 +20,13 @@ internal enum ReconcileActions
 
     /// <summary>Delete per the deletion policy.</summary>
     Delete = 16,
+
+    /// <summary>Put the target's resource policy (PutResourcePolicy, with its BlockPublicPolicy).</summary>
+    PutResourcePolicy = 32,
+
+    /// <summary>Encrypt the secret with the target's KMS key (UpdateSecret with KmsKeyId).</summary>
+    UpdateKmsKey = 64,
+
+    /// <summary>Replicate the secret to the target's replica regions it lacks (ReplicateSecretToRegions).</summary>
+    AddReplicaRegions = 128,
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KvReplicator.Reconciliation;
 
 /// <summary>One secret in a reconcile report. Carries version ids and at most a short hash prefix, never a value.</summary>
@@ -14,7 +16,19 @@ internal sealed record ReconcileItem
     /// <summary>The AWS target's id (<c>default</c> for the unnamed one) when the deployment writes to several targets or reads several vaults; null for a single route.</summary>
     public string? Target { get; init; }
 
+    /// <summary>What is out of line first: the version, the metadata, then the settings (see <see cref="Drifts"/>).</summary>
     public required DriftKind Kind { get; init; }
+
+    /// <summary>
+    /// The target settings found out of line besides <see cref="Kind"/> (resource policy, KMS key, replicas), which
+    /// a secret can show alongside a stale version or another setting.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<DriftKind> SettingsDrifts { get; init; } = [];
+
+    /// <summary>Every kind of drift found, <see cref="Kind"/> first; empty when the secret is in sync.</summary>
+    public IReadOnlyList<DriftKind> Drifts =>
+        Kind == DriftKind.InSync ? SettingsDrifts : [Kind, .. SettingsDrifts.Where(kind => kind != Kind)];
 
     /// <summary>True when the AWS copy was found out of line with Key Vault (what <c>kvrep verify</c> fails on).</summary>
     public required bool DriftFound { get; init; }

@@ -12,7 +12,7 @@ internal sealed record ReconcileReport
 
     /// <summary>
     /// AWS write calls sent (PutSecretValue, CreateSecret, TagResource, UntagResource, UpdateSecret,
-    /// UpdateSecretVersionStage, RestoreSecret, DeleteSecret; each attempt counts, as it does against the AWS
+    /// UpdateSecretVersionStage, RestoreSecret, DeleteSecret, PutResourcePolicy, ReplicateSecretToRegions; each attempt counts, as it does against the AWS
     /// quota), counted as they left for the wire; zero in a dry run.
     /// </summary>
     public int TargetWrites { get; init; }
@@ -33,5 +33,6 @@ internal sealed record ReconcileReport
     /// <summary>True when an action (or a read it needed) failed.</summary>
     public bool HasFailures => Items.Any(item => item.Status == ReconcileItemStatus.Failed);
 
-    public int Count(DriftKind kind) => Items.Count(item => item.Kind == kind);
+    /// <summary>Secrets showing <paramref name="kind"/>, as their headline <see cref="ReconcileItem.Kind"/> or besides it.</summary>
+    public int Count(DriftKind kind) => Items.Count(item => item.Kind == kind || item.SettingsDrifts.Contains(kind));
 }

@@ -8,7 +8,8 @@ namespace KvReplicator.Reconciliation;
 
 /// <summary>
 /// Repairs what events never announce: lists the vault and the replicated AWS secrets, reads the current
-/// version on both sides, plans per secret (<see cref="DriftPlanner"/>) and converges
+/// version on both sides (and, when the target configures them, an existing secret's resource policy, KMS key and
+/// replica regions), plans per secret (<see cref="DriftPlanner"/>) and converges
 /// (<see cref="DriftRepairer"/>) through the same <see cref="ISecretTarget"/> the event pipeline writes with, so
 /// re-running is a no-op (the version id is the write's idempotency token) and a second run makes no write at
 /// all. Entry point of <c>kvrep sync</c>, <c>kvrep verify</c> (a dry run) and the Functions timer: all three
@@ -166,6 +167,7 @@ public sealed partial class SecretReconciler
         CancellationToken cancellationToken = run.CancellationToken;
         ReconcileItem item;
         SourceSecretVersion? current = null;
+        TargetSettingsDrift? settings = null;
         try
         {
             // The listing shows the newest version's tags: when it is enabled it is the current one, and the opt-in
@@ -195,6 +197,11 @@ public sealed partial class SecretReconciler
 
             item = DriftPlanner.PlanSource(current, targetName, target, target is not null && !_target.MetadataUpdateFor(current, target).IsEmpty, run.Request.Adopt || _target.MayTakeOver);
             item = await CompareValuesAsync(item, current, target, cancellationToken).ConfigureAwait(false);
+            if (DriftPlanner.ComparesSettings(item, target))
+            {
+                settings = await _target.CompareSettingsAsync(targetName, cancellationToken).ConfigureAwait(false);
+                item = DriftPlanner.PlanSettings(item, settings);
+            }
         }
         catch (Exception exception) when (IsStoreFailure(exception, cancellationToken))
         {
@@ -206,7 +213,7 @@ public sealed partial class SecretReconciler
         }
 
         SourceSecretVersion read = current!;
-        return await ConcludeAsync(run, item, token => _repairer.RepairAsync(item, read, target, run.Request.Adopt, token)).ConfigureAwait(false);
+        return await ConcludeAsync(run, item, token => _repairer.RepairAsync(item, read, target, settings, run.Request.Adopt, token)).ConfigureAwait(false);
     }
 
     private async Task<SourceSecretVersion> ReadCurrentAsync(string sourceName, string version, CancellationToken cancellationToken)

@@ -240,11 +240,14 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An adopted secret gets the configured replica regions it lacks; replicas it has are left as they are.</summary>
+    /// <summary>
+    /// An adopted secret, or one sync finds without them, gets the configured replica regions it lacks; replicas it
+    /// has are left as they are, those it has beyond the configured ones included.
+    /// </summary>
     private async Task AddMissingReplicasAsync(string targetName, DescribeSecretResponse existing, CancellationToken cancellationToken)
     {
-        string[] missing = [.. _options.ReplicaRegions.Where(region => existing.ReplicationStatus?.Any(replica => replica.Region == region) != true)];
-        if (missing.Length > 0)
+        IReadOnlyList<string> missing = SecretSettings.MissingReplicaRegions(_options, existing);
+        if (missing.Count > 0)
         {
             await _client.ReplicateSecretToRegionsAsync(new ReplicateSecretToRegionsRequest { SecretId = targetName, AddReplicaRegions = Replicas(missing) }, cancellationToken).ConfigureAwait(false);
         }
@@ -513,6 +516,77 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
         }
     }
 
+    /// <remarks>Two reads at most (DescribeSecret, GetResourcePolicy), each only when a setting needs it.</remarks>
+    public async Task<TargetSettingsDrift> CompareSettingsAsync(string targetName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        DescribeSecretResponse? described = SecretSettings.NeedsDescription(_options)
+            ? await _client.DescribeSecretAsync(new DescribeSecretRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false)
+            : null;
+        string? policy = SecretSettings.ComparesPolicy(_options)
+            ? (await _client.GetResourcePolicyAsync(new GetResourcePolicyRequest { SecretId = targetName }, cancellationToken).ConfigureAwait(false)).ResourcePolicy
+            : null;
+        return SecretSettings.Compare(targetName, _options, described, policy);
+    }
+
+    /// <remarks>
+    /// The KMS key: Secrets Manager encrypts new versions with the new key and re-encrypts the versions labelled
+    /// AWSCURRENT, AWSPENDING and AWSPREVIOUS when the caller may use both keys; other versions (our superseded
+    /// ones) stay under the old key, and every version stays readable with the old key too.
+    /// </remarks>
+    public async Task RepairSettingsAsync(TargetSettingsDrift drift, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(drift);
+        if (!drift.ResourcePolicyDiffers && drift.KmsKeyId is null && drift.MissingReplicaRegions.Count == 0)
+        {
+            return;
+        }
+
+        // Described again, as every repair of sync does: the secret may have changed hands or settings since it was compared.
+        DescribeSecretResponse secret = await EnsureOwnedAsync(drift.TargetName, "change the settings of", cancellationToken).ConfigureAwait(false);
+        var failures = new List<SecretStoreException>();
+        if (drift.ResourcePolicyDiffers)
+        {
+            await CollectFailureAsync(failures, () => PutResourcePolicyAsync(drift.TargetName, cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (drift.KmsKeyId is { } key && !SecretSettings.SameKmsKey(secret.KmsKeyId, key))
+        {
+            await CollectFailureAsync(failures, async () =>
+            {
+                await _client.UpdateSecretAsync(new UpdateSecretRequest { SecretId = drift.TargetName, KmsKeyId = key }, cancellationToken).ConfigureAwait(false);
+                LogKmsKeyChanged(drift.TargetName, secret.KmsKeyId ?? SecretSettings.DefaultKmsKeyAlias, key);
+            }).ConfigureAwait(false);
+        }
+
+        if (drift.MissingReplicaRegions.Count > 0)
+        {
+            await CollectFailureAsync(failures, () => AddMissingReplicasAsync(drift.TargetName, secret, cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new SecretStoreException(
+                string.Join("; ", failures.Select(failure => failure.Message)),
+                failures.All(failure => failure.IsTransient),
+                failures[0].ErrorCode,
+                failures.Count == 1 ? failures[0] : new AggregateException(failures));
+        }
+    }
+
+    /// <summary>Runs one repair; its failure is kept for the caller instead of skipping the repairs after it.</summary>
+    private static async Task CollectFailureAsync(List<SecretStoreException> failures, Func<Task> repair)
+    {
+        try
+        {
+            await repair().ConfigureAwait(false);
+        }
+        catch (SecretStoreException failure)
+        {
+            failures.Add(failure);
+        }
+    }
+
     public async Task RestoreAsync(string targetName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetName);
@@ -711,6 +785,9 @@ internal sealed partial class SecretsManagerTarget : ISecretTarget
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Deleted Secrets Manager secret {TargetName} (force: {Force}, recovery window: {RecoveryWindowInDays} days)")]
     private partial void LogDeleted(string targetName, bool force, int recoveryWindowInDays);
+
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "Changed the KMS key of Secrets Manager secret {TargetName} from {OldKmsKeyId} to {KmsKeyId}")]
+    private partial void LogKmsKeyChanged(string targetName, string oldKmsKeyId, string kmsKeyId);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Adopted Secrets Manager secret {TargetName}, which lacked the managed-by tag, to write version {SecretVersion}")]
     private partial void LogAdopted(string targetName, string secretVersion);

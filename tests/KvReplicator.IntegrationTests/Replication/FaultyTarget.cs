@@ -66,6 +66,12 @@ internal sealed class FaultyTarget(ISecretTarget inner) : ISecretTarget
     public Task UpdateMetadataAsync(TargetMetadataUpdate update, CancellationToken cancellationToken = default) =>
         inner.UpdateMetadataAsync(update, cancellationToken);
 
+    public Task<TargetSettingsDrift> CompareSettingsAsync(string targetName, CancellationToken cancellationToken = default) =>
+        inner.CompareSettingsAsync(targetName, cancellationToken);
+
+    public Task RepairSettingsAsync(TargetSettingsDrift drift, CancellationToken cancellationToken = default) =>
+        inner.RepairSettingsAsync(drift, cancellationToken);
+
     public Task DeleteAsync(string targetName, TargetDeletion deletion, CancellationToken cancellationToken = default) =>
         inner.DeleteAsync(targetName, deletion, cancellationToken);
 }

@@ -261,6 +261,39 @@ internal sealed class InMemorySecretsManager(string supersededStage = "kvrep-sup
         return Task.CompletedTask;
     }
 
+    /// <summary>What <see cref="CompareSettingsAsync"/> answers per secret (nothing differs for a secret not listed); a repair clears it.</summary>
+    public ConcurrentDictionary<string, TargetSettingsDrift> SettingsDrift { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Secrets whose settings repair fails, as AWS refusing the calls would.</summary>
+    public ConcurrentDictionary<string, bool> SettingsRepairFails { get; } = new(StringComparer.Ordinal);
+
+    public Task<TargetSettingsDrift> CompareSettingsAsync(string targetName, CancellationToken cancellationToken = default) =>
+        Task.FromResult(SettingsDrift.TryGetValue(targetName, out TargetSettingsDrift? drift) ? drift : TargetSettingsDrift.None(targetName));
+
+    public Task RepairSettingsAsync(TargetSettingsDrift drift, CancellationToken cancellationToken = default)
+    {
+        lock (_secrets)
+        {
+            Owned(drift.TargetName, "change the settings of");
+            foreach ((bool repair, string operation) in new[] { (drift.ResourcePolicyDiffers, "PutResourcePolicy"), (drift.KmsKeyId is not null, "UpdateSecret"), (drift.MissingReplicaRegions.Count > 0, "ReplicateSecretToRegions") })
+            {
+                if (repair)
+                {
+                    Record(operation);
+                }
+            }
+
+            if (SettingsRepairFails.ContainsKey(drift.TargetName))
+            {
+                throw new SecretStoreException($"Secrets Manager PutResourcePolicy failed for '{drift.TargetName}' (AccessDeniedException)", isTransient: false, "AccessDeniedException");
+            }
+
+            SettingsDrift.TryRemove(drift.TargetName, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task DeleteAsync(string targetName, TargetDeletion deletion, CancellationToken cancellationToken = default)
     {
         lock (_secrets)

@@ -335,6 +335,51 @@ public sealed class SecretReconcilerTests
         _bed.Logs.AssertContainsNone([ValueOf("broken", 1), ValueOf("healthy", 1)]);
     }
 
+    [Fact]
+    public async Task Settings_drift_is_planned_by_a_dry_run_and_repaired_by_sync_beside_a_stale_version_and_a_failing_repair_stops_no_other_secret()
+    {
+        string policyV1 = _bed.Create("policy", 1);
+        string policyV2 = _bed.Create("policy", 2);
+        string keyV1 = _bed.Create("key", 1);
+        string refusedV1 = _bed.Create("refused", 1);
+        string foreignV1 = _bed.Create("foreign", 1);
+        Owned("policy", (policyV1, [CurrentStage]));
+        Owned("key", (keyV1, [CurrentStage]));
+        Owned("refused", (refusedV1, [CurrentStage]));
+        _bed.Target.Seed(Prefix + "foreign", new Dictionary<string, string>(), null, (foreignV1, "theirs", [CurrentStage]));
+        foreach (string name in new[] { "policy", "refused", "foreign" })
+        {
+            _bed.Target.SettingsDrift[Prefix + name] = new TargetSettingsDrift { TargetName = Prefix + name, ResourcePolicyDiffers = true };
+        }
+
+        _bed.Target.SettingsDrift[Prefix + "key"] = new TargetSettingsDrift { TargetName = Prefix + "key", KmsKeyId = "alias/new", CurrentKmsKeyId = "alias/aws/secretsmanager" };
+        _bed.Target.SettingsRepairFails[Prefix + "refused"] = true;
+
+        ReconcileReport planned = await Reconciler().ReconcileAsync(new ReconcileRequest { DryRun = true });
+
+        Assert.Equal((DriftKind.Stale, ReconcileActions.Write | ReconcileActions.PutResourcePolicy, ReconcileItemStatus.Planned), Summary(planned, "policy"));
+        Assert.Equal([DriftKind.Stale, DriftKind.ResourcePolicyDrift], Assert.Single(planned.Items, item => item.SourceName == "policy").Drifts);
+        Assert.Equal((DriftKind.KmsKeyDrift, ReconcileActions.UpdateKmsKey, ReconcileItemStatus.Planned), Summary(planned, "key"));
+
+        // A secret that is not ours is never compared: its settings are someone else's.
+        Assert.Equal((DriftKind.Conflict, ReconcileActions.None, ReconcileItemStatus.Reported), Summary(planned, "foreign"));
+        Assert.Equal(0, _bed.Target.Count("PutResourcePolicy") + _bed.Target.Count("UpdateSecret"));
+
+        ReconcileReport synced = await Reconciler().ReconcileAsync(new ReconcileRequest());
+
+        Assert.Equal(ReconcileItemStatus.Applied, Assert.Single(synced.Items, item => item.SourceName == "policy").Status);
+        Assert.Equal(ReconcileItemStatus.Applied, Assert.Single(synced.Items, item => item.SourceName == "key").Status);
+        ReconcileItem refused = Assert.Single(synced.Items, item => item.SourceName == "refused");
+        Assert.Equal((ReconcileItemStatus.Failed, DriftKind.ResourcePolicyDrift), (refused.Status, refused.Kind));
+        Assert.Contains("AccessDeniedException", refused.Error, StringComparison.Ordinal);
+        Assert.Equal((2, 1), (_bed.Target.Count("PutResourcePolicy"), _bed.Target.Count("UpdateSecret"))); // "refused" was tried too
+        Assert.Equal(policyV2, _bed.Target.CurrentOf(Prefix + "policy"));
+
+        ReconcileReport again = await Reconciler().ReconcileAsync(new ReconcileRequest { DryRun = true });
+
+        Assert.Equal(["foreign", "refused"], again.Items.Where(item => item.DriftFound).Select(item => item.SourceName).Order());
+    }
+
     private SecretReconciler Reconciler(ReconcileOptions? options = null) =>
         new(_bed.Source, _bed.Target, Options.Create(_bed.Options), Options.Create(options ?? new ReconcileOptions()), _bed.Clock,
             _bed.Logs.CreateLogger<SecretReconciler>(), _bed.NewProcess());

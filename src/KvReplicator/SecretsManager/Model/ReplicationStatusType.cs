@@ -7,5 +7,9 @@ internal sealed class ReplicationStatusType
 
     public string? KmsKeyId { get; init; }
 
+    /// <summary>InSync, InProgress or Failed.</summary>
     public string? Status { get; init; }
+
+    /// <summary>Why a replica failed, e.g. a secret of that name exists in the region already.</summary>
+    public string? StatusMessage { get; init; }
 }
