@@ -16,6 +16,7 @@ internal static class TelemetryNames
     public const string ReplicationLag = "kvrep.replication.lag";
     public const string HandlerDuration = "kvrep.handler.duration";
     public const string RemoteCallDuration = "kvrep.remote_call.duration";
+    public const string WriteRateLimitWait = "kvrep.write_rate_limit.wait";
 
     // Tags. Every value is one of a fixed set (see the classes that produce them), never free text or a value.
     public const string Disposition = "kvrep.disposition";
@@ -27,6 +28,14 @@ internal static class TelemetryNames
 
     /// <summary>The AWS target's id (<c>KvReplicator:Targets:&lt;n&gt;:Id</c>), one of the configured few; <see cref="DefaultTarget"/> for the unnamed one.</summary>
     public const string Target = "kvrep.target";
+
+    /// <summary>The AWS write quota a limiter keeps the process under (account and Region, e.g. <c>111122223333/eu-west-1</c>, or <c>default</c>), one of the configured few.</summary>
+    public const string Quota = "kvrep.quota";
+
+    // Values of kvrep.result on the write rate limit's wait.
+    public const string WaitedResult = "ok";
+    public const string RefusedResult = "refused";
+    public const string CanceledResult = "canceled";
 
     // Values of kvrep.service.
     public const string KeyVaultService = "keyvault";

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using KvReplicator.Diagnostics;
 using KvReplicator.Throttling;
 
 namespace KvReplicator.SecretsManager;
@@ -62,11 +64,32 @@ internal sealed class SecretsManagerWriteThrottlingHandler : DelegatingHandler
             // The caller's own budget first, so a sync waiting for its turn holds none of the turns it shares with events.
             await WriteBudget.WaitForTurnAsync(operation, cancellationToken).ConfigureAwait(false);
             WriteRateLimiter limiter = request.Options.TryGetValue(s_quotaLimiter, out WriteRateLimiter? quota) ? quota : _limiter;
-            await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForLimiterAsync(limiter, cancellationToken).ConfigureAwait(false);
             WriteBudget.CountSent(operation);
         }
 
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the limiter and measures the wait: on the limiter's clock when the turn came (or was refused at once), by the stopwatch when the caller gave up first.</summary>
+    private static async Task WaitForLimiterAsync(WriteRateLimiter limiter, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            TimeSpan waited = await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            WriteRateLimitTelemetry.Waited(limiter.Quota, waited, TelemetryNames.WaitedResult);
+        }
+        catch (SecretStoreException ex) when (ex.ErrorCode == WriteRateLimiter.RateLimitedErrorCode)
+        {
+            WriteRateLimitTelemetry.Waited(limiter.Quota, TimeSpan.Zero, TelemetryNames.RefusedResult);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            WriteRateLimitTelemetry.Waited(limiter.Quota, Stopwatch.GetElapsedTime(started), TelemetryNames.CanceledResult);
+            throw;
+        }
     }
 
     private sealed class QuotaMarkingHandler(WriteRateLimiter limiter) : DelegatingHandler

@@ -31,13 +31,18 @@ internal sealed class WriteRateLimiter
         _burst = options.Burst;
         _maxWait = options.MaxWait;
         _name = quota is null ? "Secrets Manager write rate limit" : $"Secrets Manager write rate limit of {quota}";
+        Quota = quota?.ToString() ?? "default";
         _tokens = _burst;
         _lastRefill = timeProvider.GetTimestamp();
     }
 
+    /// <summary>The AWS quota this limiter keeps the process under, as shown to operators; <c>default</c> for the process's default one.</summary>
+    public string Quota { get; }
+
     /// <summary>Waits for this caller's turn to write.</summary>
+    /// <returns>How long the turn was away (zero when a token was there), on this limiter's clock.</returns>
     /// <exception cref="SecretStoreException">The turn is further away than MaxWait (transient: retry later).</exception>
-    public async ValueTask WaitAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<TimeSpan> WaitAsync(CancellationToken cancellationToken = default)
     {
         TimeSpan wait;
         lock (_gate)
@@ -74,5 +79,7 @@ internal sealed class WriteRateLimiter
                 throw;
             }
         }
+
+        return wait;
     }
 }

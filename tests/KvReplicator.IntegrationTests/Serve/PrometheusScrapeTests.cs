@@ -46,6 +46,9 @@ public sealed class PrometheusScrapeTests
         Assert.Contains(await prometheus.QueryAsync("kvrep_replication_lag_seconds_sum"), series => series.Value >= 0);
         Assert.Contains(await prometheus.QueryAsync("kvrep_replication_lag_seconds_bucket{le=\"+Inf\"}"), series => series.Value >= 1);
         Assert.Contains(await prometheus.QueryAsync("kvrep_handler_duration_seconds_count"), series => series.Value >= 1);
+        Assert.Contains(
+            await prometheus.QueryAsync("kvrep_write_rate_limit_wait_seconds_count{kvrep_result=\"ok\"}"),
+            series => series.Value >= 1 && series.Labels.ContainsKey("kvrep_quota"));
 
         // The lag p95 alert's expression evaluates (deploy/helm/kvreplicator/templates/prometheusrule.yaml).
         Assert.NotEmpty(await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (kvrep_replication_lag_seconds_bucket))"));

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace KvReplicator.Diagnostics;
+
+/// <summary>
+/// How long Secrets Manager writes waited for the process's write rate limit, per AWS quota: the one place where
+/// the replicator slows itself down on purpose, so an operator can tell "AWS is slow" from "our budget is spent"
+/// (<c>kvrep.remote_call.duration</c> is measured below the limit and never contains this wait).
+/// </summary>
+internal static class WriteRateLimitTelemetry
+{
+    // Seconds. Most writes find a token (0); a burst beyond the bucket waits a fraction of a second per write
+    // queued ahead; MaxWait (30 s by default, 5 min at most) ends the wait with a refusal.
+    private static readonly double[] s_buckets = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+    private static readonly Histogram<double> s_wait = KvReplicatorTelemetry.Meter.CreateHistogram(
+        TelemetryNames.WriteRateLimitWait, "s", "Time a Secrets Manager write waited for its turn under the process's write rate limit, per AWS quota.",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_buckets });
+
+    /// <summary>A write's wait for its turn: <paramref name="result"/> is <see cref="TelemetryNames.WaitedResult"/>, <see cref="TelemetryNames.RefusedResult"/> (its turn was beyond MaxWait) or <see cref="TelemetryNames.CanceledResult"/>.</summary>
+    public static void Waited(string quota, TimeSpan wait, string result)
+    {
+        if (s_wait.Enabled)
+        {
+            s_wait.Record(Math.Max(0, wait.TotalSeconds), new TagList { { TelemetryNames.Quota, quota }, { TelemetryNames.Result, result } });
+        }
+    }
+}
