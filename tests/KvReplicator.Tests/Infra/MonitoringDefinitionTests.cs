@@ -23,9 +23,10 @@ public sealed partial class MonitoringDefinitionTests
         new("kvrep.replication.lag", InstrumentKind.SecondsHistogram),
         new("kvrep.handler.duration", InstrumentKind.SecondsHistogram),
         new("kvrep.remote_call.duration", InstrumentKind.SecondsHistogram),
+        new("kvrep.write_rate_limit.wait", InstrumentKind.SecondsHistogram),
     ];
 
-    private static readonly string[] s_tags = ["kvrep.disposition", "kvrep.outcome", "kvrep.reason", "kvrep.service", "kvrep.operation", "kvrep.result", "kvrep.target"];
+    private static readonly string[] s_tags = ["kvrep.disposition", "kvrep.outcome", "kvrep.reason", "kvrep.service", "kvrep.operation", "kvrep.result", "kvrep.target", "kvrep.quota"];
 
     private static readonly string s_monitoringDirectory = Path.Combine(RepositoryLayout.InfraDirectory, "monitoring");
     private static readonly string s_workbookPath = Path.Combine(s_monitoringDirectory, "kvreplicator.workbook.json.tftpl");
