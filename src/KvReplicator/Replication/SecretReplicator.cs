@@ -49,6 +49,7 @@ internal sealed partial class SecretReplicator
     // The last record this process read or wrote per secret: a version seen done needs no read again, and the
     // next lock is tried on the ETag we wrote (a stale one costs one read more, never a wrong decision).
     private readonly ConcurrentDictionary<string, LedgerRecord> _records = new(StringComparer.Ordinal);
+    private readonly RememberedRecordOdds _rememberedOdds = new();
 
     /// <param name="coalescer">Leaves superseded versions of a secret out of AWS once it holds too many recent versions; null never does.</param>
     /// <param name="notifier">Told about every version written as current; null tells no one.</param>
@@ -183,10 +184,24 @@ internal sealed partial class SecretReplicator
             // A done version costs one read of the record, or none when this process saw it done. A new version
             // starts from the record this process last read or wrote when it shows no lock: its lock is then tried
             // on that ETag, which a store changed since (another instance) refuses, and the read comes after all.
-            // A stale record costs a refused write more, never a wrong decision: nothing is written on it.
-            LedgerRecord record = Cached(key) is { } cached && (cached.State?.IsDone(version.Version) == true || cached.State?.Lock is null)
-                ? cached
-                : await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+            // A stale record costs a refused write more, never a wrong decision: nothing is written on it; where
+            // other instances keep writing this process's secrets, the odds say so and the record is read first.
+            LedgerRecord? cached = Cached(key);
+            bool onRemembered = false;
+            LedgerRecord record;
+            if (cached?.State?.IsDone(version.Version) == true)
+            {
+                record = cached;
+            }
+            else if (cached is { State.Lock: null } && _rememberedOdds.ShouldTry())
+            {
+                record = cached;
+                onRemembered = true;
+            }
+            else
+            {
+                record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
+            }
             if (record.State?.IsDone(version.Version) == true && options?.Reconcile != true && !HoldsStaleLock(record.State))
             {
                 return ReplicationOutcome.AlreadyDone(version, targetName);
@@ -199,7 +214,7 @@ internal sealed partial class SecretReplicator
             }
 
             // The handler before us in this process may have committed since our read: start from its record.
-            return await ReplicateUnderGateAsync(version, targetName, key, Cached(key) ?? record, options, cancellationToken).ConfigureAwait(false);
+            return await ReplicateUnderGateAsync(version, targetName, key, Cached(key) ?? record, onRemembered, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -207,8 +222,9 @@ internal sealed partial class SecretReplicator
         }
     }
 
+    /// <param name="onRemembered">The record is this process's memory, not a read: the first lock on it tells <see cref="RememberedRecordOdds"/> how that went.</param>
     private async Task<ReplicationOutcome> ReplicateUnderGateAsync(
-        SecretVersionRef version, string targetName, LedgerKey key, LedgerRecord record, ReplicationRequestOptions? options, CancellationToken cancellationToken)
+        SecretVersionRef version, string targetName, LedgerKey key, LedgerRecord record, bool onRemembered, ReplicationRequestOptions? options, CancellationToken cancellationToken)
     {
         var reads = new SourceReads(_source, version.SecretName);
         DateTimeOffset waitUntil = _timeProvider.GetUtcNow() + _inFlightWait;
@@ -228,6 +244,7 @@ internal sealed partial class SecretReplicator
                     LedgerRecord? cleaned = await _ledger.TryWriteAsync(key, await RecoverAsync(state, targetName, cancellationToken).ConfigureAwait(false), record.ETag, cancellationToken).ConfigureAwait(false);
                     if (cleaned is null)
                     {
+                        onRemembered = false;
                         record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
@@ -250,6 +267,7 @@ internal sealed partial class SecretReplicator
 
                 await Task.Delay(pollDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 pollDelay = TimeSpan.FromTicks(Math.Min(pollDelay.Ticks * 2, LastPollDelay.Ticks));
+                onRemembered = false;
                 record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -260,6 +278,7 @@ internal sealed partial class SecretReplicator
                 // was read before our last handler freed the lock (a late answer can even replace the newer one
                 // remembered). Read it again rather than take our own lock for a dead handler's.
                 ownLockReadAgain = true;
+                onRemembered = false;
                 record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -291,6 +310,12 @@ internal sealed partial class SecretReplicator
                 ? plan.Apply(state, _timeProvider.GetUtcNow()) // only a record to make (coalesced): no lock needed
                 : state with { Lock = new SecretLock(_holderId, now + _lockDuration, plan.Intent) };
             LedgerRecord? written = await _ledger.TryWriteAsync(key, locked, record.ETag, cancellationToken).ConfigureAwait(false);
+            if (onRemembered)
+            {
+                _rememberedOdds.Record(refused: written is null);
+                onRemembered = false;
+            }
+
             if (written is null)
             {
                 // Someone changed the record since we read it: read it again and plan again.
