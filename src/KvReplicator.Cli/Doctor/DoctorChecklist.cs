@@ -65,8 +65,11 @@ internal static class DoctorChecklist
             try
             {
                 provider.GetService<IStartupValidator>()?.Validate();
+
+                // Built before "valid" is said: a limit the binder cannot read fails here, not after the claim.
+                PreflightCheck[] quotas = [.. WriteQuotas(provider)];
                 checks.Add(new PreflightCheck(SettingsCheck, "-", PreflightStatus.Passed, "every setting is valid"));
-                checks.AddRange(WriteQuotas(provider));
+                checks.AddRange(quotas);
             }
             catch (Exception exception) when (CommandConfiguration.Describe(exception) is { } problems)
             {

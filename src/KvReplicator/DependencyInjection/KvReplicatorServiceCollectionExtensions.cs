@@ -12,6 +12,7 @@ using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.Status;
+using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -100,7 +101,16 @@ internal static class KvReplicatorServiceCollectionExtensions
         }
 
         // Which AWS write quota (account and Region) each target's writes count against: the limiters of a host that
-        // writes, and what doctor shows of every target.
+        // writes, and what doctor shows of every target. A host that does not write still shows the limit, so it
+        // checks it as the writers do (theirs is registered with the limiter below).
+        if (role != KvReplicatorRole.Replicate)
+        {
+            services.AddOptions<WriteRateLimitOptions>()
+                .Bind(configuration.GetSection(WriteRateLimitOptions.SectionName))
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+        }
+
         services.TryAddSingleton(provider => TargetWriteQuotas.Create(
             configuration,
             provider.GetRequiredService<IOptions<ReplicationRoutesOptions>>().Value,

@@ -78,6 +78,26 @@ public sealed class PoliteCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Doctor_refuses_the_write_limits_that_serve_refuses_and_never_calls_them_valid()
+    {
+        foreach (string value in new[] { "99", "many" })
+        {
+            // Without a ledger doctor checks what a read-only deployment needs, and still shows every target's write quota and limit.
+            (int exitCode, string stdout, _) = await KvrepProcess.RunAsync(["doctor"], Settings(new()
+            {
+                ["KvReplicator:WriteRateLimit:PermitsPerSecond"] = value,
+                ["KvReplicator:Ledger:ConnectionString"] = string.Empty,
+                ["KvReplicator:Ledger:ServiceUri"] = string.Empty,
+            }));
+
+            Assert.Equal(ExitCodes.InvalidConfiguration, exitCode);
+            Assert.Contains("KvReplicator:WriteRateLimit:PermitsPerSecond", stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("every setting is valid", stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("Write quota", stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_malformed_configuration_file_is_one_line_with_its_line_and_position()
     {
         string config = Path.Combine(_folder, "broken.json");
