@@ -32,11 +32,6 @@ internal static class TelemetryNames
     /// <summary>The AWS write quota a limiter keeps the process under (account and Region, e.g. <c>111122223333/eu-west-1</c>, or <c>default</c>), one of the configured few.</summary>
     public const string Quota = "kvrep.quota";
 
-    // Values of kvrep.result on the write rate limit's wait.
-    public const string WaitedResult = "ok";
-    public const string RefusedResult = "refused";
-    public const string CanceledResult = "canceled";
-
     // Values of kvrep.service.
     public const string KeyVaultService = "keyvault";
     public const string BlobService = "blob";

@@ -18,8 +18,17 @@ internal static class WriteRateLimitTelemetry
         TelemetryNames.WriteRateLimitWait, "s", "Time a Secrets Manager write waited for its turn under the process's write rate limit, per AWS quota.",
         tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_buckets });
 
-    /// <summary>A write's wait for its turn: <paramref name="result"/> is <see cref="TelemetryNames.WaitedResult"/>, <see cref="TelemetryNames.RefusedResult"/> (its turn was beyond MaxWait) or <see cref="TelemetryNames.CanceledResult"/>.</summary>
-    public static void Waited(string quota, TimeSpan wait, string result)
+    /// <summary>A write got its turn after <paramref name="wait"/> (zero when a token was there).</summary>
+    public static void Waited(string quota, TimeSpan wait) => Record(quota, wait, RemoteCallScope.Ok);
+
+    /// <summary>A write's turn was further away than MaxWait: it failed at once as transient.</summary>
+    public static void Refused(string quota) => Record(quota, TimeSpan.Zero, "refused");
+
+    /// <summary>The caller gave up after <paramref name="waited"/>, before the turn came.</summary>
+    public static void Canceled(string quota, TimeSpan waited) => Record(quota, waited, RemoteCallScope.Canceled);
+
+    // kvrep.result takes the remote calls' "ok" and "canceled", and "refused" of its own.
+    private static void Record(string quota, TimeSpan wait, string result)
     {
         if (s_wait.Enabled)
         {

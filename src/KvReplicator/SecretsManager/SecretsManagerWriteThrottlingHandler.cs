@@ -78,16 +78,16 @@ internal sealed class SecretsManagerWriteThrottlingHandler : DelegatingHandler
         try
         {
             TimeSpan waited = await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-            WriteRateLimitTelemetry.Waited(limiter.Quota, waited, TelemetryNames.WaitedResult);
+            WriteRateLimitTelemetry.Waited(limiter.Quota, waited);
         }
         catch (SecretStoreException ex) when (ex.ErrorCode == WriteRateLimiter.RateLimitedErrorCode)
         {
-            WriteRateLimitTelemetry.Waited(limiter.Quota, TimeSpan.Zero, TelemetryNames.RefusedResult);
+            WriteRateLimitTelemetry.Refused(limiter.Quota);
             throw;
         }
         catch (OperationCanceledException)
         {
-            WriteRateLimitTelemetry.Waited(limiter.Quota, Stopwatch.GetElapsedTime(started), TelemetryNames.CanceledResult);
+            WriteRateLimitTelemetry.Canceled(limiter.Quota, Stopwatch.GetElapsedTime(started));
             throw;
         }
     }
