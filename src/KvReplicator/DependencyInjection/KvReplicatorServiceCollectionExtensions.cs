@@ -12,7 +12,6 @@ using KvReplicator.Reconciliation;
 using KvReplicator.Replication;
 using KvReplicator.SecretsManager;
 using KvReplicator.Status;
-using KvReplicator.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -100,17 +99,9 @@ internal static class KvReplicatorServiceCollectionExtensions
             services.AddListedTargets(configuration);
         }
 
-        // Which AWS write quota (account and Region) each target's writes count against: the limiters of a host that
-        // writes, and what doctor shows of every target. A host that does not write still shows the limit, so it
-        // checks it as the writers do (theirs is registered with the limiter below).
-        if (role != KvReplicatorRole.Replicate)
-        {
-            services.AddOptions<WriteRateLimitOptions>()
-                .Bind(configuration.GetSection(WriteRateLimitOptions.SectionName))
-                .ValidateDataAnnotations()
-                .ValidateOnStart();
-        }
-
+        // Which AWS write quota (account and Region) each target's writes count against, and its limit: the limiters
+        // of a host that writes, and what doctor shows of every target, so every verb checks the limit.
+        services.AddWriteRateLimitOptions(configuration);
         services.TryAddSingleton(provider => TargetWriteQuotas.Create(
             configuration,
             provider.GetRequiredService<IOptions<ReplicationRoutesOptions>>().Value,

@@ -18,15 +18,35 @@ internal static class ThrottlingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<WriteRateLimitOptions>()
-            .Bind(configuration.GetSection(WriteRateLimitOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddWriteRateLimitOptions(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new WriteRateLimiter(
             provider.GetRequiredService<IOptions<WriteRateLimitOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         services.AddHttpClient(SecretsManagerClient.HttpClientName)
             .AddHttpMessageHandler(provider => new SecretsManagerWriteThrottlingHandler(provider.GetRequiredService<WriteRateLimiter>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Binds <c>KvReplicator:WriteRateLimit</c> and checks it at start, once however often it is asked for: the
+    /// writers' limiter reads it, and so does every verb that shows a target's write quota (doctor), which must
+    /// refuse what the writers refuse.
+    /// </summary>
+    internal static IServiceCollection AddWriteRateLimitOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // A second registration would bind twice and report every mistake twice.
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(IValidateOptions<WriteRateLimitOptions>)))
+        {
+            return services;
+        }
+
+        services.AddOptions<WriteRateLimitOptions>()
+            .Bind(configuration.GetSection(WriteRateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return services;
     }
 }
