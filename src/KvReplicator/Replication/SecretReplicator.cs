@@ -222,10 +222,11 @@ internal sealed partial class SecretReplicator
         }
     }
 
-    /// <param name="onRemembered">The record is this process's memory, not a read: the first lock on it tells <see cref="RememberedRecordOdds"/> how that went.</param>
+    /// <param name="onRemembered">The record is this process's memory, not a read: a lock tried on it tells <see cref="RememberedRecordOdds"/> how that went.</param>
     private async Task<ReplicationOutcome> ReplicateUnderGateAsync(
         SecretVersionRef version, string targetName, LedgerKey key, LedgerRecord record, bool onRemembered, ReplicationRequestOptions? options, CancellationToken cancellationToken)
     {
+        LedgerRecord? remembered = onRemembered ? record : null;
         var reads = new SourceReads(_source, version.SecretName);
         DateTimeOffset waitUntil = _timeProvider.GetUtcNow() + _inFlightWait;
         TimeSpan pollDelay = FirstPollDelay;
@@ -244,7 +245,6 @@ internal sealed partial class SecretReplicator
                     LedgerRecord? cleaned = await _ledger.TryWriteAsync(key, await RecoverAsync(state, targetName, cancellationToken).ConfigureAwait(false), record.ETag, cancellationToken).ConfigureAwait(false);
                     if (cleaned is null)
                     {
-                        onRemembered = false;
                         record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
@@ -267,7 +267,6 @@ internal sealed partial class SecretReplicator
 
                 await Task.Delay(pollDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 pollDelay = TimeSpan.FromTicks(Math.Min(pollDelay.Ticks * 2, LastPollDelay.Ticks));
-                onRemembered = false;
                 record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -278,7 +277,6 @@ internal sealed partial class SecretReplicator
                 // was read before our last handler freed the lock (a late answer can even replace the newer one
                 // remembered). Read it again rather than take our own lock for a dead handler's.
                 ownLockReadAgain = true;
-                onRemembered = false;
                 record = await ReadRecordAsync(key, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -310,10 +308,9 @@ internal sealed partial class SecretReplicator
                 ? plan.Apply(state, _timeProvider.GetUtcNow()) // only a record to make (coalesced): no lock needed
                 : state with { Lock = new SecretLock(_holderId, now + _lockDuration, plan.Intent) };
             LedgerRecord? written = await _ledger.TryWriteAsync(key, locked, record.ETag, cancellationToken).ConfigureAwait(false);
-            if (onRemembered)
+            if (ReferenceEquals(record, remembered))
             {
                 _rememberedOdds.Record(refused: written is null);
-                onRemembered = false;
             }
 
             if (written is null)
