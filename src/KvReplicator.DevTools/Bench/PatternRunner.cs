@@ -98,9 +98,10 @@ internal sealed class PatternRunner(BenchOptions options, BenchWorkload workload
         // A round of more deliveries than the write budget's burst waits for write tokens once the burst is spent,
         // whatever the handler costs: at concurrency 1 the p50 then measures the budget's rate (20 ms at 50 a second).
         string c1Note = string.Empty;
-        if (options.Secrets > WriteBurst())
+        int burst = WriteBurst();
+        if (options.Secrets > burst)
         {
-            c1Note = $"; rounds of {options.Secrets} exceed the write budget's burst of {WriteBurst()}, so their latency includes waits for write tokens (--secrets {WriteBurst()} or fewer measures the handler)";
+            c1Note = $"; rounds of {options.Secrets} exceed the write budget's burst of {burst}, so their latency includes waits for write tokens (--secrets {burst} or fewer measures the handler)";
             await progress.WriteLineAsync($"kvrep-dev bench: warning{c1Note}").ConfigureAwait(false);
         }
 
